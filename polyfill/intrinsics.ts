@@ -1,0 +1,134 @@
+// Everything the polyfill calls on the platform is looked up once, when the module loads, so that
+// page code which later replaces or patches a global (Promise, ReadableStream, URL, ...) cannot
+// change how an existing WebSocketStream behaves.
+
+const global = globalThis;
+
+export const PromiseCtor = Promise;
+const promiseThen = Promise.prototype.then;
+
+export const ReadableStreamCtor: typeof ReadableStream | undefined = global.ReadableStream;
+export const WritableStreamCtor: typeof WritableStream | undefined = global.WritableStream;
+export const DOMExceptionCtor: typeof DOMException = global.DOMException;
+export const URLCtor: typeof URL = global.URL;
+export const WebSocketCtor: typeof WebSocket | undefined = global.WebSocket;
+
+export const setTimeoutFn: (callback: () => void, ms: number) => unknown = global.setTimeout.bind(global);
+export const clearTimeoutFn: (handle: unknown) => void = global.clearTimeout.bind(global) as (handle: unknown) => void;
+
+export const reflectApply = Reflect.apply;
+export const defineProperty = Object.defineProperty;
+export const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+export const isArrayBufferView = ArrayBuffer.isView;
+
+function getter(prototype: object | undefined, name: string): ((this: unknown) => unknown) | undefined {
+  return prototype === undefined ? undefined : getOwnPropertyDescriptor(prototype, name)?.get;
+}
+
+// Native getters double as brand checks: they throw a TypeError for anything that is not really
+// an instance, across realms too, which `instanceof` cannot promise.
+const arrayBufferByteLength = getter(ArrayBuffer.prototype, 'byteLength')!;
+const arrayBufferResizable = getter(ArrayBuffer.prototype, 'resizable');
+const abortSignalAborted = getter(global.AbortSignal?.prototype, 'aborted');
+const abortSignalReason = getter(global.AbortSignal?.prototype, 'reason');
+const eventTargetPrototype = global.EventTarget?.prototype;
+const addEventListenerFn = eventTargetPrototype?.addEventListener;
+const removeEventListenerFn = eventTargetPrototype?.removeEventListener;
+
+export function promiseThenCall<T, R>(
+  promise: Promise<T>,
+  onFulfilled?: ((value: T) => R | PromiseLike<R>) | undefined,
+  onRejected?: ((reason: unknown) => R | PromiseLike<R>) | undefined,
+): Promise<R> {
+  return reflectApply(promiseThen, promise, [onFulfilled, onRejected]) as Promise<R>;
+}
+
+export function isArrayBuffer(value: unknown): value is ArrayBuffer {
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    reflectApply(arrayBufferByteLength, value, []);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function arrayBufferByteLengthOf(buffer: ArrayBuffer): number {
+  return reflectApply(arrayBufferByteLength, buffer, []) as number;
+}
+
+/** True for a resizable ArrayBuffer; false for a fixed-length one, or where engines predate them. */
+export function isResizableArrayBuffer(buffer: ArrayBuffer): boolean {
+  return arrayBufferResizable !== undefined && reflectApply(arrayBufferResizable, buffer, []) === true;
+}
+
+export function isAbortSignal(value: unknown): value is AbortSignal {
+  if (typeof value !== 'object' || value === null) return false;
+  if (abortSignalAborted === undefined) return typeof (value as AbortSignal).aborted === 'boolean';
+  try {
+    reflectApply(abortSignalAborted, value, []);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isSignalAborted(signal: AbortSignal): boolean {
+  return (abortSignalAborted === undefined ? signal.aborted : reflectApply(abortSignalAborted, signal, [])) === true;
+}
+
+export function abortReasonOf(signal: AbortSignal): unknown {
+  // Engines from before AbortSignal.reason abort with an AbortError, as the standard's default.
+  const reason = abortSignalReason === undefined ? undefined : reflectApply(abortSignalReason, signal, []);
+  return reason === undefined ? new DOMExceptionCtor('The operation was aborted.', 'AbortError') : reason;
+}
+
+export function addEventListenerTo(target: EventTarget, type: string, listener: () => void): void {
+  if (addEventListenerFn === undefined) target.addEventListener(type, listener);
+  else reflectApply(addEventListenerFn, target, [type, listener]);
+}
+
+export function removeEventListenerFrom(target: EventTarget, type: string, listener: () => void): void {
+  if (removeEventListenerFn === undefined) target.removeEventListener(type, listener);
+  else reflectApply(removeEventListenerFn, target, [type, listener]);
+}
+
+/** The URL relative WebSocket URLs resolve against: the document's base URL, or a worker's location. */
+export function currentBaseURL(): string | undefined {
+  const document = (global as { document?: { baseURI?: unknown } }).document;
+  if (document !== undefined && typeof document.baseURI === 'string') return document.baseURI;
+  const location = (global as { location?: { href?: unknown } }).location;
+  if (location !== undefined && typeof location.href === 'string') return location.href;
+  return undefined;
+}
+
+export interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  reject(reason: unknown): void;
+}
+
+export function createDeferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new PromiseCtor<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+export function resolvedPromise(): Promise<void> {
+  return new PromiseCtor<void>((resolve) => resolve());
+}
+
+export function rejectedPromise<T = never>(reason: unknown): Promise<T> {
+  return new PromiseCtor<T>((_resolve, reject) => reject(reason));
+}
+
+const noop = (): void => {};
+
+/** Like the standard's "mark as handled": a rejection nobody listens to is not reported. */
+export function markAsHandled(promise: Promise<unknown>): void {
+  promiseThenCall(promise, undefined, noop);
+}

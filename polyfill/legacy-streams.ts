@@ -1,0 +1,10 @@
+// Must run before the polyfill's modules load: they capture ReadableStream/WritableStream then.
+
+import { ReadableStream, WritableStream } from 'web-streams-polyfill';
+
+const global = globalThis as Record<string, unknown>;
+for (const [name, value] of [['ReadableStream', ReadableStream], ['WritableStream', WritableStream]] as const) {
+  if (!(name in global)) {
+    Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+}

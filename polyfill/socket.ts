@@ -1,0 +1,28 @@
+// The one seam between the stream logic and an environment's WebSocket implementation. Everything
+// that differs between the browser's WebSocket and Node's `ws` package lives behind it.
+
+/** What a socket reports. Called at most once each for `open` and `close`, in that order. */
+export interface SocketEventSink {
+  open(protocol: string, extensions: string): void;
+  /** A text message as a string, a binary one as a Uint8Array over a buffer of its own. */
+  message(data: string | Uint8Array): void;
+  close(wasClean: boolean, code: number, reason: string): void;
+}
+
+export interface Socket {
+  /** Bytes handed to send() that the network has not taken yet. */
+  readonly bufferedAmount: number;
+  send(data: string | Uint8Array): void;
+  /** Starts the closing handshake, or fails the connection if it is still being established. */
+  close(code?: number, reason?: string): void;
+  /** Stops reading from the network, where the implementation can; otherwise does nothing. */
+  pause(): void;
+  resume(): void;
+  /**
+   * Calls `callback` once bufferedAmount is at most `limit`. A callback still waiting when the
+   * connection closes is dropped, with any timer behind it.
+   */
+  whenBufferedAmountAtMost(limit: number, callback: () => void): void;
+}
+
+export type SocketConnector = (url: string, protocols: readonly string[], events: SocketEventSink) => Socket;

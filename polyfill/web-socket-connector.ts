@@ -1,0 +1,191 @@
+// A Socket over the WHATWG WebSocket API: browsers, workers, Node's global WebSocket, and the `ws`
+// package (which implements the same event API, and adds pause/resume and send callbacks).
+
+import { type Socket, type SocketConnector, type SocketEventSink } from './socket.js';
+import { WebSocketCtor, clearTimeoutFn, setTimeoutFn } from './intrinsics.js';
+
+/** The longest wait between two looks at bufferedAmount while a write waits for it to drop. */
+export const MAX_DRAIN_POLL_MS = 16;
+
+interface WebSocketLike {
+  binaryType: string;
+  readonly bufferedAmount: number;
+  readonly protocol: string;
+  readonly extensions: string;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { wasClean: boolean; code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  send(data: string | Uint8Array, callback?: (error?: Error) => void): void;
+  close(code?: number, reason?: string): void;
+  pause?(): void;
+  resume?(): void;
+}
+
+export type WebSocketClass = new (url: string, protocols: string[]) => WebSocketLike;
+
+function toMessageData(data: unknown): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  // binaryType is "arraybuffer", so the buffer is the message's own: no copy is needed.
+  return new Uint8Array(data as ArrayBuffer);
+}
+
+/**
+ * Watches bufferedAmount for an API that has no event when it drops. Each look predicts, from how
+ * fast the buffer drained since the previous look, when it will reach the limit, and sleeps that
+ * long (0..MAX_DRAIN_POLL_MS): a fast network is looked at often, a stalled one rarely, and
+ * nothing spins.
+ */
+class BufferedAmountWatcher {
+  #timer: unknown = undefined;
+  #waiters: Array<{ limit: number; callback: () => void }> = [];
+  #lastAmount = 0;
+  #lastTime = 0;
+  #bytesPerMs = 0;
+
+  constructor(readonly socket: { readonly bufferedAmount: number }) {}
+
+  wait(limit: number, callback: () => void): void {
+    this.#waiters.push({ limit, callback });
+    if (this.#timer === undefined) {
+      this.#lastAmount = this.socket.bufferedAmount;
+      this.#lastTime = Date.now();
+      this.#schedule(this.#lastAmount - limit);
+    }
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) clearTimeoutFn(this.#timer);
+    this.#timer = undefined;
+    this.#waiters = [];
+  }
+
+  #schedule(excessBytes: number): void {
+    const delay = this.#bytesPerMs > 0 ? Math.min(MAX_DRAIN_POLL_MS, Math.floor(excessBytes / this.#bytesPerMs)) : 1;
+    this.#timer = setTimeoutFn(() => this.#look(), delay);
+  }
+
+  #look(): void {
+    this.#timer = undefined;
+    const amount = this.socket.bufferedAmount;
+    const now = Date.now();
+    const elapsed = now - this.#lastTime;
+    if (elapsed > 0) this.#bytesPerMs = Math.max(0, this.#lastAmount - amount) / elapsed;
+    this.#lastAmount = amount;
+    this.#lastTime = now;
+    const waiting = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiting) {
+      if (amount <= waiter.limit) waiter.callback();
+      else this.#waiters.push(waiter);
+    }
+    if (this.#waiters.length > 0) {
+      const lowestLimit = Math.min(...this.#waiters.map((waiter) => waiter.limit));
+      this.#schedule(amount - lowestLimit);
+    }
+  }
+}
+
+/** Send callbacks (the `ws` package) say exactly when bytes left the buffer: look then, not on a timer. */
+class SendCallbackWatcher {
+  #waiters: Array<{ limit: number; callback: () => void }> = [];
+
+  constructor(readonly socket: { readonly bufferedAmount: number }) {}
+
+  wait(limit: number, callback: () => void): void {
+    this.#waiters.push({ limit, callback });
+  }
+
+  stop(): void {
+    this.#waiters = [];
+  }
+
+  readonly onSent = (): void => {
+    if (this.#waiters.length === 0) return;
+    const amount = this.socket.bufferedAmount;
+    const waiting = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiting) {
+      if (amount <= waiter.limit) waiter.callback();
+      else this.#waiters.push(waiter);
+    }
+  };
+}
+
+export interface WebSocketConnectorOptions {
+  /** The implementation can stop reading from the network (the `ws` package's pause/resume). */
+  readonly canPause: boolean;
+  /** send() takes a callback called once the bytes were written out (the `ws` package). */
+  readonly hasSendCallback: boolean;
+}
+
+export function webSocketConnector(
+  WebSocketImpl: WebSocketClass,
+  { canPause, hasSendCallback }: WebSocketConnectorOptions,
+): SocketConnector {
+  return (url: string, protocols: readonly string[], events: SocketEventSink): Socket => {
+    const webSocket = new WebSocketImpl(url, [...protocols]);
+    webSocket.binaryType = 'arraybuffer';
+    const watcher = hasSendCallback ? new SendCallbackWatcher(webSocket) : new BufferedAmountWatcher(webSocket);
+    const onSent = watcher instanceof SendCallbackWatcher ? watcher.onSent : undefined;
+    let paused = false;
+
+    let opened = false;
+    let closed = false;
+    const reportClose = (wasClean: boolean, code: number, reason: string): void => {
+      if (closed) return;
+      closed = true;
+      watcher.stop();
+      events.close(wasClean, code, reason);
+    };
+
+    webSocket.onopen = () => {
+      opened = true;
+      events.open(webSocket.protocol, webSocket.extensions);
+    };
+    webSocket.onmessage = (event) => events.message(toMessageData(event.data));
+    // The standard follows every error event with a close event, but Node 20's WebSocket never
+    // sends the close for a failed handshake. A connection that never opened has nothing more to
+    // report (its failure is opaque), so its error ends it; after open, the close event decides.
+    webSocket.onerror = () => {
+      if (!opened) reportClose(false, 1006, '');
+    };
+    webSocket.onclose = (event) => reportClose(event.wasClean, event.code, event.reason);
+
+    return {
+      get bufferedAmount() {
+        return webSocket.bufferedAmount;
+      },
+      send(data) {
+        if (onSent === undefined) webSocket.send(data);
+        else webSocket.send(data, onSent);
+      },
+      close(code, reason) {
+        if (code === undefined) webSocket.close();
+        else webSocket.close(code, reason);
+      },
+      pause() {
+        if (canPause && !paused) {
+          paused = true;
+          webSocket.pause!();
+        }
+      },
+      resume() {
+        if (paused) {
+          paused = false;
+          webSocket.resume!();
+        }
+      },
+      whenBufferedAmountAtMost(limit, callback) {
+        if (webSocket.bufferedAmount <= limit) callback();
+        else watcher.wait(limit, callback);
+      },
+    };
+  };
+}
+
+/** The platform's own WebSocket, as it was when the polyfill loaded; undefined where there is none. */
+export const platformConnector: SocketConnector | undefined =
+  WebSocketCtor === undefined
+    ? undefined
+    : webSocketConnector(WebSocketCtor as unknown as WebSocketClass, { canPause: false, hasSendCallback: false });

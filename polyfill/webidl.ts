@@ -1,0 +1,177 @@
+// Web IDL conversions and the WebSocket validators, in one place. Each takes a `context` such as
+// "Failed to execute 'close' on 'WebSocketStream'" that begins its error message, so the
+// constructor, close() and WebSocketError report bad input the same way.
+
+import { DOMExceptionCtor, URLCtor, currentBaseURL, isAbortSignal } from './intrinsics.js';
+
+export function typeError(context: string, message: string): TypeError {
+  return new TypeError(`${context}: ${message}`);
+}
+
+export function domException(context: string, message: string, name: string): DOMException {
+  return new DOMExceptionCtor(`${context}: ${message}`, name);
+}
+
+/** Web IDL DOMString: ECMAScript ToString, which refuses symbols. */
+export function toDOMString(value: unknown, context: string): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'symbol') throw typeError(context, 'Cannot convert a Symbol value to a string.');
+  return String(value);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Web IDL USVString: a DOMString with every lone surrogate replaced by U+FFFD. */
+export function toUSVString(value: unknown, context: string): string {
+  const string = toDOMString(value, context);
+  return LONE_SURROGATE.test(string) ? replaceLoneSurrogates(string) : string;
+}
+
+function replaceLoneSurrogates(string: string): string {
+  let result = '';
+  for (let i = 0; i < string.length; i++) {
+    const unit = string.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = string.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        result += string[i]! + string[i + 1]!;
+        i++;
+        continue;
+      }
+      result += '\uFFFD';
+    } else if (unit >= 0xdc00 && unit <= 0xdfff) {
+      result += '\uFFFD';
+    } else {
+      result += string[i];
+    }
+  }
+  return result;
+}
+
+/** Web IDL dictionary: undefined and null are the empty dictionary; other non-objects throw. */
+export function toDictionary(value: unknown, context: string, dictionaryName: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' && typeof value !== 'function') {
+    throw typeError(context, `The provided value is not of type '${dictionaryName}'.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Web IDL sequence<USVString>: any iterable object; a string is not an object and is refused. */
+export function toUSVStringSequence(value: unknown, context: string): string[] {
+  if (typeof value !== 'object' && typeof value !== 'function') {
+    throw typeError(context, 'The provided value cannot be converted to a sequence.');
+  }
+  const iteratorMethod = (value as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator];
+  if (typeof iteratorMethod !== 'function') {
+    throw typeError(context, 'The object must have a callable @@iterator property.');
+  }
+  const result: string[] = [];
+  for (const item of value as Iterable<unknown>) result.push(toUSVString(item, context));
+  return result;
+}
+
+/** Web IDL [EnforceRange] unsigned short. */
+export function toEnforcedUnsignedShort(value: unknown, context: string): number {
+  if (typeof value === 'symbol' || typeof value === 'bigint') {
+    throw typeError(context, `Cannot convert a ${typeof value === 'symbol' ? 'Symbol' : 'BigInt'} value to a number.`);
+  }
+  const number = Number(value);
+  if (!Number.isFinite(number)) throw typeError(context, 'Value is not a finite number.');
+  const integer = Math.trunc(number);
+  if (integer < 0 || integer > 0xffff) {
+    throw typeError(context, `Value is outside the 'unsigned short' value range.`);
+  }
+  return integer === 0 ? 0 : integer;
+}
+
+export function toAbortSignal(value: unknown, context: string): AbortSignal {
+  if (!isAbortSignal(value)) throw typeError(context, "Member 'signal' is not of type 'AbortSignal'.");
+  return value;
+}
+
+/**
+ * The URL steps of the WebSocketStream constructor: resolve against the base URL, map http(s) to
+ * ws(s), and refuse other schemes and fragments with a "SyntaxError" DOMException.
+ */
+export function parseWebSocketURL(url: string, context: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URLCtor(url, currentBaseURL());
+  } catch {
+    throw domException(context, `The URL '${url}' is invalid.`, 'SyntaxError');
+  }
+  let href = parsed.href;
+  // `hash` is "" both for no fragment and for an empty one; only the serialization tells them apart.
+  if (href.indexOf('#') !== -1) {
+    throw domException(context, `The URL contains a fragment identifier ('${parsed.hash}'). Fragment identifiers are not allowed in WebSocket URLs.`, 'SyntaxError');
+  }
+  const scheme = parsed.protocol;
+  if (scheme === 'http:' || scheme === 'https:') href = `ws${href.slice(4)}`;
+  else if (scheme !== 'ws:' && scheme !== 'wss:') {
+    throw domException(context, `The URL's scheme must be either 'http', 'https', 'ws', or 'wss'. '${scheme.slice(0, -1)}' is not allowed.`, 'SyntaxError');
+  }
+  return href;
+}
+
+const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Every protocol must be an HTTP token, and none may repeat. */
+export function validateProtocols(protocols: readonly string[], context: string): void {
+  const seen = new Set<string>();
+  for (const protocol of protocols) {
+    if (!HTTP_TOKEN.test(protocol)) {
+      throw domException(context, `The subprotocol '${protocol}' is invalid.`, 'SyntaxError');
+    }
+    if (seen.has(protocol)) {
+      throw domException(context, `The subprotocol '${protocol}' is duplicated.`, 'SyntaxError');
+    }
+    seen.add(protocol);
+  }
+}
+
+export const MAX_REASON_BYTES = 123;
+
+export function isSendableCloseCode(code: number): boolean {
+  return code === 1000 || (code >= 3000 && code <= 4999);
+}
+
+export function utf8ByteLength(string: string): number {
+  let bytes = 0;
+  for (let i = 0; i < string.length; i++) {
+    const unit = string.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < string.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+export interface CloseInfo {
+  closeCode: number | null;
+  reason: string;
+}
+
+/**
+ * Converts a WebSocketCloseInfo dictionary and validates it as close() and new WebSocketError()
+ * do: the code must be 1000 or 3000..4999, the reason at most 123 UTF-8 bytes, and a reason
+ * without a code implies 1000.
+ */
+export function toValidatedCloseInfo(value: unknown, context: string): CloseInfo {
+  const dictionary = toDictionary(value, context, 'WebSocketCloseInfo');
+  // Members are read in lexicographic order, as Web IDL converts dictionaries.
+  const rawCode = dictionary['closeCode'];
+  const closeCode = rawCode === undefined ? null : toEnforcedUnsignedShort(rawCode, context);
+  const rawReason = dictionary['reason'];
+  const reason = rawReason === undefined ? '' : toUSVString(rawReason, context);
+  if (closeCode !== null && !isSendableCloseCode(closeCode)) {
+    throw domException(context, `The close code must be either 1000, or between 3000 and 4999. ${closeCode} is neither.`, 'InvalidAccessError');
+  }
+  if (utf8ByteLength(reason) > MAX_REASON_BYTES) {
+    throw domException(context, `The close reason must not be greater than ${MAX_REASON_BYTES} UTF-8 bytes.`, 'SyntaxError');
+  }
+  return { closeCode: closeCode === null && reason !== '' ? 1000 : closeCode, reason };
+}

@@ -1,0 +1,416 @@
+// WebSocketStream: a WebSocket connection as a ReadableStream of messages and a WritableStream of
+// messages. The class is a thin Web IDL shell; the standard's algorithms are the free functions
+// below, each named after the algorithm it implements and operating on one StreamState record.
+
+import {
+  type Deferred,
+  DOMExceptionCtor,
+  ReadableStreamCtor,
+  WritableStreamCtor,
+  abortReasonOf,
+  addEventListenerTo,
+  arrayBufferByteLengthOf,
+  createDeferred,
+  isArrayBuffer,
+  isArrayBufferView,
+  isResizableArrayBuffer,
+  isSignalAborted,
+  markAsHandled,
+  promiseThenCall,
+  rejectedPromise,
+  removeEventListenerFrom,
+  resolvedPromise,
+} from './intrinsics.js';
+import { defineInterfaceShape } from './interface.js';
+import { type Socket, type SocketConnector } from './socket.js';
+import { platformConnector } from './web-socket-connector.js';
+import { closeInfoOfWebSocketError, createWebSocketError, isWebSocketError } from './websocket-error.js';
+import {
+  MAX_REASON_BYTES,
+  isSendableCloseCode,
+  parseWebSocketURL,
+  toAbortSignal,
+  toDictionary,
+  toUSVString,
+  toUSVStringSequence,
+  toValidatedCloseInfo,
+  typeError,
+  utf8ByteLength,
+  validateProtocols,
+} from './webidl.js';
+
+/**
+ * A write settles once the socket's bufferedAmount is at most this many bytes, so writer.ready
+ * and pipeTo() slow down with the network while a megabyte stays in flight to keep it busy.
+ */
+export const SEND_HIGH_WATER_MARK = 1024 * 1024;
+
+/**
+ * Received bytes the readable queues before it asks the socket to stop reading (where it can:
+ * Node's `ws` package). Strings count their length, binary messages their byteLength.
+ */
+export const RECEIVE_HIGH_WATER_MARK = 64 * 1024;
+
+export interface WebSocketOpenInfo {
+  readable: ReadableStream<string | Uint8Array>;
+  writable: WritableStream<unknown>;
+  extensions: string;
+  protocol: string;
+}
+
+export interface WebSocketCloseInfo {
+  closeCode?: number;
+  reason?: string;
+}
+
+export interface WebSocketStreamOptions {
+  protocols?: Iterable<string>;
+  signal?: AbortSignal;
+}
+
+type ReadyState = 'connecting' | 'open' | 'closing' | 'closed';
+
+interface StreamState {
+  readonly url: string;
+  readyState: ReadyState;
+  socket: Socket | undefined;
+  readonly opened: Deferred<WebSocketOpenInfo>;
+  readonly closed: Deferred<{ closeCode: number; reason: string }>;
+  signal: AbortSignal | undefined;
+  abortListener: (() => void) | undefined;
+  readableController: ReadableStreamDefaultController<string | Uint8Array> | undefined;
+  /** False once the readable is closed, errored or cancelled: nothing more may be enqueued. */
+  readableOpen: boolean;
+  writableController: WritableStreamDefaultController | undefined;
+  /** The write whose bytes are still above the send high-water mark. */
+  pendingWrite: Deferred<void> | undefined;
+  /** writer.close() waiting for the closing handshake. */
+  pendingWritableClose: Deferred<void> | undefined;
+}
+
+let connectSocket: SocketConnector | undefined = platformConnector;
+
+/** Chooses how new WebSocketStreams connect; the Node entry points it at the `ws` package. */
+export function setSocketConnector(connector: SocketConnector | undefined): void {
+  connectSocket = connector;
+}
+
+const CONSTRUCT_CONTEXT = "Failed to construct 'WebSocketStream'";
+const CLOSE_CONTEXT = "Failed to execute 'close' on 'WebSocketStream'";
+
+let stateOf!: (stream: unknown) => StreamState | undefined;
+
+export class WebSocketStream {
+  readonly #state: StreamState;
+
+  constructor(url: unknown, options: unknown = undefined) {
+    // Web IDL converts every argument before the constructor's own steps run.
+    const urlString = toUSVString(url, CONSTRUCT_CONTEXT);
+    const dictionary = toDictionary(options, CONSTRUCT_CONTEXT, 'WebSocketStreamOptions');
+    const rawProtocols = dictionary['protocols'];
+    const protocols = rawProtocols === undefined ? [] : toUSVStringSequence(rawProtocols, CONSTRUCT_CONTEXT);
+    const rawSignal = dictionary['signal'];
+    const signal = rawSignal === undefined ? undefined : toAbortSignal(rawSignal, CONSTRUCT_CONTEXT);
+
+    const parsedURL = parseWebSocketURL(urlString, CONSTRUCT_CONTEXT);
+    validateProtocols(protocols, CONSTRUCT_CONTEXT);
+    if (connectSocket === undefined) {
+      throw typeError(CONSTRUCT_CONTEXT, 'This environment has no WebSocket implementation (in Node.js, install the `ws` package and use websocketstream-polyfill/node).');
+    }
+
+    this.#state = createStreamState(parsedURL);
+    startConnecting(this.#state, protocols, signal);
+  }
+
+  get url(): string {
+    const state = stateOf(this);
+    if (state === undefined) throw illegalInvocation("Failed to read the 'url' property from 'WebSocketStream'");
+    return state.url;
+  }
+
+  get opened(): Promise<WebSocketOpenInfo> {
+    const state = stateOf(this);
+    if (state === undefined) return rejectedPromise(illegalInvocation("Failed to read the 'opened' property from 'WebSocketStream'"));
+    return state.opened.promise;
+  }
+
+  get closed(): Promise<{ closeCode: number; reason: string }> {
+    const state = stateOf(this);
+    if (state === undefined) return rejectedPromise(illegalInvocation("Failed to read the 'closed' property from 'WebSocketStream'"));
+    return state.closed.promise;
+  }
+
+  close(closeInfo: WebSocketCloseInfo | undefined = undefined): void {
+    const state = stateOf(this);
+    if (state === undefined) throw illegalInvocation(CLOSE_CONTEXT);
+    const { closeCode, reason } = toValidatedCloseInfo(closeInfo, CLOSE_CONTEXT);
+    closeTheWebSocket(state, closeCode, reason);
+  }
+
+  static {
+    stateOf = (stream) =>
+      typeof stream === 'object' && stream !== null && #state in stream ? (stream as WebSocketStream).#state : undefined;
+  }
+}
+
+defineInterfaceShape(WebSocketStream, 'WebSocketStream', ['url', 'opened', 'closed', 'close']);
+
+function illegalInvocation(context: string): TypeError {
+  return typeError(context, 'Illegal invocation');
+}
+
+function createStreamState(url: string): StreamState {
+  const state: StreamState = {
+    url,
+    readyState: 'connecting',
+    socket: undefined,
+    opened: createDeferred(),
+    closed: createDeferred(),
+    signal: undefined,
+    abortListener: undefined,
+    readableController: undefined,
+    readableOpen: false,
+    writableController: undefined,
+    pendingWrite: undefined,
+    pendingWritableClose: undefined,
+  };
+  // The standard marks both promises as handled: a page that never looks at them sees no
+  // unhandled rejection when a connection fails.
+  markAsHandled(state.opened.promise);
+  markAsHandled(state.closed.promise);
+  return state;
+}
+
+/** Constructor steps 3–4: honour the signal, then establish a WebSocket connection. */
+function startConnecting(state: StreamState, protocols: readonly string[], signal: AbortSignal | undefined): void {
+  if (signal !== undefined && isSignalAborted(signal)) {
+    // An already-aborted signal: reject both promises and never touch the network.
+    state.readyState = 'closed';
+    const reason = abortReasonOf(signal);
+    state.opened.reject(reason);
+    state.closed.reject(reason);
+    return;
+  }
+  if (signal !== undefined) {
+    state.signal = signal;
+    state.abortListener = () => abortTheHandshake(state);
+    addEventListenerTo(signal, 'abort', state.abortListener);
+  }
+  try {
+    state.socket = connectSocket!(state.url, protocols, {
+      open: (protocol, extensions) => handleConnectionEstablished(state, protocol, extensions),
+      message: (data) => handleMessage(state, data),
+      close: (wasClean, code, reason) => handleConnectionClose(state, wasClean, code, reason),
+    });
+  } catch {
+    // A WebSocket implementation that refuses the URL outright fails the connection, as the
+    // network would have; the URL itself was already validated.
+    state.readyState = 'closing';
+    queueConnectionFailure(state);
+  }
+}
+
+function queueConnectionFailure(state: StreamState): void {
+  promiseThenCall(resolvedPromise(), () => handleConnectionClose(state, false, 1006, ''));
+}
+
+function detachSignal(state: StreamState): void {
+  if (state.signal !== undefined && state.abortListener !== undefined) {
+    removeEventListenerFrom(state.signal, 'abort', state.abortListener);
+  }
+  state.signal = undefined;
+  state.abortListener = undefined;
+}
+
+/** The signal's abort steps: only while the handshake is in progress, fail the connection. */
+function abortTheHandshake(state: StreamState): void {
+  if (state.readyState !== 'connecting') return;
+  const reason = abortReasonOf(state.signal!);
+  detachSignal(state);
+  state.readyState = 'closed';
+  state.socket?.close();
+  state.opened.reject(reason);
+  state.closed.reject(reason);
+}
+
+/** "When the WebSocket connection is established": expose the streams and resolve opened. */
+function handleConnectionEstablished(state: StreamState, protocol: string, extensions: string): void {
+  if (state.readyState !== 'connecting') return;
+  detachSignal(state);
+  state.readyState = 'open';
+  const readable = new ReadableStreamCtor!<string | Uint8Array>(
+    {
+      start: (controller) => {
+        state.readableController = controller;
+      },
+      pull: () => pull(state),
+      cancel: (reason) => {
+        state.readableOpen = false;
+        closeUsingReason(state, reason);
+      },
+    },
+    { highWaterMark: RECEIVE_HIGH_WATER_MARK, size: messageSize },
+  );
+  state.readableOpen = true;
+  const writable = new WritableStreamCtor!<unknown>(
+    {
+      start: (controller) => {
+        state.writableController = controller;
+      },
+      write: (chunk) => write(state, chunk),
+      close: () => closeTheWritable(state),
+      abort: (reason) => closeUsingReason(state, reason),
+    },
+    { highWaterMark: 1 },
+  );
+  state.opened.resolve({ readable, writable, extensions, protocol });
+}
+
+function messageSize(chunk: string | Uint8Array): number {
+  return typeof chunk === 'string' ? chunk.length : chunk.byteLength;
+}
+
+/** "When a WebSocket message has been received": queue it, and stop reading once the queue is full. */
+function handleMessage(state: StreamState, data: string | Uint8Array): void {
+  if (state.readyState !== 'open' || !state.readableOpen) return;
+  const controller = state.readableController!;
+  controller.enqueue(data);
+  if (controller.desiredSize! <= 0) state.socket!.pause();
+}
+
+/** The readable's pull algorithm: the application wants more, so read from the network again. */
+function pull(state: StreamState): void {
+  state.socket?.resume();
+}
+
+/** The writable's write algorithm: send the chunk as one message, settle once it left the buffer. */
+function write(state: StreamState, chunk: unknown): Promise<void> {
+  let data: string | Uint8Array;
+  try {
+    data = toMessage(chunk);
+  } catch (error) {
+    return rejectedPromise(error);
+  }
+  // Once the closing handshake has begun nothing more is sent, and the write is not an error.
+  if (state.readyState !== 'open') return resolvedPromise();
+  const socket = state.socket!;
+  socket.send(data);
+  if (socket.bufferedAmount <= SEND_HIGH_WATER_MARK) return resolvedPromise();
+  const pending = createDeferred<void>();
+  state.pendingWrite = pending;
+  socket.whenBufferedAmountAtMost(SEND_HIGH_WATER_MARK, () => {
+    if (state.pendingWrite === pending) state.pendingWrite = undefined;
+    pending.resolve();
+  });
+  return pending.promise;
+}
+
+const WRITE_CONTEXT = "Failed to write to 'WebSocketStream'";
+
+/**
+ * Converts a chunk to what is sent: BufferSources as a copy of their bytes now, anything else as
+ * a USVString. Buffers that can change size or are shared cannot be copied safely, and are refused.
+ */
+function toMessage(chunk: unknown): string | Uint8Array {
+  if (typeof chunk === 'string') return toUSVString(chunk, WRITE_CONTEXT);
+  if (isArrayBuffer(chunk)) {
+    if (isResizableArrayBuffer(chunk)) throw typeError(WRITE_CONTEXT, 'The ArrayBuffer is resizable.');
+    return copyBytes(chunk, 0, arrayBufferByteLengthOf(chunk));
+  }
+  if (isArrayBufferView(chunk)) {
+    const buffer = chunk.buffer;
+    if (!isArrayBuffer(buffer)) throw typeError(WRITE_CONTEXT, 'The ArrayBufferView is backed by a SharedArrayBuffer.');
+    if (isResizableArrayBuffer(buffer)) throw typeError(WRITE_CONTEXT, 'The ArrayBufferView is backed by a resizable ArrayBuffer.');
+    return copyBytes(buffer, chunk.byteOffset, chunk.byteLength);
+  }
+  return toUSVString(chunk, WRITE_CONTEXT);
+}
+
+function copyBytes(buffer: ArrayBuffer, byteOffset: number, byteLength: number): Uint8Array {
+  const copy = new Uint8Array(byteLength);
+  // A detached buffer reports a length of 0 and sends an empty message.
+  if (byteLength > 0) copy.set(new Uint8Array(buffer, byteOffset, byteLength));
+  return copy;
+}
+
+/** The writable's close algorithm: a clean close with no code, settled by the closing handshake. */
+function closeTheWritable(state: StreamState): Promise<void> {
+  const pending = createDeferred<void>();
+  state.pendingWritableClose = pending;
+  closeTheWebSocket(state, null, '');
+  return pending.promise;
+}
+
+/** "Close using reason" (readable cancel, writable abort): a WebSocketError's code and reason are sent. */
+function closeUsingReason(state: StreamState, reason: unknown): void {
+  let closeCode: number | null = null;
+  let closeReason = '';
+  if (isWebSocketError(reason)) {
+    const info = closeInfoOfWebSocketError(reason);
+    // A WebSocketError reporting a received 1006, say, may not be sent back: close with no code.
+    if (info.closeCode !== null && isSendableCloseCode(info.closeCode) && utf8ByteLength(info.reason) <= MAX_REASON_BYTES) {
+      closeCode = info.closeCode;
+      closeReason = info.reason;
+    }
+  }
+  closeTheWebSocket(state, closeCode, closeReason);
+}
+
+/** "Close the WebSocket": start the closing handshake, or fail a connection still being established. */
+function closeTheWebSocket(state: StreamState, closeCode: number | null, reason: string): void {
+  if (state.readyState === 'closing' || state.readyState === 'closed') return;
+  const wasConnecting = state.readyState === 'connecting';
+  state.readyState = 'closing';
+  // A paused socket would never read the peer's answering close frame.
+  state.socket!.resume();
+  if (wasConnecting) {
+    // Code and reason are for an established connection; the handshake is simply abandoned.
+    state.socket!.close();
+  } else if (closeCode === null) {
+    state.socket!.close();
+  } else {
+    state.socket!.close(closeCode, reason);
+  }
+}
+
+/** "Handle connection close" (the WebSocket connection is closed): settle every promise and stream. */
+function handleConnectionClose(state: StreamState, wasClean: boolean, code: number, reason: string): void {
+  if (state.readyState === 'closed') return;
+  const wasEstablished = state.readableController !== undefined;
+  state.readyState = 'closed';
+  detachSignal(state);
+
+  if (!wasEstablished) {
+    // The standard forbids telling failures apart: every one is the same opaque error.
+    state.opened.reject(createWebSocketError('The WebSocket connection could not be established.', null));
+    state.closed.reject(createWebSocketError('The WebSocket connection could not be established.', 1006));
+    return;
+  }
+
+  // Bytes still buffered when the peer closed were never sent: that close is not clean here.
+  const clean = wasClean && state.socket!.bufferedAmount === 0;
+  const pendingWrite = state.pendingWrite;
+  const pendingWritableClose = state.pendingWritableClose;
+  state.pendingWrite = undefined;
+  state.pendingWritableClose = undefined;
+  const readableController = state.readableController!;
+  const readableWasOpen = state.readableOpen;
+  state.readableOpen = false;
+
+  if (clean) {
+    const writableError = new DOMExceptionCtor('The WebSocket connection is closed.', 'InvalidStateError');
+    pendingWrite?.reject(writableError);
+    if (pendingWritableClose !== undefined) pendingWritableClose.resolve();
+    else state.writableController!.error(writableError);
+    if (readableWasOpen) readableController.close();
+    state.closed.resolve({ closeCode: code, reason });
+    return;
+  }
+
+  const error = createWebSocketError('The WebSocket connection was closed abnormally.', code, reason);
+  pendingWrite?.reject(error);
+  pendingWritableClose?.reject(error);
+  state.writableController!.error(error);
+  if (readableWasOpen) readableController.error(error);
+  state.closed.reject(error);
+}

@@ -1,0 +1,48 @@
+// Every entry is bundled on its own (no shared chunks), so each file in dist/ stands alone.
+import typescript from '@rollup/plugin-typescript';
+import terser from '@rollup/plugin-terser';
+import resolve from '@rollup/plugin-node-resolve';
+import commonjs from '@rollup/plugin-commonjs';
+
+const typescriptFor = (target) =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    compilerOptions: { target, declaration: false, outDir: undefined, rootDir: undefined, sourceMap: true },
+    include: ['polyfill/**/*.ts'],
+  });
+
+const minify = () =>
+  terser({
+    ecma: 2020,
+    // Interface names are also set explicitly; keeping class names keeps stack traces readable.
+    keep_classnames: true,
+    format: { comments: false },
+  });
+
+const moduleEntries = ['index', 'polyfill', 'node'].map((entry) => ({
+  input: `polyfill/${entry}.ts`,
+  external: ['node:module', 'ws'],
+  plugins: [typescriptFor('ES2022')],
+  output: [
+    { file: `dist/${entry}.js`, format: 'es', sourcemap: true },
+    { file: `dist/cjs/${entry}.js`, format: 'cjs', sourcemap: true, exports: 'named' },
+  ],
+}));
+
+const classicScript = {
+  input: 'polyfill/iife.ts',
+  plugins: [typescriptFor('ES2022')],
+  output: [
+    { file: 'dist/websocketstream-polyfill.js', format: 'iife', sourcemap: true },
+    { file: 'dist/websocketstream-polyfill.min.js', format: 'iife', sourcemap: true, plugins: [minify()] },
+  ],
+};
+
+// ES2017 output: private fields become WeakMaps, which the older engines this build is for run.
+const legacyClassicScript = {
+  input: 'polyfill/legacy.ts',
+  plugins: [resolve({ browser: true }), commonjs(), typescriptFor('ES2017')],
+  output: { file: 'dist/websocketstream-polyfill.legacy.min.js', format: 'iife', sourcemap: true, plugins: [minify()] },
+};
+
+export default [...moduleEntries, classicScript, legacyClassicScript];
