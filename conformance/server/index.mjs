@@ -1,0 +1,231 @@
+// The conformance test server: the WPT tree over http and https, generated
+// test pages for `.any.js` files, and upstream-named WebSocket endpoints on
+// their own ws and wss ports. Every port is chosen free at start.
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSelfSignedCertificate } from './certificate.mjs';
+import { Lifetime } from './lifetime.mjs';
+import { listTestFiles, parseMeta, testPages } from './meta.mjs';
+import { POLYFILL_PREFIX, POLYFILL_SCRIPT_PATH, windowPage, workerPage, workerScript } from './pages.mjs';
+import { contentTypeOf, resolveFile } from './static-files.mjs';
+import { Stash } from './stash.mjs';
+import { isSubstitutedFile, substitute } from './substitution.mjs';
+import { createWebSocketEndpoints } from './websocket-endpoints.mjs';
+
+export { listTestFiles, parseMeta, testPages } from './meta.mjs';
+export { variantName, variantQuery } from './meta.mjs';
+
+const serverDirectory = path.dirname(fileURLToPath(import.meta.url));
+const repositoryRoot = path.resolve(serverDirectory, '../..');
+const wptRunnerDirectory = path.dirname(createRequire(import.meta.url).resolve('wpt-runner/package.json'));
+
+// Files served whatever the WPT root is: testharness.js as shipped by the
+// wpt-runner package, and our report hook that hands results to the drivers.
+const HARNESS_FILES = {
+  '/resources/testharness.js': path.join(wptRunnerDirectory, 'testharness/testharness.js'),
+  '/resources/testharnessreport.js': path.join(serverDirectory, 'testharnessreport.js'),
+};
+// Served from the package only when the WPT root has no copy of its own.
+const HARNESS_FALLBACK_FILES = {
+  '/resources/idlharness.js': path.join(wptRunnerDirectory, 'testharness/idlharness.js'),
+  '/resources/WebIDLParser.js': path.join(wptRunnerDirectory, 'testharness/webidl2/lib/webidl2.js'),
+};
+
+// Generated documents: URL suffix → how to make it from the .any.js source.
+const GENERATED = [
+  { suffix: '.any.html', scope: 'window', type: 'text/html; charset=utf-8', make: windowPage },
+  { suffix: '.any.worker.html', scope: 'worker', type: 'text/html; charset=utf-8', make: workerPage },
+  { suffix: '.any.worker.js', scope: 'worker', type: 'text/javascript; charset=utf-8', make: workerScript },
+];
+
+export async function startServer({
+  wptRoot = path.join(repositoryRoot, 'wpt'),
+  polyfillFile = path.join(repositoryRoot, 'dist/websocketstream-polyfill.js'),
+  host = '127.0.0.1',
+  log = false,
+} = {}) {
+  const report = log ? (line) => console.error(`[wpt-server] ${line}`) : () => {};
+  const { cert, key } = await createSelfSignedCertificate(host);
+  const lifetime = new Lifetime();
+  const stash = new Stash();
+  const ports = {};
+  const context = { wptRoot: path.resolve(wptRoot), polyfillFile: path.resolve(polyfillFile), host, ports, stash, report };
+
+  const handleWebSocketUpgrade = createWebSocketEndpoints({ lifetime, stash, log: report });
+  const answerPlainRequestOnWebSocketPort = (request, response) => {
+    respond(response, 426, 'text/plain', 'This port only serves WebSocket endpoints.\n');
+  };
+  const servers = {
+    http: http.createServer((request, response) => serveHttp(request, response, 'http', context)),
+    https: https.createServer({ cert, key }, (request, response) => serveHttp(request, response, 'https', context)),
+    ws: http.createServer(answerPlainRequestOnWebSocketPort),
+    wss: https.createServer({ cert, key }, answerPlainRequestOnWebSocketPort),
+  };
+  servers.ws.on('upgrade', handleWebSocketUpgrade);
+  servers.wss.on('upgrade', handleWebSocketUpgrade);
+  for (const scheme of ['http', 'https']) {
+    servers[scheme].on('upgrade', (request, socket) => answerUpgradeOnHttpPort(request, socket, scheme, context, lifetime));
+  }
+  for (const server of Object.values(servers)) {
+    // A client that vanishes mid-TLS-handshake is not the server's failure.
+    server.on('tlsClientError', (error) => report(`tls: ${error.message}`));
+    server.on('clientError', (error, socket) => socket.destroy());
+  }
+
+  try {
+    for (const [scheme, server] of Object.entries(servers)) {
+      ports[scheme] = await listen(server, host);
+    }
+  } catch (error) {
+    await closeServers(servers, lifetime);
+    throw error;
+  }
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  report(`serving ${context.wptRoot} on http :${ports.http}, https :${ports.https}, ws :${ports.ws}, wss :${ports.wss}`);
+  return {
+    host,
+    httpOrigin: `http://${urlHost}:${ports.http}`,
+    httpsOrigin: `https://${urlHost}:${ports.https}`,
+    wsOrigin: `ws://${urlHost}:${ports.ws}`,
+    wssOrigin: `wss://${urlHost}:${ports.wss}`,
+    ports: { ...ports },
+    // The self-signed certificate, for a client that wants to trust it rather than skip verification.
+    certificate: cert,
+    close: () => closeServers(servers, lifetime),
+  };
+}
+
+function listen(server, host) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      server.off('error', reject);
+      resolve(server.address().port);
+    });
+  });
+}
+
+async function closeServers(servers, lifetime) {
+  lifetime.end();
+  await Promise.all(Object.values(servers).map((server) => new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  })));
+}
+
+function respond(response, status, type, body) {
+  response.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+  response.end(body);
+}
+
+// A WebSocket handshake sent to the http(s) port, as upstream's abort test
+// does to prove no connection is made: stash-put.py records it; the handshake
+// always fails, since WebSocket endpoints live on the ws/wss ports.
+function answerUpgradeOnHttpPort(request, socket, scheme, { stash, report }, lifetime) {
+  lifetime.adopt(socket);
+  socket.on('error', () => {});
+  const answer = stash.handle(new URL(request.url, `${scheme}://server`));
+  report(`upgrade on ${scheme} port ${request.url} → ${answer ? answer.status : 404}`);
+  const status = answer ? `${answer.status} OK` : '404 Not Found';
+  const body = answer ? answer.body : '';
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
+
+async function serveHttp(request, response, scheme, context) {
+  const url = new URL(request.url, `${scheme}://${request.headers.host ?? context.host}`);
+  try {
+    const answer = await answerHttp(request, url, context);
+    context.report(`${request.method} ${scheme} ${url.pathname}${url.search} → ${answer.status}`);
+    if (answer.headers) for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
+    respond(response, answer.status, answer.type, answer.body);
+  } catch (error) {
+    context.report(`${request.method} ${scheme} ${url.pathname} → 500 ${error.message}`);
+    if (!response.headersSent) respond(response, 500, 'text/plain; charset=utf-8', `${error.message}\n`);
+    else response.destroy();
+  }
+}
+
+const notFound = (what) => ({ status: 404, type: 'text/plain; charset=utf-8', body: `Not found: ${what}\n` });
+
+async function answerHttp(request, url, context) {
+  const { pathname } = url;
+
+  const stashAnswer = context.stash.handle(url, await readBody(request));
+  if (stashAnswer) return { ...stashAnswer, headers: { 'Access-Control-Allow-Origin': '*' } };
+
+  if (HARNESS_FILES[pathname]) return fileAnswer(HARNESS_FILES[pathname]);
+  if (pathname === POLYFILL_SCRIPT_PATH || pathname === `${POLYFILL_SCRIPT_PATH}.map`) {
+    return polyfillAnswer(pathname, context.polyfillFile);
+  }
+  if (pathname === '/') return indexAnswer(context);
+
+  const polyfill = pathname.startsWith(`${POLYFILL_PREFIX}/`);
+  const treePath = polyfill ? pathname.slice(POLYFILL_PREFIX.length) : pathname;
+
+  const generated = GENERATED.find(({ suffix }) => treePath.endsWith(suffix));
+  if (generated) return generatedAnswer(generated, treePath, polyfill, context);
+
+  const filePath = await resolveFile(context.wptRoot, treePath);
+  if (!filePath) {
+    if (HARNESS_FALLBACK_FILES[treePath]) return fileAnswer(HARNESS_FALLBACK_FILES[treePath]);
+    return notFound(pathname);
+  }
+  if (isSubstitutedFile(treePath)) {
+    const text = substitute(await readFile(filePath, 'utf8'), { host: context.host, ports: context.ports, requestUrl: url });
+    return { status: 200, type: contentTypeOf(filePath), body: text };
+  }
+  return fileAnswer(filePath);
+}
+
+async function fileAnswer(filePath) {
+  return { status: 200, type: contentTypeOf(filePath), body: await readFile(filePath) };
+}
+
+async function polyfillAnswer(pathname, polyfillFile) {
+  const filePath = pathname.endsWith('.map') ? `${polyfillFile}.map` : polyfillFile;
+  try {
+    return await fileAnswer(filePath);
+  } catch {
+    return notFound(`${filePath} (build the polyfill first: npm run build)`);
+  }
+}
+
+async function generatedAnswer({ suffix, scope, type, make }, treePath, polyfill, context) {
+  const testPath = treePath.slice(0, -suffix.length) + '.any.js';
+  const filePath = await resolveFile(context.wptRoot, testPath);
+  if (!filePath) return notFound(testPath);
+  const meta = parseMeta(await readFile(filePath, 'utf8'));
+  if (!meta.globals.includes(scope)) return notFound(`${testPath} does not run in scope "${scope}" (META global=)`);
+  return { status: 200, type, body: make(testPath, meta, { polyfill }) };
+}
+
+// A page for people: every test page of the tree, native and polyfilled.
+async function indexAnswer({ wptRoot }) {
+  const escape = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const items = [];
+  for (const file of await listTestFiles(wptRoot).catch(() => [])) {
+    const meta = parseMeta(await readFile(path.join(wptRoot, file), 'utf8'));
+    const links = testPages(file, meta).flatMap(({ path: pagePath, scope, variant }) => [
+      `<a href="${escape(pagePath)}">${scope} ${variant}</a>`,
+      `<a href="${POLYFILL_PREFIX}${escape(pagePath)}">${scope} ${variant} (polyfill)</a>`,
+    ]);
+    items.push(`<li>${escape(file)}: ${links.join(' · ')}</li>`);
+  }
+  const body = `<!doctype html>\n<meta charset="utf-8">\n<title>WebSocketStream conformance</title>\n<ul>\n${items.join('\n')}\n</ul>\n`;
+  return { status: 200, type: 'text/html; charset=utf-8', body };
+}
+
+function readBody(request) {
+  if (request.method === 'GET' || request.method === 'HEAD') return Promise.resolve('');
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}

@@ -1,0 +1,39 @@
+// Everything the server starts that could outlive it — sockets taken over by
+// WebSocket endpoints and the endpoints' timers — is registered here, so that
+// close() can end all of it and leave no handle keeping Node alive.
+export class Lifetime {
+  #sockets = new Set();
+  #timers = new Set();
+  #ended = false;
+
+  get ended() {
+    return this.#ended;
+  }
+
+  adopt(socket) {
+    if (this.#ended) {
+      socket.destroy();
+      return;
+    }
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+  }
+
+  /** setTimeout that close() cancels. */
+  after(milliseconds, callback) {
+    if (this.#ended) return;
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      callback();
+    }, milliseconds);
+    this.#timers.add(timer);
+  }
+
+  end() {
+    this.#ended = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    for (const socket of this.#sockets) socket.destroy();
+    this.#sockets.clear();
+  }
+}

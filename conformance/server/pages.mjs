@@ -1,0 +1,86 @@
+// The documents generated around a `.any.js` test, as WPT's server makes them:
+//   NAME.any.html         runs the test in the window;
+//   NAME.any.worker.html  a window that runs NAME.any.worker.js in a dedicated
+//                         worker and collects its results (fetch_tests_from_worker);
+//   NAME.any.worker.js    the worker's script: testharness, META scripts, test, done().
+// In polyfill mode (URL prefix /_polyfill/) the native WebSocketStream and
+// WebSocketError are deleted first and the built polyfill is loaded, so the
+// polyfill's install-when-absent path is what the test exercises.
+//
+// Timeouts are testharness.js's own: 10 s per file, 60 s for `timeout=long`
+// (the `<meta name="timeout">` tag). In a worker testharness has no timeout
+// of its own; the window collecting its results applies the same one.
+
+export const POLYFILL_PREFIX = '/_polyfill';
+export const POLYFILL_SCRIPT_PATH = `${POLYFILL_PREFIX}/websocketstream-polyfill.js`;
+
+const REMOVE_NATIVE = 'delete globalThis.WebSocketStream; delete globalThis.WebSocketError;';
+
+function escapeHtml(text) {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function fileName(testPath) {
+  return testPath.split('/').pop();
+}
+
+function globalDescription(isWindow) {
+  // Upstream's wrappers define GLOBAL so a test can ask where it runs.
+  return `self.GLOBAL = { isWindow: function () { return ${isWindow}; }, ` +
+    `isWorker: function () { return ${!isWindow}; }, isShadowRealm: function () { return false; } };`;
+}
+
+function head(testPath, meta, polyfill) {
+  const lines = ['<!doctype html>', '<meta charset="utf-8">'];
+  if (meta.timeout === 'long') lines.push('<meta name="timeout" content="long">');
+  lines.push(`<title>${escapeHtml(fileName(testPath))}${polyfill ? ' (polyfill)' : ''}</title>`);
+  if (polyfill) {
+    lines.push(`<script>${REMOVE_NATIVE}</script>`);
+    lines.push(`<script src="${POLYFILL_SCRIPT_PATH}"></script>`);
+  }
+  return lines;
+}
+
+/** NAME.any.html. `testPath` is the .any.js file's URL path, e.g. '/websockets/stream/x.any.js'. */
+export function windowPage(testPath, meta, { polyfill = false } = {}) {
+  return [
+    ...head(testPath, meta, polyfill),
+    `<script>${globalDescription(true)}</script>`,
+    '<script src="/resources/testharness.js"></script>',
+    '<script src="/resources/testharnessreport.js"></script>',
+    ...meta.scripts.map((src) => `<script src="${escapeHtml(src)}"></script>`),
+    '<div id="log"></div>',
+    `<script src="${escapeHtml(fileName(testPath))}"></script>`,
+    '',
+  ].join('\n');
+}
+
+/** NAME.any.worker.html: the variant's query is handed on to the worker, whose location the test reads. */
+export function workerPage(testPath, meta, { polyfill = false } = {}) {
+  const workerScript = fileName(testPath).replace(/\.any\.js$/, '.any.worker.js');
+  return [
+    ...head(testPath, meta, polyfill),
+    '<script src="/resources/testharness.js"></script>',
+    '<script src="/resources/testharnessreport.js"></script>',
+    '<div id="log"></div>',
+    `<script>fetch_tests_from_worker(new Worker(${JSON.stringify(workerScript)} + location.search));</script>`,
+    '',
+  ].join('\n');
+}
+
+/** NAME.any.worker.js. Relative META scripts resolve against this script's URL, the test's directory. */
+export function workerScript(testPath, meta, { polyfill = false } = {}) {
+  const lines = [];
+  if (polyfill) {
+    lines.push(REMOVE_NATIVE, `importScripts(${JSON.stringify(POLYFILL_SCRIPT_PATH)});`);
+  }
+  lines.push(
+    globalDescription(false),
+    'importScripts("/resources/testharness.js");',
+    ...meta.scripts.map((src) => `importScripts(${JSON.stringify(src)});`),
+    `importScripts(${JSON.stringify(fileName(testPath))});`,
+    'done();',
+    '',
+  );
+  return lines.join('\n');
+}

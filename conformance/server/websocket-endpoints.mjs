@@ -1,0 +1,144 @@
+// The WebSocket endpoints of the ws and wss ports. Each is named, and behaves,
+// like the upstream WPT handler of the same name, so upstream's tests and
+// ours can use them unchanged. Any other path fails the handshake with 404.
+import { performance } from 'node:perf_hooks';
+import { WebSocketServer } from 'ws';
+import { acceptHandshake, closeFrame, watchForCloseFrame } from './raw-websocket.mjs';
+
+const ONE_MIB = 1024 * 1024;
+const SEND_BACKPRESSURE_MESSAGES = 16;
+const GOODBYE = 'Goodbye';
+
+/**
+ * → handleUpgrade(request, socket, head) for the ws/wss servers.
+ * `lifetime` owns sockets and timers; `stash` records `?stash_key=`; `log(line)` reports.
+ */
+export function createWebSocketEndpoints({ lifetime, stash, log }) {
+  const server = new WebSocketServer({
+    noServer: true,
+    // No compression: backpressure endpoints must put their real byte counts
+    // on the wire, and `extensions` is then "" everywhere, as a test expects.
+    perMessageDeflate: false,
+    // Like upstream's handlers, only protocol_array chooses a subprotocol.
+    handleProtocols: (protocols, request) =>
+      pathOf(request) === '/protocol_array' ? protocols.values().next().value : false,
+  });
+
+  const accept = (request, socket, head, onOpen) => {
+    server.handleUpgrade(request, socket, head, (websocket) => {
+      websocket.on('error', (error) => log(`ws ${pathOf(request)}: ${error.message}`));
+      onOpen(websocket, new URL(request.url, 'ws://server'));
+    });
+  };
+
+  const endpoints = {
+    '/echo': (request, socket, head) => accept(request, socket, head, echo),
+
+    '/echo_exit': (request, socket, head) => accept(request, socket, head, (websocket) => {
+      websocket.on('message', (data, isBinary) => {
+        websocket.send(data, { binary: isBinary });
+        if (!isBinary && data.toString() === GOODBYE) websocket.close(1000);
+      });
+    }),
+
+    // ?code=&reason=&abrupt=1 — closes as soon as the handshake is done.
+    '/remote-close': (request, socket, head) => accept(request, socket, head, (websocket, url) => {
+      if (url.searchParams.get('abrupt') === '1') {
+        websocket.terminate();
+        return;
+      }
+      const code = url.searchParams.get('code');
+      if (code === null) {
+        websocket.close();
+        return;
+      }
+      try {
+        websocket.close(Number(code), url.searchParams.get('reason') ?? '');
+      } catch (error) {
+        // `ws` refuses to put a reserved code (1005, 1006, ...) or an overlong
+        // reason on the wire; say so rather than closing with something else.
+        log(`remote-close cannot send code ${code}: ${error.message}`);
+        websocket.terminate();
+      }
+    }),
+
+    // Answers the client's close frame (same code and reason) only after a second.
+    '/delayed-passive-close': (request, socket, head) => {
+      if (!acceptHandshake(request, socket)) return;
+      watchForCloseFrame(socket, head, (payload) => {
+        lifetime.after(1000, () => {
+          if (!socket.destroyed) socket.end(closeFrame(payload));
+        });
+      });
+    },
+
+    // Never answers the client's close frame: drops the TCP connection instead.
+    '/passive-close-abort': (request, socket, head) => {
+      if (!acceptHandshake(request, socket)) return;
+      watchForCloseFrame(socket, head, () => socket.destroy());
+    },
+
+    // Sends the chosen (first offered) subprotocol's name, then stays open.
+    '/protocol_array': (request, socket, head) => accept(request, socket, head, (websocket) => {
+      websocket.send(websocket.protocol, { binary: false });
+    }),
+
+    '/send-backpressure': (request, socket, head) => accept(request, socket, head, sendBackpressure),
+
+    // Reads nothing for 2 s, so the client's sends back up; then reads and drops.
+    '/receive-backpressure': (request, socket, head) => accept(request, socket, head, (websocket) => {
+      websocket.pause();
+      lifetime.after(2000, () => websocket.resume());
+    }),
+
+    // Answers the handshake after 2 s (unless the client gave up), then echoes.
+    '/handshake_sleep_2': (request, socket, head) => {
+      lifetime.after(2000, () => {
+        if (!socket.destroyed) accept(request, socket, head, echo);
+      });
+    },
+  };
+
+  return function handleUpgrade(request, socket, head) {
+    lifetime.adopt(socket);
+    socket.on('error', (error) => log(`socket ${request.url}: ${error.message}`));
+    const url = new URL(request.url, 'ws://server');
+    const endpoint = endpoints[url.pathname];
+    log(`upgrade ${request.url}${endpoint ? '' : ' → 404'}`);
+    if (!endpoint) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    stash.recordConnection(url);
+    endpoint(request, socket, head);
+  };
+}
+
+function pathOf(request) {
+  return new URL(request.url, 'ws://server').pathname;
+}
+
+// Echoes every message as it came (text as text, binary as binary). `ws`
+// itself answers a close frame with the same code and reason.
+function echo(websocket) {
+  websocket.on('message', (data, isBinary) => websocket.send(data, { binary: isBinary }));
+}
+
+// An empty message, then 16 MiB in 1 MiB messages, then, as text, how many
+// seconds those took to be handed to the network — long when the client
+// applies backpressure and short when it reads everything into memory.
+function sendBackpressure(websocket) {
+  websocket.send(Buffer.alloc(0), { binary: true });
+  const chunk = Buffer.alloc(ONE_MIB, 0x20);
+  const start = performance.now();
+  let written = 0;
+  for (let i = 0; i < SEND_BACKPRESSURE_MESSAGES; i++) {
+    websocket.send(chunk, { binary: true }, (error) => {
+      if (error) return;
+      written += 1;
+      if (written === SEND_BACKPRESSURE_MESSAGES) {
+        websocket.send(String((performance.now() - start) / 1000), { binary: false });
+      }
+    });
+  }
+}
