@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Brings a fresh clone to the point where tests can run: dependencies, the build, the browsers.
+// Each step is skipped when it is already done, so running it again costs about a second.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+function run(command, args, { env } = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+  }
+}
+
+function newestModification(directory) {
+  let newest = 0;
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const full = path.join(directory, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestModification(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+export function ensureDependencies() {
+  const installed = path.join(root, 'node_modules', '.package-lock.json');
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(path.join(root, 'package-lock.json')).mtimeMs) return;
+  console.log('bootstrap: installing dependencies (npm ci)');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+export function ensureBuild() {
+  const bundle = path.join(root, 'dist', 'websocketstream-polyfill.js');
+  const sources = Math.max(
+    newestModification(path.join(root, 'polyfill')),
+    statSync(path.join(root, 'rollup.config.mjs')).mtimeMs,
+    statSync(path.join(root, 'package.json')).mtimeMs,
+  );
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) return;
+  console.log('bootstrap: building dist/');
+  run('node', [path.join('scripts', 'build.mjs')]);
+}
+
+export function ensureBrowsers() {
+  run(path.join(root, 'scripts', 'setup-browsers'), []);
+}
+
+export function bootstrap({ browsers = true } = {}) {
+  ensureDependencies();
+  ensureBuild();
+  if (browsers) ensureBrowsers();
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  bootstrap({ browsers: !process.argv.includes('--no-browsers') });
+}

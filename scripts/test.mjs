@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// `npm test`: everything, in order from fastest signal to slowest, on a fresh clone or not.
+// Every step runs even after a failure, so one run shows every problem; the exit code is the verdict.
+import { spawnSync } from 'node:child_process';
+import { bootstrap, root } from './bootstrap.mjs';
+
+const steps = [
+  ['types', 'npx', ['tsc', '--noEmit', '-p', '.']],
+  ['unit and harness tests (node:test)', 'npm', ['run', '--silent', 'test:node']],
+  ['package (publint, attw, size budget)', 'npm', ['run', '--silent', 'test:package']],
+  ['WPT suite in Node (jsdom)', 'npm', ['run', '--silent', 'test:wpt-node']],
+  ['conformance matrix (Chromium, Firefox, WebKit)', 'npm', ['run', '--silent', 'test:conformance']],
+];
+
+bootstrap();
+
+const results = [];
+for (const [name, command, args] of steps) {
+  console.log(`\n=== ${name}`);
+  const started = Date.now();
+  const { status, signal } = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  results.push({ name, ok: status === 0, seconds: (Date.now() - started) / 1000, status: status ?? signal });
+}
+
+console.log('\n=== summary');
+for (const { name, ok, seconds, status } of results) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name} (${seconds.toFixed(1)} s)${ok ? '' : ` — exit ${status}`}`);
+}
+const failed = results.filter((result) => !result.ok).length;
+console.log(`steps: ${results.length - failed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
