@@ -36,9 +36,9 @@ function toMessageData(data: unknown): string | Uint8Array {
  * long (0..MAX_DRAIN_POLL_MS): a fast network is looked at often, a stalled one rarely, and
  * nothing spins.
  */
-class BufferedAmountWatcher {
+class PollingWatcher implements BufferedAmountWatcher {
   #timer: unknown = undefined;
-  #waiters: Array<{ limit: number; callback: () => void }> = [];
+  #waiter: Waiter | undefined = undefined;
   #lastAmount = 0;
   #lastTime = 0;
   #bytesPerMs = 0;
@@ -46,18 +46,15 @@ class BufferedAmountWatcher {
   constructor(readonly socket: { readonly bufferedAmount: number }) {}
 
   wait(limit: number, callback: () => void): void {
-    this.#waiters.push({ limit, callback });
-    if (this.#timer === undefined) {
-      this.#lastAmount = this.socket.bufferedAmount;
-      this.#lastTime = Date.now();
-      this.#schedule(this.#lastAmount - limit);
-    }
+    this.#waiter = { limit, callback };
+    this.#lastAmount = this.socket.bufferedAmount;
+    this.#lastTime = Date.now();
+    this.#schedule(this.#lastAmount - limit);
   }
 
   stop(): void {
     if (this.#timer !== undefined) clearTimeoutFn(this.#timer);
-    this.#timer = undefined;
-    this.#waiters = [];
+    this.#timer = this.#waiter = undefined;
   }
 
   #schedule(excessBytes: number): void {
@@ -73,61 +70,42 @@ class BufferedAmountWatcher {
     if (elapsed > 0) this.#bytesPerMs = Math.max(0, this.#lastAmount - amount) / elapsed;
     this.#lastAmount = amount;
     this.#lastTime = now;
-    const waiting = this.#waiters;
-    this.#waiters = [];
-    for (const waiter of waiting) {
-      if (amount <= waiter.limit) waiter.callback();
-      else this.#waiters.push(waiter);
-    }
-    if (this.#waiters.length > 0) {
-      const lowestLimit = Math.min(...this.#waiters.map((waiter) => waiter.limit));
-      this.#schedule(amount - lowestLimit);
-    }
+    const waiter = this.#waiter!;
+    if (amount > waiter.limit) return this.#schedule(amount - waiter.limit);
+    this.#waiter = undefined;
+    waiter.callback();
   }
 }
 
-/** Send callbacks (the `ws` package) say exactly when bytes left the buffer: look then, not on a timer. */
-class SendCallbackWatcher {
-  #waiters: Array<{ limit: number; callback: () => void }> = [];
+export interface Waiter {
+  readonly limit: number;
+  readonly callback: () => void;
+}
 
-  constructor(readonly socket: { readonly bufferedAmount: number }) {}
-
-  wait(limit: number, callback: () => void): void {
-    this.#waiters.push({ limit, callback });
-  }
-
-  stop(): void {
-    this.#waiters = [];
-  }
-
-  readonly onSent = (): void => {
-    if (this.#waiters.length === 0) return;
-    const amount = this.socket.bufferedAmount;
-    const waiting = this.#waiters;
-    this.#waiters = [];
-    for (const waiter of waiting) {
-      if (amount <= waiter.limit) waiter.callback();
-      else this.#waiters.push(waiter);
-    }
-  };
+/** Tells the waiting write when bufferedAmount has dropped far enough. */
+export interface BufferedAmountWatcher {
+  /** Only one write is ever in flight, so there is at most one waiter; a new one replaces it. */
+  wait(limit: number, callback: () => void): void;
+  stop(): void;
+  /** Given to send() as its callback where the implementation has one (the `ws` package). */
+  readonly onSent?: () => void;
 }
 
 export interface WebSocketConnectorOptions {
   /** The implementation can stop reading from the network (the `ws` package's pause/resume). */
   readonly canPause: boolean;
-  /** send() takes a callback called once the bytes were written out (the `ws` package). */
-  readonly hasSendCallback: boolean;
+  readonly createWatcher: (socket: { readonly bufferedAmount: number }) => BufferedAmountWatcher;
 }
 
 export function webSocketConnector(
   WebSocketImpl: WebSocketClass,
-  { canPause, hasSendCallback }: WebSocketConnectorOptions,
+  { canPause, createWatcher }: WebSocketConnectorOptions,
 ): SocketConnector {
   return (url: string, protocols: readonly string[], events: SocketEventSink): Socket => {
     const webSocket = new WebSocketImpl(url, [...protocols]);
     webSocket.binaryType = 'arraybuffer';
-    const watcher = hasSendCallback ? new SendCallbackWatcher(webSocket) : new BufferedAmountWatcher(webSocket);
-    const onSent = watcher instanceof SendCallbackWatcher ? watcher.onSent : undefined;
+    const watcher = createWatcher(webSocket);
+    const onSent = watcher.onSent;
     let paused = false;
 
     let opened = false;
@@ -188,4 +166,7 @@ export function webSocketConnector(
 export const platformConnector: SocketConnector | undefined =
   WebSocketCtor === undefined
     ? undefined
-    : webSocketConnector(WebSocketCtor as unknown as WebSocketClass, { canPause: false, hasSendCallback: false });
+    : webSocketConnector(WebSocketCtor as unknown as WebSocketClass, {
+        canPause: false,
+        createWatcher: (socket) => new PollingWatcher(socket),
+      });

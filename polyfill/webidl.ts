@@ -104,12 +104,12 @@ export function parseWebSocketURL(url: string, context: string): string {
   let href = parsed.href;
   // `hash` is "" both for no fragment and for an empty one; only the serialization tells them apart.
   if (href.indexOf('#') !== -1) {
-    throw domException(context, `The URL contains a fragment identifier ('${parsed.hash}'). Fragment identifiers are not allowed in WebSocket URLs.`, 'SyntaxError');
+    throw domException(context, `WebSocket URLs may not have a fragment: '${href}'.`, 'SyntaxError');
   }
   const scheme = parsed.protocol;
   if (scheme === 'http:' || scheme === 'https:') href = `ws${href.slice(4)}`;
   else if (scheme !== 'ws:' && scheme !== 'wss:') {
-    throw domException(context, `The URL's scheme must be either 'http', 'https', 'ws', or 'wss'. '${scheme.slice(0, -1)}' is not allowed.`, 'SyntaxError');
+    throw domException(context, `The URL's scheme must be ws, wss, http or https, not '${scheme}'.`, 'SyntaxError');
   }
   return href;
 }
@@ -168,10 +168,10 @@ export function toValidatedCloseInfo(value: unknown, context: string): CloseInfo
   const rawReason = dictionary['reason'];
   const reason = rawReason === undefined ? '' : toUSVString(rawReason, context);
   if (closeCode !== null && !isSendableCloseCode(closeCode)) {
-    throw domException(context, `The close code must be either 1000, or between 3000 and 4999. ${closeCode} is neither.`, 'InvalidAccessError');
+    throw domException(context, `The close code must be 1000 or in 3000..4999, not ${closeCode}.`, 'InvalidAccessError');
   }
   if (utf8ByteLength(reason) > MAX_REASON_BYTES) {
-    throw domException(context, `The close reason must not be greater than ${MAX_REASON_BYTES} UTF-8 bytes.`, 'SyntaxError');
+    throw domException(context, `The close reason is longer than ${MAX_REASON_BYTES} UTF-8 bytes.`, 'SyntaxError');
   }
   return { closeCode: closeCode === null && reason !== '' ? 1000 : closeCode, reason };
 }

@@ -3,8 +3,33 @@
 // say when bytes have left the buffer.
 
 import { type SocketConnector } from './socket.js';
-import { type WebSocketClass, webSocketConnector } from './web-socket-connector.js';
+import { type BufferedAmountWatcher, type Waiter, type WebSocketClass, webSocketConnector } from './web-socket-connector.js';
+
+/** Send callbacks say exactly when bytes left the buffer: look then, never on a timer. */
+class SendCallbackWatcher implements BufferedAmountWatcher {
+  #waiter: Waiter | undefined = undefined;
+
+  constructor(readonly socket: { readonly bufferedAmount: number }) {}
+
+  wait(limit: number, callback: () => void): void {
+    this.#waiter = { limit, callback };
+  }
+
+  stop(): void {
+    this.#waiter = undefined;
+  }
+
+  readonly onSent = (): void => {
+    const waiter = this.#waiter;
+    if (waiter === undefined || this.socket.bufferedAmount > waiter.limit) return;
+    this.#waiter = undefined;
+    waiter.callback();
+  };
+}
 
 export function wsConnector(WebSocketFromWs: WebSocketClass): SocketConnector {
-  return webSocketConnector(WebSocketFromWs, { canPause: true, hasSendCallback: true });
+  return webSocketConnector(WebSocketFromWs, {
+    canPause: true,
+    createWatcher: (socket) => new SendCallbackWatcher(socket),
+  });
 }
