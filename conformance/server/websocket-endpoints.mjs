@@ -19,9 +19,7 @@ export function createWebSocketEndpoints({ lifetime, stash, log }) {
     // No compression: backpressure endpoints must put their real byte counts
     // on the wire, and `extensions` is then "" everywhere, as a test expects.
     perMessageDeflate: false,
-    // Like upstream's handlers, only protocol_array chooses a subprotocol.
-    handleProtocols: (protocols, request) =>
-      pathOf(request) === '/protocol_array' ? protocols.values().next().value : false,
+    handleProtocols: selectProtocol,
   });
 
   const accept = (request, socket, head, onOpen) => {
@@ -112,6 +110,16 @@ export function createWebSocketEndpoints({ lifetime, stash, log }) {
     stash.recordConnection(url);
     endpoint(request, socket, head);
   };
+}
+
+// As upstream's handlers: protocol_array takes the first offered subprotocol,
+// echo takes "echo" when offered, and everything else takes none — which
+// fails the handshake of a client that offered some.
+function selectProtocol(protocols, request) {
+  const endpoint = pathOf(request);
+  if (endpoint === '/protocol_array') return protocols.values().next().value;
+  if (endpoint === '/echo' && protocols.has('echo')) return 'echo';
+  return false;
 }
 
 function pathOf(request) {
