@@ -1,0 +1,167 @@
+// Driver for Chromium, Firefox and (Playwright's own) WebKit through Playwright:
+// a local launch, or a browser on a remote `playwright run-server`.
+//
+// Playwright is pinned at 1.64.1 in package.json: it is the newest release
+// whose WebDriver BiDi client drives Debian's Firefox ESR 153 through the
+// `moz-firefox` channel (1.65 sends emulation.setMediaFeaturesOverride, which
+// that Firefox does not know).
+//
+// One browser serves many files; each file gets a fresh context and page.
+import os from 'node:os';
+import { bounded, completedOutcome, crashedOutcome, deadline, timedOutOutcome } from './outcome.mjs';
+
+const LAUNCH_TIMEOUT_MS = 60_000;
+const CLOSE_TIMEOUT_MS = 5_000;
+
+// Flags for a system Chromium on a closed network: no background traffic, no
+// updater. The sandbox cannot start as root.
+function chromiumArgs() {
+  const args = ['--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  if (process.getuid?.() === 0) args.push('--no-sandbox');
+  return args;
+}
+
+function launchOptions(engine, found, extraArgs) {
+  const options = { headless: true, timeout: LAUNCH_TIMEOUT_MS };
+  if (engine === 'chromium') {
+    options.args = [...chromiumArgs(), ...extraArgs];
+    if (found.executablePath) options.executablePath = found.executablePath;
+  } else {
+    options.args = [...extraArgs];
+  }
+  if (engine === 'firefox' && found.executablePath) {
+    // A stock Firefox is driven over WebDriver BiDi; it needs a real HOME for its profile.
+    options.channel = 'moz-firefox';
+    options.executablePath = found.executablePath;
+    options.env = { ...process.env, HOME: process.env.HOME || os.userInfo().homedir };
+  }
+  return options;
+}
+
+/**
+ * @param {object} spec
+ * @param {'chromium'|'firefox'|'webkit'} spec.engine
+ * @param {string[]} spec.args extra browser flags of the configuration
+ * @param {object|null} spec.found what detectBrowsers() found for the engine (local runs)
+ * @param {string|null} spec.endpoint ws:// URL of a `playwright run-server` (remote runs)
+ * @param {object} spec.remoteLaunchOptions launch options sent to that server
+ */
+export function createPlaywrightDriver({ engine, args = [], found = null, endpoint = null, remoteLaunchOptions = {} }) {
+  let playwright = null;
+  let browser = null;
+  let version = null;
+  // Settles when the current browser goes away (crash, kill, lost connection).
+  let browserGone = null;
+
+  async function launch() {
+    playwright ??= await import('playwright');
+    const browserType = playwright[engine];
+    if (endpoint) {
+      // The server launches the browser; it honours `args` and
+      // `executablePath` only when started with --unsafe (documented).
+      const remoteOptions = { ...remoteLaunchOptions };
+      if (args.length > 0) remoteOptions.args = [...(remoteOptions.args ?? []), ...args];
+      browser = await browserType.connect(endpoint, {
+        timeout: LAUNCH_TIMEOUT_MS,
+        headers: { 'x-playwright-launch-options': JSON.stringify(remoteOptions) },
+      });
+    } else {
+      browser = await browserType.launch(launchOptions(engine, found ?? {}, args));
+    }
+    version = browser.version();
+    const launched = browser;
+    browserGone = new Promise((resolve) => launched.once('disconnected', () => resolve('disconnected')));
+  }
+
+  async function ensureBrowser() {
+    if (browser?.isConnected()) return;
+    if (browser) await bounded(browser.close(), CLOSE_TIMEOUT_MS);
+    browser = null;
+    await launch();
+  }
+
+  async function withFreshPage(work) {
+    await ensureBrowser();
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    try {
+      const page = await context.newPage();
+      return await work(page);
+    } finally {
+      const closed = await bounded(context.close(), CLOSE_TIMEOUT_MS);
+      // A context that will not close means a wedged browser: start a new one next time.
+      if (!closed) await dropBrowser();
+    }
+  }
+
+  async function dropBrowser() {
+    const old = browser;
+    browser = null;
+    if (old) await bounded(old.close(), CLOSE_TIMEOUT_MS);
+  }
+
+  async function runPage(url, { timeoutMs }) {
+    const started = Date.now();
+    const elapsed = () => Date.now() - started;
+    try {
+      return await withFreshPage(async (page) => {
+        const limit = deadline(timeoutMs);
+        const crash = new Promise((resolve) => page.once('crash', () => resolve('crash')));
+        const work = (async () => {
+          await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
+          await page.waitForFunction(() => globalThis.__wptResults !== undefined, null, { polling: 100, timeout: 0 });
+          return { results: await page.evaluate(() => globalThis.__wptResults) };
+        })();
+        // The losing branch rejects when the page goes away; that is expected.
+        work.catch(() => {});
+        try {
+          const first = await Promise.race([work, crash, browserGone, limit.promise.then(() => 'timeout')]);
+          if (first === 'crash') return crashedOutcome('the page crashed (renderer process gone)', elapsed());
+          if (first === 'disconnected') {
+            browser = null;
+            return crashedOutcome('the browser exited', elapsed());
+          }
+          if (first === 'timeout') return timedOutOutcome(timeoutMs, elapsed());
+          return completedOutcome(first.results, elapsed());
+        } finally {
+          limit.cancel();
+        }
+      });
+    } catch (error) {
+      // Playwright reports a crash that happens mid-call as a failed call.
+      if (!browser?.isConnected()) {
+        browser = null;
+        return crashedOutcome(`the browser exited: ${firstLine(error)}`, elapsed());
+      }
+      if (/crash/i.test(error.message)) return crashedOutcome(`the page crashed: ${firstLine(error)}`, elapsed());
+      return { ...crashedOutcome(null, elapsed()), status: 'ERROR', crashed: false, message: `driver error: ${firstLine(error)}` };
+    }
+  }
+
+  async function evaluate(url, expression, { timeoutMs = 15_000 } = {}) {
+    return withFreshPage(async (page) => {
+      await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
+      return page.evaluate(expression);
+    });
+  }
+
+  async function close() {
+    await dropBrowser();
+  }
+
+  return {
+    kind: 'playwright',
+    engine,
+    source: endpoint ? `remote Playwright server ${endpoint}` : found?.source === 'playwright' ? "Playwright's own build" : `${found?.source ?? 'system'} ${found?.executablePath ?? ''}`.trim(),
+    get version() {
+      return version;
+    },
+    launch,
+    runPage,
+    evaluate,
+    close,
+  };
+}
+
+function firstLine(error) {
+  return String(error?.message ?? error).split('\n')[0];
+}

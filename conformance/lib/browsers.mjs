@@ -1,0 +1,109 @@
+// Which browser binaries this machine has, and so how each engine is driven.
+// Order of preference: an explicit path from the environment, then
+// Playwright's own builds (`npx playwright install`), then the system
+// browsers Debian packages (chromium, firefox-esr, webkit2gtk-driver + xvfb).
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+export const ENGINES = ['chromium', 'firefox', 'webkit'];
+
+export const ENVIRONMENT_OVERRIDES = {
+  chromium: 'CONFORMANCE_CHROMIUM_PATH',
+  firefox: 'CONFORMANCE_FIREFOX_PATH',
+  webkitWebDriver: 'CONFORMANCE_WEBKITWEBDRIVER_PATH',
+  miniBrowser: 'CONFORMANCE_MINIBROWSER_PATH',
+};
+
+const SYSTEM_CANDIDATES = {
+  chromium: ['/usr/bin/chromium', '/usr/bin/chromium-browser'],
+  firefox: ['/usr/bin/firefox-esr', '/usr/bin/firefox'],
+  webkitWebDriver: ['/usr/bin/WebKitWebDriver', '/usr/libexec/webkit2gtk-4.1/WebKitWebDriver'],
+  xvfb: ['/usr/bin/Xvfb'],
+};
+
+/** Debian packages that provide each engine, for setup and for messages. */
+export const DEBIAN_PACKAGES = {
+  chromium: ['chromium'],
+  firefox: ['firefox-esr'],
+  webkit: ['webkit2gtk-driver', 'xvfb'],
+};
+
+function firstExisting(candidates) {
+  return candidates.find((candidate) => candidate && existsSync(candidate)) ?? null;
+}
+
+// MiniBrowser sits in an architecture-specific library folder on Debian.
+function miniBrowserCandidates() {
+  const candidates = [];
+  for (const root of ['/usr/lib', '/usr/libexec']) {
+    let names = [];
+    try {
+      names = readdirSync(root);
+    } catch {
+      continue;
+    }
+    for (const name of ['', ...names]) {
+      for (const api of ['webkit2gtk-4.1', 'webkit2gtk-4.0', 'webkitgtk-6.0']) {
+        candidates.push(path.join(root, name, api, 'MiniBrowser'));
+      }
+    }
+  }
+  return candidates;
+}
+
+async function playwrightBuilds() {
+  const builds = {};
+  try {
+    const playwright = await import('playwright');
+    for (const engine of ENGINES) {
+      let executable = null;
+      try {
+        executable = playwright[engine].executablePath();
+      } catch {
+        executable = null;
+      }
+      builds[engine] = executable && existsSync(executable) ? executable : null;
+    }
+  } catch {
+    // Playwright itself is not installed: no builds of its own either.
+  }
+  return builds;
+}
+
+/**
+ * How each engine can be run here: null when it cannot. Each found engine is
+ * { source: 'environment'|'playwright'|'system', executablePath?, webDriver?, miniBrowser?, xvfb? }.
+ * A Playwright build is launched without executablePath, as Playwright prefers.
+ */
+export async function detectBrowsers(env = process.env) {
+  const builds = await playwrightBuilds();
+  const found = {};
+
+  const fromEnvironment = (name) => (env[ENVIRONMENT_OVERRIDES[name]] && existsSync(env[ENVIRONMENT_OVERRIDES[name]]) ? env[ENVIRONMENT_OVERRIDES[name]] : null);
+
+  for (const engine of ['chromium', 'firefox']) {
+    const explicit = fromEnvironment(engine);
+    if (explicit) found[engine] = { source: 'environment', executablePath: explicit };
+    else if (builds[engine]) found[engine] = { source: 'playwright' };
+    else {
+      const system = firstExisting(SYSTEM_CANDIDATES[engine]);
+      found[engine] = system ? { source: 'system', executablePath: system } : null;
+    }
+  }
+
+  const webDriver = fromEnvironment('webkitWebDriver') ?? firstExisting(SYSTEM_CANDIDATES.webkitWebDriver);
+  const miniBrowser = fromEnvironment('miniBrowser') ?? firstExisting(miniBrowserCandidates());
+  const xvfb = firstExisting(SYSTEM_CANDIDATES.xvfb);
+  if (builds.webkit) found.webkit = { source: 'playwright' };
+  else if (webDriver && miniBrowser) found.webkit = { source: 'system', webDriver, miniBrowser, xvfb };
+  else found.webkit = null;
+
+  return found;
+}
+
+export function describeBrowser(engine, found) {
+  if (!found) return `${engine}: not found (Debian: apt-get install ${DEBIAN_PACKAGES[engine].join(' ')})`;
+  if (found.source === 'playwright') return `${engine}: Playwright's own build`;
+  if (engine === 'webkit') return `webkit: WebKitGTK via ${found.webDriver} (MiniBrowser ${found.miniBrowser}${found.xvfb ? ', under Xvfb' : ''})`;
+  return `${engine}: ${found.source === 'environment' ? 'from the environment' : 'system browser'} ${found.executablePath}`;
+}

@@ -1,0 +1,96 @@
+// Expectations: the results allowed to differ from a clean pass, each with a
+// reason. One file per browser configuration, conformance/expectations/<name>.json:
+//
+//   { "entries": [ { "file": "websockets/stream/x.any.js", "test": "subtest name",
+//                    "scope": "window|worker|*", "variant": "default|wss|*",
+//                    "mode": "native|polyfill|*", "expected": "FAIL", "reason": "why" } ] }
+//
+// An entry without "test" is about the file as a whole: its harness status
+// (OK, ERROR, TIMEOUT, PRECONDITION_FAILED) or CRASH when the browser died on it.
+// Anything not listed is expected to PASS (subtests) or be OK (files).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export const SUBTEST_STATUSES = ['PASS', 'FAIL', 'TIMEOUT', 'NOTRUN', 'PRECONDITION_FAILED'];
+export const FILE_STATUSES = ['OK', 'ERROR', 'TIMEOUT', 'PRECONDITION_FAILED', 'CRASH'];
+
+export class ExpectationsError extends Error {
+  name = 'ExpectationsError';
+}
+
+/** Reads `<dir>/<name>.json`; a missing file means no expectations. */
+export async function loadExpectations(directory, name) {
+  const file = path.join(directory, `${name}.json`);
+  let text;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (error.code === 'ENOENT') return { file, entries: [] };
+    throw error;
+  }
+  let document;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new ExpectationsError(`${file}: not valid JSON (${error.message})`);
+  }
+  return { file, entries: validateEntries(document, file) };
+}
+
+export function validateEntries(document, where = 'expectations') {
+  if (!document || !Array.isArray(document.entries)) {
+    throw new ExpectationsError(`${where}: expected an object with an "entries" array`);
+  }
+  return document.entries.map((entry, index) => {
+    const at = `${where}: entry ${index}`;
+    if (!entry || typeof entry !== 'object') throw new ExpectationsError(`${at} is not an object`);
+    if (typeof entry.file !== 'string' || entry.file === '') throw new ExpectationsError(`${at} needs a "file"`);
+    if (typeof entry.reason !== 'string' || entry.reason.trim() === '') {
+      throw new ExpectationsError(`${at} (${entry.file}) needs a "reason": every allowed difference says why`);
+    }
+    const fileLevel = entry.test === undefined;
+    if (!fileLevel && typeof entry.test !== 'string') throw new ExpectationsError(`${at}: "test" must be a string`);
+    const allowed = fileLevel ? FILE_STATUSES : SUBTEST_STATUSES;
+    if (!allowed.includes(entry.expected)) {
+      throw new ExpectationsError(`${at}: "expected" must be one of ${allowed.join(', ')} for a ${fileLevel ? 'file' : 'subtest'}`);
+    }
+    for (const [field, values] of [['scope', ['window', 'worker']], ['variant', ['default', 'wss']], ['mode', ['native', 'polyfill']]]) {
+      const value = entry[field] ?? '*';
+      if (value !== '*' && !values.includes(value)) throw new ExpectationsError(`${at}: "${field}" must be ${values.join(', ')} or *`);
+    }
+    return {
+      file: entry.file,
+      test: fileLevel ? undefined : entry.test,
+      scope: entry.scope ?? '*',
+      variant: entry.variant ?? '*',
+      mode: entry.mode ?? '*',
+      expected: entry.expected,
+      reason: entry.reason,
+      index,
+    };
+  });
+}
+
+/**
+ * The entry that applies to one result, or null. `where.test` undefined asks
+ * about the file itself. When several match, the most specific one wins.
+ */
+export function findExpectation(entries, where) {
+  let best = null;
+  let bestScore = -1;
+  for (const entry of entries) {
+    if (entry.file !== where.file || entry.test !== where.test) continue;
+    let score = 0;
+    let matches = true;
+    for (const field of ['scope', 'variant', 'mode']) {
+      if (entry[field] === '*') continue;
+      if (entry[field] !== where[field]) matches = false;
+      score += 1;
+    }
+    if (matches && score > bestScore) {
+      best = entry;
+      bestScore = score;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,103 @@
+// What a run covers: engine configurations (a browser in a mode) and, for each
+// test file, the pages to open (scope × variant). Pure functions of the options.
+
+export const MODES = ['native', 'polyfill'];
+export const SCOPES = ['window', 'worker'];
+// "default" is the ws: variant (the page opened without a query); "wss" is ?wss.
+export const VARIANTS = ['default', 'wss'];
+
+/**
+ * The browsers a run can use. `engine` names the expectations file and the
+ * driver family; `args` are extra command-line flags for the browser.
+ */
+export const BROWSERS = {
+  chromium: { engine: 'chromium', args: [], modes: MODES },
+  // WPT's own Chrome runs pass this flag. It changes native WebSocketStream
+  // (binary messages become Uint8Array), not the polyfill, so only native runs.
+  'chromium-experimental': {
+    engine: 'chromium',
+    args: ['--enable-experimental-web-platform-features'],
+    modes: ['native'],
+  },
+  firefox: { engine: 'firefox', args: [], modes: MODES },
+  webkit: { engine: 'webkit', args: [], modes: MODES },
+};
+export const BROWSER_NAMES = Object.keys(BROWSERS);
+
+/** Stock native Chromium: what every other configuration is compared with. */
+export const REFERENCE_ID = 'chromium:native';
+
+export function configurationId(browser, mode) {
+  return `${browser}:${mode}`;
+}
+
+/**
+ * The configurations to run, in a stable order. When polyfill mode is asked
+ * for, the reference (native Chromium) is added unless `reference` is false,
+ * since parity means nothing without it.
+ */
+export function buildConfigurations({ browsers, modes, reference = true }) {
+  const configurations = [];
+  for (const browser of BROWSER_NAMES) {
+    if (!browsers.includes(browser)) continue;
+    for (const mode of BROWSERS[browser].modes) {
+      if (modes.includes(mode)) configurations.push(makeConfiguration(browser, mode));
+    }
+  }
+  const hasReference = configurations.some((configuration) => configuration.id === REFERENCE_ID);
+  if (reference && !hasReference && modes.includes('polyfill')) {
+    configurations.unshift({ ...makeConfiguration('chromium', 'native'), addedAsReference: true });
+  }
+  return configurations;
+}
+
+function makeConfiguration(browser, mode) {
+  const { engine, args } = BROWSERS[browser];
+  return {
+    id: configurationId(browser, mode),
+    browser,
+    engine,
+    mode,
+    args: [...args],
+    // Expectations are per browser configuration: chromium-experimental has
+    // its own file because the flag changes which native departures remain.
+    expectations: browser,
+    isReference: configurationId(browser, mode) === REFERENCE_ID,
+  };
+}
+
+/**
+ * The pages of one test file for the chosen scopes and variants, following the
+ * server's URL contract. Variants other than default/wss (upstream's
+ * `?wpt_flags=h2`) are not run: no HTTP/2 WebSocket server here.
+ */
+export function pagesForFile(file, meta, { scopes, variants }) {
+  const declared = meta.variants.length > 0 ? meta.variants.map(variantName) : ['default'];
+  const base = file.replace(/\.any\.js$/, '');
+  const pages = [];
+  for (const scope of SCOPES) {
+    if (!scopes.includes(scope) || !meta.globals.includes(scope)) continue;
+    const suffix = scope === 'window' ? '.any.html' : '.any.worker.html';
+    for (const variant of VARIANTS) {
+      if (!variants.includes(variant) || !declared.includes(variant)) continue;
+      pages.push({ scope, variant, path: `/${base}${suffix}${variant === 'default' ? '' : `?${variant}`}` });
+    }
+  }
+  return pages;
+}
+
+function variantName(query) {
+  const name = String(query).replace(/^\?/, '');
+  return name === '' ? 'default' : name;
+}
+
+/** The URL of a page in a mode: polyfill pages live under /_polyfill/. */
+export function pageUrl(origin, page, mode) {
+  return `${origin}${mode === 'polyfill' ? '/_polyfill' : ''}${page.path}`;
+}
+
+/** The per-file time bound: testharness's own timeout plus room for loading, scaled. */
+export function fileTimeoutMs(meta, multiplier = 1) {
+  const harnessTimeoutMs = meta.timeout === 'long' ? 60_000 : 10_000;
+  return Math.round((harnessTimeoutMs + 10_000) * multiplier);
+}

@@ -1,0 +1,188 @@
+// Command-line options of the conformance harness. Parsing is pure: it turns
+// argv into a plain options object or throws a UsageError, which the CLI turns
+// into a message and exit code 2.
+import { parseArgs } from 'node:util';
+import { BROWSER_NAMES, MODES, SCOPES, VARIANTS } from './matrix.mjs';
+import { parseShard } from './shard.mjs';
+
+export const REPORTERS = ['terminal', 'json', 'html'];
+
+export class UsageError extends Error {
+  name = 'UsageError';
+}
+
+export const USAGE = `Usage: websocketstream-conformance [options]
+
+Runs the WebSocketStream WPT suite in real browsers, natively and with the
+polyfill, and compares every subtest with native Chromium.
+
+Matrix
+  --browsers LIST       ${BROWSER_NAMES.join(',')} (default: all)
+                        chromium-experimental is Chromium started with
+                        --enable-experimental-web-platform-features (native mode only)
+  --modes LIST          native,polyfill (default: both; native runs only where
+                        the engine has its own WebSocketStream)
+  --scopes LIST         window,worker (default: both)
+  --variants LIST       default,wss (default: both; "default" is ws:)
+  --filter TEXT         only test files whose path contains TEXT (repeatable)
+  --shard I/N           run shard I of N (1-based): every N-th test file from the I-th
+  --no-reference        do not add native Chromium as the reference automatically
+
+Inputs
+  --wpt-root DIR        WPT tree to run (default: this package's wpt/); an upstream
+                        checkout runs its websockets/stream/ files unmodified
+  --polyfill FILE       polyfill build to test (default: dist/websocketstream-polyfill.js)
+  --expectations DIR    expectations folder (default: conformance/expectations)
+
+Browsers
+  --playwright-endpoint WS   drive Chromium/Firefox (and Playwright's WebKit) through
+                        a remote \`playwright run-server\` instead of launching locally
+  --playwright-launch-options JSON  launch options sent to that server, either one
+                        object or one per engine ({"chromium": {...}, "firefox": {...}});
+                        executablePath and args need \`run-server --unsafe\`
+  --webdriver-url URL   drive webkit through a W3C WebDriver endpoint (safaridriver,
+                        Selenium Grid, a cloud grid) instead of a local WebKitWebDriver
+  --webdriver-capabilities JSON  capabilities for --webdriver-url
+                        (default: {"browserName":"safari"})
+  --host ADDR           address the test server listens on and pages are opened at
+                        (default 127.0.0.1; remote browsers need one they can reach)
+  --timeout-multiplier X  scale every per-file time bound (default 1)
+
+Output
+  --reporter LIST       terminal,json,html (default: terminal,json,html)
+  --out DIR             where report files go (default: reports/conformance)
+  --quiet               no per-file progress lines
+  -h, --help            this text
+`;
+
+const OPTION_SPEC = {
+  browsers: { type: 'string' },
+  modes: { type: 'string' },
+  scopes: { type: 'string' },
+  variants: { type: 'string' },
+  filter: { type: 'string', multiple: true },
+  shard: { type: 'string' },
+  'no-reference': { type: 'boolean' },
+  'wpt-root': { type: 'string' },
+  polyfill: { type: 'string' },
+  expectations: { type: 'string' },
+  'playwright-endpoint': { type: 'string' },
+  'playwright-launch-options': { type: 'string' },
+  'webdriver-url': { type: 'string' },
+  'webdriver-capabilities': { type: 'string' },
+  host: { type: 'string' },
+  'timeout-multiplier': { type: 'string' },
+  reporter: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export function parseOptions(argv) {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: OPTION_SPEC, strict: true, allowPositionals: false }));
+  } catch (error) {
+    // node:util's messages are clear but long; keep their first sentence.
+    throw new UsageError(error.message.split('. ')[0].replace(/\.$/, ''));
+  }
+  if (values.help) return { help: true };
+
+  return {
+    help: false,
+    browsers: listOption(values.browsers, 'browsers', BROWSER_NAMES),
+    modes: listOption(values.modes, 'modes', MODES),
+    scopes: listOption(values.scopes, 'scopes', SCOPES),
+    variants: listOption(values.variants, 'variants', VARIANTS),
+    filters: (values.filter ?? []).map((text) => nonEmpty(text, '--filter')),
+    shard: values.shard === undefined ? null : shardOption(values.shard),
+    reference: !values['no-reference'],
+    wptRoot: values['wpt-root'] ?? null,
+    polyfill: values.polyfill ?? null,
+    expectationsDir: values.expectations ?? null,
+    playwrightEndpoint: values['playwright-endpoint'] === undefined ? null : urlOption(values['playwright-endpoint'], '--playwright-endpoint', ['ws:', 'wss:']),
+    playwrightLaunchOptions: launchOptionsOption(values['playwright-launch-options'], values['playwright-endpoint']),
+    webdriverUrl: values['webdriver-url'] === undefined ? null : urlOption(values['webdriver-url'], '--webdriver-url', ['http:', 'https:']),
+    webdriverCapabilities: capabilitiesOption(values['webdriver-capabilities'], values['webdriver-url']),
+    host: values.host ?? '127.0.0.1',
+    timeoutMultiplier: multiplierOption(values['timeout-multiplier']),
+    reporters: listOption(values.reporter?.join(','), 'reporter', REPORTERS, REPORTERS),
+    outDir: values.out ?? 'reports/conformance',
+    quiet: Boolean(values.quiet),
+  };
+}
+
+function listOption(text, name, allowed, fallback = allowed) {
+  if (text === undefined) return [...fallback];
+  const items = text.split(',').map((item) => item.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError(`--${name} needs at least one of: ${allowed.join(', ')}`);
+  for (const item of items) {
+    if (!allowed.includes(item)) throw new UsageError(`--${name}: unknown value "${item}" (choose from ${allowed.join(', ')})`);
+  }
+  // Keep the canonical order whatever order the user wrote them in.
+  return allowed.filter((value) => items.includes(value));
+}
+
+function nonEmpty(text, flag) {
+  if (text.trim() === '') throw new UsageError(`${flag} needs a non-empty value`);
+  return text;
+}
+
+function shardOption(text) {
+  try {
+    return parseShard(text);
+  } catch (error) {
+    throw new UsageError(`--shard: ${error.message}`);
+  }
+}
+
+function urlOption(text, flag, protocols) {
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`${flag}: "${text}" is not a URL`);
+  }
+  if (!protocols.includes(url.protocol)) throw new UsageError(`${flag}: expected a ${protocols.join(' or ')} URL, got "${text}"`);
+  return url.href;
+}
+
+function jsonObject(text, flag) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${flag}: not valid JSON`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${flag}: expected a JSON object`);
+  return value;
+}
+
+function capabilitiesOption(text, webdriverUrl) {
+  if (text === undefined) return null;
+  if (webdriverUrl === undefined) throw new UsageError('--webdriver-capabilities only applies with --webdriver-url');
+  return jsonObject(text, '--webdriver-capabilities');
+}
+
+/** Normalised to one object per engine. */
+function launchOptionsOption(text, endpoint) {
+  if (text === undefined) return null;
+  if (endpoint === undefined) throw new UsageError('--playwright-launch-options only applies with --playwright-endpoint');
+  const value = jsonObject(text, '--playwright-launch-options');
+  const engines = ['chromium', 'firefox', 'webkit'];
+  if (Object.keys(value).some((name) => engines.includes(name))) {
+    for (const [name, options] of Object.entries(value)) {
+      if (!engines.includes(name)) throw new UsageError(`--playwright-launch-options: unknown engine "${name}"`);
+      if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new UsageError(`--playwright-launch-options: "${name}" must be an object`);
+    }
+    return Object.fromEntries(engines.map((name) => [name, value[name] ?? {}]));
+  }
+  return Object.fromEntries(engines.map((name) => [name, value]));
+}
+
+function multiplierOption(text) {
+  if (text === undefined) return 1;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--timeout-multiplier: expected a positive number, got "${text}"`);
+  return value;
+}

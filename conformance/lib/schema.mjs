@@ -1,0 +1,88 @@
+// The one result schema every reporter reads (and `--reporter json` writes).
+// Stable: fields are only ever added; a change that removes or renames one
+// bumps SCHEMA_VERSION.
+//
+// {
+//   "schema": "websocketstream-conformance-report", "schemaVersion": 1,
+//   "run": {
+//     "startedAt": ISO time, "finishedAt": ISO time, "wallTimeMs": number, "exitCode": 0|1,
+//     "tool": { "name", "version" }, "node": "v20…", "platform": "linux", "arch": "x64", "cpus": 2,
+//     "options": { "browsers", "modes", "scopes", "variants", "filters", "shard": {index,count}|null,
+//                  "wptRoot", "polyfill", "expectationsDir", "timeoutMultiplier" },
+//     "reference": "chromium:native",
+//     "configurations": [ { "id": "firefox:polyfill", "browser", "engine", "mode", "args": [],
+//                           "expectations": "firefox", "isReference": bool,
+//                           "driver": "playwright"|"webdriver", "source": how the browser was found,
+//                           "browserVersion": string|null, "skipped": null | "why it did not run" } ],
+//     "files": [ "websockets/stream/x.any.js", … ]            // after --filter and --shard
+//   },
+//   "summary": [ { "configuration", "scope", "variant", "files", "crashes", "timeouts",
+//                  "passed", "total", "differences", "unexpected" } ],
+//   "unexpected": [ { "configuration", "file", "scope", "variant", "test": name|null (null: the file),
+//                     "kind": "unexpected-result"|"unexpected-pass"|"missing"|"crash"|"harness-timeout"|"file-status",
+//                     "status", "expected", "referenceStatus"?, "message" } ],
+//   "unusedExpectations": [ { "expectations": name, …the entry } ],
+//   "results": [ {                                           // one per file × configuration × scope × variant
+//       "file", "configuration", "browser", "engine", "mode", "expectations", "scope", "variant", "url",
+//       "status": "OK"|"ERROR"|"TIMEOUT"|"PRECONDITION_FAILED"|"CRASH",
+//       "message": string|null, "timedOut": bool (our per-file bound ran out), "crashed": bool,
+//       "durationMs": number, "expected": file status expected, "unexpected": bool, "reason": string|null,
+//       "reference": { "status" } | null,                    // native Chromium's file status; null on the reference itself
+//       "subtests": [ { "name", "status": "PASS"|"FAIL"|"TIMEOUT"|"NOTRUN"|"PRECONDITION_FAILED"|"MISSING",
+//                       "message", "expected", "unexpected": bool, "reason": string|null,
+//                       "reference": { "status", "message" } | null,
+//                       "parity": null (reference) | "same"|"native-departs"|"differs"|"differs-non-pass"|"no-reference"|"missing" } ]
+//   } ]
+// }
+import { FILE_STATUSES, SUBTEST_STATUSES } from './expectations.mjs';
+import { PARITY_CLASSES } from './verdict.mjs';
+
+export const SCHEMA_NAME = 'websocketstream-conformance-report';
+export const SCHEMA_VERSION = 1;
+
+export function buildReport({ run, verdict }) {
+  return {
+    schema: SCHEMA_NAME,
+    schemaVersion: SCHEMA_VERSION,
+    run,
+    summary: verdict.summary,
+    unexpected: verdict.unexpected,
+    unusedExpectations: verdict.unusedExpectations,
+    results: verdict.records,
+  };
+}
+
+/** Problems with a report's shape, as readable strings; empty when it conforms. */
+export function validateReport(report) {
+  const problems = [];
+  const check = (condition, message) => {
+    if (!condition) problems.push(message);
+  };
+  check(report?.schema === SCHEMA_NAME, 'schema name');
+  check(report?.schemaVersion === SCHEMA_VERSION, 'schemaVersion');
+  const run = report?.run ?? {};
+  for (const field of ['startedAt', 'finishedAt']) check(typeof run[field] === 'string' && !Number.isNaN(Date.parse(run[field])), `run.${field}`);
+  check(Number.isFinite(run.wallTimeMs), 'run.wallTimeMs');
+  check(run.exitCode === 0 || run.exitCode === 1, 'run.exitCode');
+  check(Array.isArray(run.configurations) && run.configurations.every((c) => typeof c.id === 'string' && 'skipped' in c), 'run.configurations');
+  check(Array.isArray(run.files), 'run.files');
+  check(Array.isArray(report?.summary), 'summary');
+  for (const group of report?.summary ?? []) {
+    for (const field of ['files', 'passed', 'total', 'differences', 'unexpected']) check(Number.isInteger(group[field]), `summary.${field}`);
+  }
+  check(Array.isArray(report?.unexpected), 'unexpected');
+  check(Array.isArray(report?.results), 'results');
+  for (const [index, record] of (report?.results ?? []).entries()) {
+    const at = `results[${index}]`;
+    for (const field of ['file', 'configuration', 'mode', 'scope', 'variant', 'url']) check(typeof record[field] === 'string', `${at}.${field}`);
+    check(FILE_STATUSES.includes(record.status), `${at}.status`);
+    check(typeof record.unexpected === 'boolean' && typeof record.timedOut === 'boolean', `${at} flags`);
+    check(Array.isArray(record.subtests), `${at}.subtests`);
+    for (const subtest of record.subtests ?? []) {
+      check(typeof subtest.name === 'string', `${at} subtest name`);
+      check([...SUBTEST_STATUSES, 'MISSING'].includes(subtest.status), `${at} subtest status ${subtest.status}`);
+      check(subtest.parity === null || PARITY_CLASSES.includes(subtest.parity), `${at} subtest parity ${subtest.parity}`);
+    }
+  }
+  return problems;
+}

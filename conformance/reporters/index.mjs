@@ -1,0 +1,21 @@
+// Writes the chosen reports. Every reporter reads the same report object (see lib/schema.mjs).
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { renderHtml } from './html.mjs';
+import { renderJson } from './json.mjs';
+import { renderTerminal } from './terminal.mjs';
+
+export const REPORT_FILES = { json: 'results.json', html: 'report.html' };
+
+/** @returns {{ terminal: string|null, files: string[] }} */
+export async function writeReports(report, { reporters, outDir, color = false }) {
+  const files = [];
+  const fileReporters = reporters.filter((name) => name in REPORT_FILES);
+  if (fileReporters.length > 0) await mkdir(outDir, { recursive: true });
+  for (const name of fileReporters) {
+    const file = path.join(outDir, REPORT_FILES[name]);
+    await writeFile(file, name === 'json' ? renderJson(report) : renderHtml(report));
+    files.push(file);
+  }
+  return { terminal: reporters.includes('terminal') ? renderTerminal(report, { color }) : null, files };
+}

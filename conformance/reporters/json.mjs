@@ -1,0 +1,4 @@
+// `--reporter json`: the report object exactly as lib/schema.mjs documents it.
+export function renderJson(report) {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
