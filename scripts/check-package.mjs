@@ -2,12 +2,10 @@
 // What a user installs: the packed tarball must pass publint and "are the types wrong", and every
 // bundle must stay within its compressed size budget.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 import path from 'node:path';
 import { root } from './bootstrap.mjs';
+import { compressedSizes, sizeBudgets } from './compressed-sizes.mjs';
 
-const budgets = JSON.parse(readFileSync(path.join(root, 'scripts', 'size-budget.json'), 'utf8'));
 let failures = 0;
 
 function check(name, ok, detail) {
@@ -26,19 +24,10 @@ check('publint', publint.ok, publint.ok ? '' : publint.output);
 const attw = tool('attw', ['--pack', '.', '--profile', 'node16']);
 check('are the types wrong (node16 profile)', attw.ok, attw.ok ? '' : attw.output);
 
-export function compressedSizes(file) {
-  const bytes = readFileSync(path.join(root, file));
-  return {
-    minified: bytes.length,
-    gzip: gzipSync(bytes, { level: 9 }).length,
-    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-  };
-}
-
-for (const [file, budget] of Object.entries(budgets.files)) {
+for (const [file, budget] of Object.entries(sizeBudgets.files)) {
   const sizes = compressedSizes(file);
   check(`${file} ≤ ${budget.gzip} B min+gzip`, sizes.gzip <= budget.gzip, `${sizes.minified} B min, ${sizes.gzip} B gzip, ${sizes.brotli} B brotli`);
 }
 
-console.log(`package: ${Object.keys(budgets.files).length + 2 - failures} passed, ${failures} failed`);
+console.log(`package: ${Object.keys(sizeBudgets.files).length + 2 - failures} passed, ${failures} failed`);
 process.exit(failures === 0 ? 0 : 1);
