@@ -4,6 +4,9 @@ import terser from '@rollup/plugin-terser';
 import resolve from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
 
+// scripts/build.mjs builds into a fresh folder and swaps it in, so readers never see half a dist/.
+const out = process.env.BUILD_OUT_DIR ?? 'dist';
+
 const typescriptFor = (target) =>
   typescript({
     tsconfig: './tsconfig.json',
@@ -23,8 +26,8 @@ const moduleEntries = ['index', 'polyfill', 'node'].map((entry) => ({
   external: ['node:module', 'ws'],
   plugins: [typescriptFor('ES2022')],
   output: [
-    { file: `dist/${entry}.js`, format: 'es', sourcemap: true },
-    { file: `dist/cjs/${entry}.js`, format: 'cjs', sourcemap: true, exports: 'named' },
+    { file: `${out}/${entry}.js`, format: 'es', sourcemap: true },
+    { file: `${out}/cjs/${entry}.js`, format: 'cjs', sourcemap: true, exports: 'named' },
   ],
 }));
 
@@ -32,8 +35,8 @@ const classicScript = {
   input: 'polyfill/iife.ts',
   plugins: [typescriptFor('ES2022')],
   output: [
-    { file: 'dist/websocketstream-polyfill.js', format: 'iife', sourcemap: true },
-    { file: 'dist/websocketstream-polyfill.min.js', format: 'iife', sourcemap: true, plugins: [minify()] },
+    { file: `${out}/websocketstream-polyfill.js`, format: 'iife', sourcemap: true },
+    { file: `${out}/websocketstream-polyfill.min.js`, format: 'iife', sourcemap: true, plugins: [minify()] },
   ],
 };
 
@@ -41,7 +44,7 @@ const classicScript = {
 const legacyClassicScript = {
   input: 'polyfill/legacy.ts',
   plugins: [resolve({ browser: true }), commonjs(), typescriptFor('ES2017')],
-  output: { file: 'dist/websocketstream-polyfill.legacy.min.js', format: 'iife', sourcemap: true, plugins: [minify()] },
+  output: { file: `${out}/websocketstream-polyfill.legacy.min.js`, format: 'iife', sourcemap: true, plugins: [minify()] },
 };
 
 export default [...moduleEntries, classicScript, legacyClassicScript];
