@@ -6,7 +6,7 @@
 // `moz-firefox` channel (1.65 sends emulation.setMediaFeaturesOverride, which
 // that Firefox does not know).
 //
-// One browser serves many files; each file gets a fresh context and page.
+// One browser serves many files; see ensurePage() for how pages are reused.
 import os from 'node:os';
 import { bounded, completedOutcome, crashedOutcome, deadline, timedOutOutcome } from './outcome.mjs';
 
@@ -34,6 +34,11 @@ function launchOptions(engine, found, extraArgs) {
     options.channel = 'moz-firefox';
     options.executablePath = found.executablePath;
     options.env = { ...process.env, HOME: process.env.HOME || os.userInfo().homedir };
+  }
+  if (engine === 'firefox') {
+    // Pages are reused by navigation (see ensurePage); keep none in the
+    // back-forward cache, where a test's sockets could outlive it.
+    options.firefoxUserPrefs = { 'browser.sessionhistory.max_total_viewers': 0 };
   }
   return options;
 }
@@ -80,68 +85,87 @@ export function createPlaywrightDriver({ engine, args = [], found = null, endpoi
     await launch();
   }
 
-  async function withFreshPage(work) {
+  // The page is reused from file to file: each file is a new navigation, so a
+  // new document with its own globals, workers and sockets. A fresh context
+  // per file would cost ~3 s each in Firefox over BiDi on two cores; a page
+  // that crashed, hung or failed is replaced by a fresh context.
+  let context = null;
+  let page = null;
+  let pageCrashed = null;
+
+  async function ensurePage() {
     await ensureBrowser();
-    const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    try {
-      const page = await context.newPage();
-      return await work(page);
-    } finally {
-      const closed = await bounded(context.close(), CLOSE_TIMEOUT_MS);
-      // A context that will not close means a wedged browser: start a new one next time.
-      if (!closed) await dropBrowser();
-    }
+    if (page && !page.isClosed()) return page;
+    context = await browser.newContext({ ignoreHTTPSErrors: true });
+    page = await context.newPage();
+    const current = page;
+    pageCrashed = new Promise((resolve) => current.once('crash', () => resolve('crash')));
+    return page;
+  }
+
+  async function discardPage() {
+    const old = context;
+    context = null;
+    page = null;
+    if (!old) return;
+    const closed = await bounded(old.close(), CLOSE_TIMEOUT_MS);
+    // A context that will not close means a wedged browser: start a new one next time.
+    if (!closed) await dropBrowser();
   }
 
   async function dropBrowser() {
     const old = browser;
     browser = null;
+    context = null;
+    page = null;
     if (old) await bounded(old.close(), CLOSE_TIMEOUT_MS);
   }
 
   async function runPage(url, { timeoutMs }) {
     const started = Date.now();
     const elapsed = () => Date.now() - started;
+    const limit = deadline(timeoutMs);
     try {
-      return await withFreshPage(async (page) => {
-        const limit = deadline(timeoutMs);
-        const crash = new Promise((resolve) => page.once('crash', () => resolve('crash')));
-        const work = (async () => {
-          await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
-          await page.waitForFunction(() => globalThis.__wptResults !== undefined, null, { polling: 100, timeout: 0 });
-          return { results: await page.evaluate(() => globalThis.__wptResults) };
-        })();
-        // The losing branch rejects when the page goes away; that is expected.
-        work.catch(() => {});
-        try {
-          const first = await Promise.race([work, crash, browserGone, limit.promise.then(() => 'timeout')]);
-          if (first === 'crash') return crashedOutcome('the page crashed (renderer process gone)', elapsed());
-          if (first === 'disconnected') {
-            browser = null;
-            return crashedOutcome('the browser exited', elapsed());
-          }
-          if (first === 'timeout') return timedOutOutcome(timeoutMs, elapsed());
-          return completedOutcome(first.results, elapsed());
-        } finally {
-          limit.cancel();
-        }
-      });
+      const current = await ensurePage();
+      const work = (async () => {
+        await current.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
+        await current.waitForFunction(() => globalThis.__wptResults !== undefined, null, { polling: 100, timeout: 0 });
+        return { results: await current.evaluate(() => globalThis.__wptResults) };
+      })();
+      // The losing branch rejects when the page goes away; that is expected.
+      work.catch(() => {});
+      const first = await Promise.race([work, pageCrashed, browserGone, limit.promise.then(() => 'timeout')]);
+      if (first === 'crash') {
+        await discardPage();
+        return crashedOutcome('the page crashed (renderer process gone)', elapsed());
+      }
+      if (first === 'disconnected') {
+        await dropBrowser();
+        return crashedOutcome('the browser exited', elapsed());
+      }
+      if (first === 'timeout') {
+        await discardPage();
+        return timedOutOutcome(timeoutMs, elapsed());
+      }
+      return completedOutcome(first.results, elapsed());
     } catch (error) {
       // Playwright reports a crash that happens mid-call as a failed call.
       if (!browser?.isConnected()) {
-        browser = null;
+        await dropBrowser();
         return crashedOutcome(`the browser exited: ${firstLine(error)}`, elapsed());
       }
+      await discardPage();
       if (/crash/i.test(error.message)) return crashedOutcome(`the page crashed: ${firstLine(error)}`, elapsed());
       return { ...crashedOutcome(null, elapsed()), status: 'ERROR', crashed: false, message: `driver error: ${firstLine(error)}` };
+    } finally {
+      limit.cancel();
     }
   }
 
   async function evaluate(url, expression, { timeoutMs = 15_000 } = {}) {
-    return withFreshPage(async (page) => {
-      await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
-      return page.evaluate(expression);
-    });
+    const current = await ensurePage();
+    await current.goto(url, { waitUntil: 'load', timeout: timeoutMs });
+    return current.evaluate(expression);
   }
 
   async function close() {

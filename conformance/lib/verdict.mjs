@@ -147,7 +147,10 @@ function summarize(records) {
       if (subtest.unexpected) group.unexpected += 1;
     }
   }
-  return [...groups.values()];
+  // Configurations in the order they first appear (the run's order), then scope and variant.
+  const configurationOrder = [...new Set(records.map((record) => record.configuration))];
+  return [...groups.values()].sort((a, b) => configurationOrder.indexOf(a.configuration) - configurationOrder.indexOf(b.configuration)
+    || a.scope.localeCompare(b.scope) || a.variant.localeCompare(b.variant));
 }
 
 function listUnexpected(records) {

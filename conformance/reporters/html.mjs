@@ -89,8 +89,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 #matrix td { font-size: 12px; text-align: center; white-space: nowrap; }
 #matrix td.name { text-align: left; white-space: normal; max-width: 32em; }
 #matrix td.file { text-align: left; color: #555; font-size: 11px; }
-td.pass { background: #c9efc9; } td.fail { background: #f6c2c2; } td.timeout { background: #f9d9a8; }
-td.notrun, td.none { background: #eee; color: #777; } td.crash { background: #b00020; color: #fff; } td.missing { background: #e5d4f5; }
+.pass { background: #c9efc9; } .fail { background: #f6c2c2; } .timeout { background: #f9d9a8; }
+.notrun, .none { background: #eee; color: #777; } .crash { background: #b00020; color: #fff; } .missing { background: #e5d4f5; }
 td.differs { outline: 2px solid #3355cc; outline-offset: -2px; } td.unexpected { font-weight: 700; box-shadow: inset 0 0 0 2px #b00020; }
 .filters { display: flex; gap: 1em; flex-wrap: wrap; align-items: center; margin: 1em 0 .4em; }
 .legend span { display: inline-block; padding: 0 6px; margin-right: 4px; border: 1px solid #ccd; }

@@ -1,0 +1,52 @@
+// Small WPT trees and polyfill builds made on the fly for the harness's own
+// tests: each behaves one known way (passes, hangs, crashes native Chromium).
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export const FIXTURE_TESTS = {
+  // Passes everywhere, natively and with any polyfill that installs a constructor.
+  'ok.any.js': `// META: global=window,worker
+// META: variant=?default
+// META: variant=?wss
+test(() => { assert_equals(typeof WebSocketStream, 'function'); }, 'WebSocketStream is a constructor');
+test(() => { assert_true(location.search === '' || location.search === '?wss'); }, 'the variant is in location.search');
+`,
+  // Blocks the window's event loop forever: testharness cannot even time out.
+  'hang.any.js': `// META: global=window
+test(() => {}, 'registered before the hang');
+while (true) {}
+`,
+  // Native Chromium 156's renderer crashes on close() after abort() during the handshake.
+  'crash.any.js': `// META: global=window
+// META: script=fixture-urls.sub.js
+promise_test(async () => {
+  const controller = new AbortController();
+  const stream = new WebSocketStream(SLOW_HANDSHAKE_URL, { signal: controller.signal });
+  controller.abort();
+  stream.close();
+  await stream.closed.catch(() => {});
+}, 'close() after abort() during the handshake');
+`,
+};
+
+// Support file (not a test): the server fills in its ws port.
+const SUPPORT_FILES = {
+  'fixture-urls.sub.js': "const SLOW_HANDSHAKE_URL = 'ws://{{host}}:{{ports[ws][0]}}/handshake_sleep_2';\n",
+};
+
+/** A WPT root with the chosen fixture files under websockets/stream/. */
+export async function makeWptRoot(names = Object.keys(FIXTURE_TESTS)) {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'wss-conformance-wpt-'));
+  const directory = path.join(root, 'websockets', 'stream');
+  await mkdir(directory, { recursive: true });
+  for (const name of names) await writeFile(path.join(directory, name), FIXTURE_TESTS[name]);
+  for (const [name, text] of Object.entries(SUPPORT_FILES)) await writeFile(path.join(directory, name), text);
+  return { root, remove: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** A scratch folder (for expectations, reports, broken polyfills). */
+export async function makeScratch(prefix = 'wss-conformance-') {
+  const directory = await mkdtemp(path.join(os.tmpdir(), prefix));
+  return { directory, remove: () => rm(directory, { recursive: true, force: true }) };
+}

@@ -1,0 +1,166 @@
+// The CLI's flags: defaults, validation, and bad flags → a message and exit 2.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { buildConfigurations, pagesForFile, REFERENCE_ID } from '../lib/matrix.mjs';
+import { parseOptions, UsageError } from '../lib/options.mjs';
+import { parseShard, selectShard } from '../lib/shard.mjs';
+
+const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli.mjs');
+
+function runCli(args) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000 });
+}
+
+describe('parseOptions', () => {
+  it('defaults to the full matrix with every reporter', () => {
+    const options = parseOptions([]);
+    assert.deepEqual(options.browsers, ['chromium', 'chromium-experimental', 'firefox', 'webkit']);
+    assert.deepEqual(options.modes, ['native', 'polyfill']);
+    assert.deepEqual(options.scopes, ['window', 'worker']);
+    assert.deepEqual(options.variants, ['default', 'wss']);
+    assert.deepEqual(options.reporters, ['terminal', 'json', 'html']);
+    assert.equal(options.outDir, 'reports/conformance');
+    assert.equal(options.shard, null);
+    assert.equal(options.reference, true);
+    assert.equal(options.timeoutMultiplier, 1);
+  });
+
+  it('reads lists in canonical order and repeatable flags', () => {
+    const options = parseOptions(['--browsers', 'webkit,chromium', '--variants=wss', '--filter', 'close', '--filter', 'read', '--reporter', 'json', '--shard', '2/3']);
+    assert.deepEqual(options.browsers, ['chromium', 'webkit']);
+    assert.deepEqual(options.variants, ['wss']);
+    assert.deepEqual(options.filters, ['close', 'read']);
+    assert.deepEqual(options.reporters, ['json']);
+    assert.deepEqual(options.shard, { index: 2, count: 3 });
+  });
+
+  it('normalises --playwright-launch-options to one object per engine', () => {
+    const flat = parseOptions(['--playwright-endpoint', 'ws://127.0.0.1:3000/', '--playwright-launch-options', '{"headless":true}']);
+    assert.deepEqual(flat.playwrightLaunchOptions.firefox, { headless: true });
+    const perEngine = parseOptions(['--playwright-endpoint', 'ws://h:1/', '--playwright-launch-options', '{"chromium":{"args":["--x"]}}']);
+    assert.deepEqual(perEngine.playwrightLaunchOptions, { chromium: { args: ['--x'] }, firefox: {}, webkit: {} });
+  });
+
+  const bad = [
+    [['--browsers', 'safari'], /--browsers: unknown value "safari"/],
+    [['--modes', ''], /--modes needs at least one/],
+    [['--scopes', 'sharedworker'], /--scopes: unknown value/],
+    [['--shard', '0/2'], /--shard: I must be between 1 and 2/],
+    [['--shard', 'half'], /--shard: expected I\/N/],
+    [['--reporter', 'xml'], /--reporter: unknown value "xml"/],
+    [['--timeout-multiplier=-1'], /positive number/],
+    [['--timeout-multiplier', 'fast'], /positive number/],
+    [['--webdriver-url', 'ftp://x/'], /--webdriver-url: expected a http: or https: URL/],
+    [['--playwright-endpoint', 'not a url'], /is not a URL/],
+    [['--webdriver-capabilities', '{}'], /only applies with --webdriver-url/],
+    [['--webdriver-url', 'http://h:4444/', '--webdriver-capabilities', '[1]'], /expected a JSON object/],
+    [['--nope'], /Unknown option '--nope'/],
+    [['stray'], /Unexpected argument 'stray'/],
+  ];
+  for (const [args, message] of bad) {
+    it(`rejects ${args.join(' ')}`, () => {
+      assert.throws(() => parseOptions(args), (error) => error instanceof UsageError && message.test(error.message));
+    });
+  }
+});
+
+describe('the CLI on bad input', () => {
+  it('exits 2 with a message naming the flag', () => {
+    const result = runCli(['--variants', 'h2']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--variants: unknown value "h2" \(choose from default, wss\)/);
+    assert.match(result.stderr, /--help/);
+    assert.equal(result.stdout, '');
+  });
+
+  it('exits 2 for an unknown flag', () => {
+    const result = runCli(['--browser', 'chromium']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /Unknown option '--browser'/);
+  });
+
+  it('exits 2 when --polyfill names a missing file', () => {
+    const result = runCli(['--browsers', 'firefox', '--polyfill', '/nonexistent/polyfill.js', '--reporter', 'terminal']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /polyfill build not found: \/nonexistent\/polyfill\.js/);
+  });
+
+  it('exits 2 when --filter matches no test file', () => {
+    const result = runCli(['--browsers', 'chromium', '--modes', 'native', '--filter', 'no-such-test-file', '--reporter', 'terminal']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /no test files match/);
+  });
+
+  it('prints usage and exits 0 for --help', () => {
+    const result = runCli(['--help']);
+    assert.equal(result.status, 0);
+    for (const flag of ['--browsers', '--modes', '--scopes', '--variants', '--filter', '--shard', '--wpt-root', '--polyfill', '--reporter', '--out', '--webdriver-url', '--playwright-endpoint']) {
+      assert.ok(result.stdout.includes(flag), `usage mentions ${flag}`);
+    }
+  });
+});
+
+describe('shards', () => {
+  const files = Array.from({ length: 13 }, (_, index) => `websockets/stream/t${String(index).padStart(2, '0')}.any.js`);
+
+  it('parses I/N', () => {
+    assert.deepEqual(parseShard('1/1'), { index: 1, count: 1 });
+    assert.deepEqual(parseShard(' 3/4 '), { index: 3, count: 4 });
+    assert.throws(() => parseShard('5/4'), /between 1 and 4/);
+    assert.throws(() => parseShard('1/0'), /at least 1/);
+    assert.throws(() => parseShard('1-2'), /expected I\/N/);
+  });
+
+  it('puts every file in exactly one shard, balanced', () => {
+    for (const count of [1, 2, 3, 5, 13, 20]) {
+      const shards = Array.from({ length: count }, (_, index) => selectShard(files, { index: index + 1, count }));
+      assert.deepEqual(shards.flat().sort(), [...files].sort(), `${count} shards cover every file once`);
+      const sizes = shards.map((shard) => shard.length);
+      assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `${count} shards differ by at most one file: ${sizes}`);
+    }
+  });
+
+  it('keeps the order of the files inside a shard and is deterministic', () => {
+    assert.deepEqual(selectShard(files, { index: 2, count: 4 }), [files[1], files[5], files[9]]);
+    assert.deepEqual(selectShard(files, { index: 2, count: 4 }), selectShard([...files], { index: 2, count: 4 }));
+    assert.deepEqual(selectShard(files, null), files);
+  });
+});
+
+describe('the matrix', () => {
+  it('builds the default configurations, chromium-experimental native only', () => {
+    const ids = buildConfigurations(parseOptions([])).map((configuration) => configuration.id);
+    assert.deepEqual(ids, ['chromium:native', 'chromium:polyfill', 'chromium-experimental:native', 'firefox:native', 'firefox:polyfill', 'webkit:native', 'webkit:polyfill']);
+  });
+
+  it('adds native Chromium as the reference when only polyfills are asked for', () => {
+    const configurations = buildConfigurations(parseOptions(['--browsers', 'firefox', '--modes', 'polyfill']));
+    assert.deepEqual(configurations.map((configuration) => configuration.id), [REFERENCE_ID, 'firefox:polyfill']);
+    assert.equal(configurations[0].addedAsReference, true);
+    const without = buildConfigurations(parseOptions(['--browsers', 'firefox', '--modes', 'polyfill', '--no-reference']));
+    assert.deepEqual(without.map((configuration) => configuration.id), ['firefox:polyfill']);
+  });
+
+  it('gives chromium-experimental its flag and its own expectations', () => {
+    const [experimental] = buildConfigurations(parseOptions(['--browsers', 'chromium-experimental', '--modes', 'native']));
+    assert.deepEqual(experimental.args, ['--enable-experimental-web-platform-features']);
+    assert.equal(experimental.engine, 'chromium');
+    assert.equal(experimental.expectations, 'chromium-experimental');
+  });
+
+  it('turns META into pages, skipping variants it cannot serve', () => {
+    const meta = { globals: ['window', 'worker'], variants: ['?default', '?wss', '?wpt_flags=h2'], scripts: [], timeout: 'normal' };
+    const pages = pagesForFile('websockets/stream/tentative/x.any.js', meta, { scopes: ['window', 'worker'], variants: ['default', 'wss'] });
+    assert.deepEqual(pages.map((page) => page.path), [
+      '/websockets/stream/tentative/x.any.html',
+      '/websockets/stream/tentative/x.any.html?wss',
+      '/websockets/stream/tentative/x.any.worker.html',
+      '/websockets/stream/tentative/x.any.worker.html?wss',
+    ]);
+    const windowOnly = pagesForFile('websockets/stream/y.any.js', { globals: ['window'], variants: [], scripts: [], timeout: 'normal' }, { scopes: ['window', 'worker'], variants: ['wss'] });
+    assert.deepEqual(windowOnly, [], 'a file without variants runs only the default one');
+  });
+});

@@ -1,0 +1,161 @@
+// Expectation matching and parity classification, on records shaped exactly
+// like the drivers' output.
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { findExpectation, loadExpectations, validateEntries } from '../lib/expectations.mjs';
+import { judge } from '../lib/verdict.mjs';
+
+const EXPECTATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'expectations');
+const FILE = 'websockets/stream/read.any.js';
+
+function record(configuration, subtests, extra = {}) {
+  const [browser, mode] = configuration.split(':');
+  return {
+    file: FILE,
+    configuration,
+    browser,
+    engine: browser.replace('-experimental', ''),
+    mode,
+    expectations: browser,
+    scope: 'window',
+    variant: 'default',
+    url: '/x',
+    status: 'OK',
+    message: null,
+    timedOut: false,
+    crashed: false,
+    durationMs: 1,
+    subtests: Object.entries(subtests).map(([name, status]) => ({ name, status, message: null })),
+    ...extra,
+  };
+}
+
+function entry(fields) {
+  return validateEntries({ entries: [{ file: FILE, reason: 'a documented reason', ...fields }] })[0];
+}
+
+describe('expectations', () => {
+  it('requires a reason for every entry', () => {
+    assert.throws(() => validateEntries({ entries: [{ file: FILE, test: 't', expected: 'FAIL' }] }), /needs a "reason"/);
+    assert.throws(() => validateEntries({ entries: [{ file: FILE, test: 't', expected: 'FAIL', reason: '  ' }] }), /needs a "reason"/);
+  });
+
+  it('checks statuses and fields', () => {
+    assert.throws(() => validateEntries({ entries: [{ file: FILE, test: 't', expected: 'CRASH', reason: 'r' }] }), /must be one of PASS/);
+    assert.throws(() => validateEntries({ entries: [{ file: FILE, expected: 'FAIL', reason: 'r' }] }), /for a file/);
+    assert.throws(() => validateEntries({ entries: [{ file: FILE, test: 't', expected: 'FAIL', reason: 'r', scope: 'serviceworker' }] }), /"scope" must be/);
+    assert.throws(() => validateEntries({ list: [] }), /"entries" array/);
+  });
+
+  it('matches exactly on file and subtest, with wildcards, most specific first', () => {
+    const entries = validateEntries({
+      entries: [
+        { file: FILE, test: 'binary', expected: 'FAIL', reason: 'any scope' },
+        { file: FILE, test: 'binary', scope: 'worker', mode: 'native', expected: 'TIMEOUT', reason: 'worker only' },
+        { file: FILE, expected: 'CRASH', mode: 'native', reason: 'whole file' },
+      ],
+    });
+    const where = { file: FILE, scope: 'window', variant: 'wss', mode: 'native' };
+    assert.equal(findExpectation(entries, { ...where, test: 'binary' }).reason, 'any scope');
+    assert.equal(findExpectation(entries, { ...where, scope: 'worker', test: 'binary' }).reason, 'worker only');
+    assert.equal(findExpectation(entries, { ...where, scope: 'worker', mode: 'polyfill', test: 'binary' }).reason, 'any scope');
+    assert.equal(findExpectation(entries, { ...where, test: 'Binary' }), null, 'names match exactly');
+    assert.equal(findExpectation(entries, { ...where, test: undefined }).expected, 'CRASH');
+    assert.equal(findExpectation(entries, { ...where, mode: 'polyfill', test: undefined }), null);
+    assert.equal(findExpectation(entries, { ...where, file: 'websockets/stream/other.any.js', test: 'binary' }), null);
+  });
+
+  it('reads the committed expectation files, all valid, every entry with a reason', async () => {
+    const names = (await readdir(EXPECTATIONS_DIR)).filter((name) => name.endsWith('.json'));
+    assert.ok(names.includes('chromium.json'));
+    for (const name of names) {
+      const { entries } = await loadExpectations(EXPECTATIONS_DIR, name.replace(/\.json$/, ''));
+      JSON.parse(await readFile(path.join(EXPECTATIONS_DIR, name), 'utf8'));
+      for (const item of entries) assert.ok(item.reason.length > 10, `${name}: ${item.file} ${item.test} has a real reason`);
+    }
+    assert.deepEqual((await loadExpectations(EXPECTATIONS_DIR, 'no-such-engine')).entries, []);
+  });
+});
+
+describe('parity and verdict', () => {
+  it('passes a run where everything matches', () => {
+    const verdict = judge([
+      record('chromium:native', { a: 'PASS', b: 'PASS' }),
+      record('firefox:polyfill', { a: 'PASS', b: 'PASS' }),
+    ], {});
+    assert.deepEqual(verdict.unexpected, []);
+    assert.deepEqual(verdict.records[1].subtests.map((subtest) => subtest.parity), ['same', 'same']);
+    assert.equal(verdict.records[0].subtests[0].parity, null, 'the reference has no parity with itself');
+  });
+
+  it('flags a polyfill failure where native passes, unless expected with a reason', () => {
+    const records = [record('chromium:native', { backpressure: 'PASS' }), record('firefox:polyfill', { backpressure: 'FAIL' })];
+    const unexpected = judge(records, {});
+    assert.equal(unexpected.records[1].subtests[0].parity, 'differs');
+    assert.deepEqual(unexpected.unexpected.map((item) => [item.kind, item.test, item.status]), [['unexpected-result', 'backpressure', 'FAIL']]);
+
+    const expected = judge(records, { firefox: [entry({ test: 'backpressure', mode: 'polyfill', expected: 'FAIL', reason: 'no receive backpressure over WebSocket' })] });
+    assert.deepEqual(expected.unexpected, []);
+    assert.equal(expected.records[1].subtests[0].reason, 'no receive backpressure over WebSocket');
+    assert.equal(expected.summary.find((group) => group.configuration === 'firefox:polyfill').differences, 1);
+  });
+
+  it('classifies native departures from the standard and needs them listed', () => {
+    const records = [record('chromium:native', { 'binary is Uint8Array': 'FAIL' }), record('chromium:polyfill', { 'binary is Uint8Array': 'PASS' })];
+    const unlisted = judge(records, {});
+    assert.equal(unlisted.records[1].subtests[0].parity, 'native-departs');
+    assert.equal(unlisted.unexpected.length, 1);
+    assert.equal(unlisted.unexpected[0].configuration, 'chromium:native');
+
+    const listed = judge(records, { chromium: [entry({ test: 'binary is Uint8Array', mode: 'native', expected: 'FAIL', reason: 'stock Chromium delivers ArrayBuffer' })] });
+    assert.deepEqual(listed.unexpected, []);
+  });
+
+  it('reports an expected failure that passes as unexpected', () => {
+    const verdict = judge([record('webkit:polyfill', { t: 'PASS' })], { webkit: [entry({ test: 't', expected: 'FAIL' })] });
+    assert.deepEqual(verdict.unexpected.map((item) => item.kind), ['unexpected-pass']);
+  });
+
+  it('treats crashes and hangs as failures unless the file is expected to do so', () => {
+    const crash = record('chromium:native', {}, { status: 'CRASH', crashed: true });
+    const hang = record('firefox:polyfill', {}, { status: 'TIMEOUT', timedOut: true });
+    const verdict = judge([crash, hang], {});
+    assert.deepEqual(verdict.unexpected.map((item) => item.kind).sort(), ['crash', 'harness-timeout']);
+
+    const allowed = judge([crash], { chromium: [entry({ mode: 'native', expected: 'CRASH', reason: 'renderer crash in Chromium 156' })] });
+    assert.deepEqual(allowed.unexpected, []);
+    assert.equal(allowed.summary[0].crashes, 1);
+  });
+
+  it('shows subtests without a native result, and subtests a configuration lost', () => {
+    const nativeCrash = record('chromium:native', {}, { status: 'CRASH', crashed: true });
+    const polyfill = record('chromium:polyfill', { 'close after abort': 'PASS' });
+    const verdict = judge([nativeCrash, polyfill], { chromium: [entry({ mode: 'native', expected: 'CRASH', reason: 'renderer crash' })] });
+    assert.equal(verdict.records[1].subtests[0].parity, 'no-reference');
+    assert.deepEqual(verdict.unexpected, []);
+
+    const lost = judge([record('chromium:native', { a: 'PASS', b: 'PASS' }), record('webkit:polyfill', { a: 'PASS' })], {});
+    const missing = lost.records[1].subtests.find((subtest) => subtest.name === 'b');
+    assert.equal(missing.status, 'MISSING');
+    assert.equal(missing.parity, 'missing');
+    assert.deepEqual(lost.unexpected.map((item) => item.kind), ['missing']);
+  });
+
+  it('compares per scope and variant, never across them', () => {
+    const nativeWss = { ...record('chromium:native', { t: 'FAIL' }), variant: 'wss' };
+    const nativeWs = record('chromium:native', { t: 'PASS' });
+    const polyfillWs = record('chromium:polyfill', { t: 'PASS' });
+    const verdict = judge([nativeWss, nativeWs, polyfillWs], {});
+    assert.equal(verdict.records[2].subtests[0].parity, 'same');
+    assert.equal(verdict.records[2].subtests[0].reference.status, 'PASS');
+  });
+
+  it('lists expectations that matched nothing', () => {
+    const verdict = judge([record('chromium:native', { t: 'PASS' })], { chromium: [entry({ test: 'gone', expected: 'FAIL' })] });
+    assert.equal(verdict.unusedExpectations.length, 1);
+    assert.equal(verdict.unusedExpectations[0].test, 'gone');
+  });
+});
