@@ -60,6 +60,29 @@ export function createWebSocketEndpoints({ lifetime, stash, log }) {
       }
     }),
 
+    // ?code=&reason= (default 4567 "unsent") — a close that is clean on the
+    // wire but leaves the client's data unsent: on the first message it stops
+    // reading and sends its close frame; half a second later it reads (and
+    // drops) everything again until the client's close frame completes the
+    // handshake, or drops the connection if none has come 5 s after that.
+    '/remote-close-with-unsent-data': (request, socket, head) => accept(request, socket, head, (websocket, url) => {
+      websocket.once('message', () => {
+        websocket.pause();
+        const code = Number(url.searchParams.get('code') ?? 4567);
+        try {
+          websocket.close(code, url.searchParams.get('reason') ?? 'unsent');
+        } catch (error) {
+          log(`remote-close-with-unsent-data cannot send code ${code}: ${error.message}`);
+          websocket.terminate();
+          return;
+        }
+        lifetime.after(500, () => {
+          websocket.resume();
+          lifetime.after(5000, () => websocket.terminate());
+        });
+      });
+    }),
+
     // Answers the client's close frame (same code and reason) only after a second.
     '/delayed-passive-close': (request, socket, head) => {
       if (!acceptHandshake(request, socket)) return;

@@ -125,6 +125,21 @@ describe('WebSocket endpoints', () => {
     assert.deepEqual(await within(client.closed, TIMEOUT, 'close'), { code: 1006, reason: '' });
   });
 
+  test('/remote-close-with-unsent-data stops reading at the first message, closes, and reads again after 0.5 s', async () => {
+    const client = connect(`${ws}/remote-close-with-unsent-data?code=4567&reason=unsent`);
+    await client.opened;
+    const start = performance.now();
+    client.socket.send('start');
+    // Far more than the socket buffers hold: the tail can only go out once the server reads again.
+    const sent = new Promise((resolve, reject) => {
+      client.socket.send(Buffer.alloc(32 * 1024 * 1024), (error) => (error ? reject(error) : resolve(performance.now() - start)));
+    });
+    const closeInfo = await within(client.closed, TIMEOUT, 'close');
+    const sendMs = await within(sent, TIMEOUT, 'send');
+    assert.deepEqual(closeInfo, { code: 4567, reason: 'unsent' });
+    assert.ok(sendMs >= 400, `the 32 MiB went out after ${sendMs} ms`);
+  });
+
   test('/delayed-passive-close answers the close frame (same code and reason) after about a second', async () => {
     const client = connect(`${ws}/delayed-passive-close`);
     await client.opened;

@@ -1,0 +1,159 @@
+// The Node run (conformance/node-run.mjs) and the jsdom behaviours that
+// expectations/jsdom.json relies on. If jsdom changes one of those, the test
+// about it fails here, and the entries that cite it must be revisited.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { startServerProcess } from '../server/child.mjs';
+
+const TIMEOUT = 10_000;
+const conformanceDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const requireFromHere = createRequire(import.meta.url);
+const { JSDOM } = createRequire(requireFromHere.resolve('wpt-runner/package.json'))('jsdom');
+
+function within(promise, ms, what) {
+  let timer;
+  const expiry = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
+}
+
+describe("jsdom's WebSocket departures cited by expectations/jsdom.json", () => {
+  let server;
+  let dom;
+  before(async () => {
+    server = await startServerProcess();
+    dom = new JSDOM('<!doctype html>', { runScripts: 'dangerously', url: `${server.httpOrigin}/` });
+  });
+  after(async () => {
+    dom.window.close();
+    await server.close();
+  });
+
+  const open = async (endpoint) => {
+    const socket = new dom.window.WebSocket(`${server.wsOrigin}${endpoint}`);
+    await within(new Promise((resolve, reject) => {
+      socket.onopen = resolve;
+      socket.onerror = reject;
+    }), TIMEOUT, `open ${endpoint}`);
+    return socket;
+  };
+  const closeEvent = (socket) => within(new Promise((resolve) => {
+    socket.onclose = (event) => resolve({ code: event.code, reason: event.reason, wasClean: event.wasClean, bufferedAmount: socket.bufferedAmount });
+  }), TIMEOUT, 'close event');
+
+  test('a connection dropped without a close frame is reported as clean (wasClean true, code 1006)', async () => {
+    const socket = await open('/remote-close?abrupt=1');
+    assert.deepEqual(await closeEvent(socket), { code: 1006, reason: '', wasClean: true, bufferedAmount: 0 });
+  });
+
+  test('a close frame answered by a dropped connection is reported as clean (wasClean true, code 1006)', async () => {
+    const socket = await open('/passive-close-abort');
+    const closed = closeEvent(socket);
+    socket.close(4000);
+    assert.deepEqual(await closed, { code: 1006, reason: '', wasClean: true, bufferedAmount: 0 });
+  });
+
+  test('close() in the same task as send() overtakes the message', async () => {
+    const socket = await open('/echo_exit');
+    const closed = closeEvent(socket);
+    socket.send('Goodbye');
+    socket.close();
+    // A browser sends "Goodbye" first, so /echo_exit closes with 1000.
+    assert.equal((await closed).code, 1005);
+  });
+
+  test('messages queued when the server closes are still sent, and the close is then clean with nothing unsent', async () => {
+    const socket = await open('/remote-close-with-unsent-data');
+    const closed = closeEvent(socket);
+    socket.send('start');
+    for (let i = 0; i < 32; i++) socket.send(new dom.window.Uint8Array(1024 * 1024));
+    assert.ok(socket.bufferedAmount > 16 * 1024 * 1024, 'megabytes are queued');
+    assert.deepEqual(await closed, { code: 4567, reason: 'unsent', wasClean: true, bufferedAmount: 0 });
+  });
+});
+
+describe('node-run.mjs', () => {
+  let root;
+  const write = async (relPath, text) => {
+    await mkdir(path.dirname(path.join(root, relPath)), { recursive: true });
+    await writeFile(path.join(root, relPath), text);
+  };
+  const runNodeRun = (...args) => new Promise((resolve) => {
+    execFile(process.execPath, [path.join(conformanceDirectory, 'node-run.mjs'), '--wpt-root', root,
+      '--polyfill', path.join(root, 'fixture-polyfill.js'), ...args], { timeout: 90_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? error.code : 0, stdout, stderr });
+    });
+  });
+
+  before(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'node-run-'));
+    await mkdir(path.join(root, 'websockets'), { recursive: true });
+    await copyFile(path.join(conformanceDirectory, '../wpt/websockets/constants.sub.js'), path.join(root, 'websockets/constants.sub.js'));
+    // Stands in for the built polyfill: this tests the runner, not the polyfill.
+    await write('fixture-polyfill.js', 'globalThis.fixturePolyfillLoaded = true;\n');
+    await write('websockets/stream/fixture.any.js', [
+      '// META: global=window,worker',
+      '// META: script=../constants.sub.js',
+      '// META: variant=?default',
+      '// META: variant=?wss',
+      "test(() => assert_true(self.fixturePolyfillLoaded), 'the polyfill file is loaded (polyfill mode)');",
+      'test(() => {',
+      "  assert_equals(typeof ReadableStream, 'function', 'ReadableStream');",
+      "  assert_equals(typeof WritableStream, 'function', 'WritableStream');",
+      "  assert_true(new TextEncoder().encode('\\u00e9') instanceof Uint8Array, 'TextEncoder gives this realm\\'s Uint8Array');",
+      "  assert_equals(new TextDecoder().decode(new Uint8Array([0xc3, 0xa9])), '\\u00e9', 'TextDecoder');",
+      "  assert_equals(typeof structuredClone, 'function', 'structuredClone');",
+      "}, 'the platform pieces jsdom lacks are added');",
+      'promise_test(async () => {',
+      "  const expectedScheme = location.search === '?wss' ? 'wss:' : 'ws:';",
+      "  assert_equals(new URL(SCHEME_DOMAIN_PORT).protocol, expectedScheme, 'scheme for this variant');",
+      "  const socket = new WebSocket(SCHEME_DOMAIN_PORT + '/echo');",
+      "  await new Promise((resolve, reject) => { socket.onopen = resolve; socket.onerror = () => reject(new Error('no connection')); });",
+      "  socket.send('ping');",
+      "  const echoed = await new Promise((resolve) => { socket.onmessage = (event) => resolve(event.data); });",
+      "  assert_equals(echoed, 'ping');",
+      '  socket.close();',
+      "}, 'the variant selects the ws or wss port, and the echo endpoint answers');",
+      'promise_test(async () => {',
+      "  const response = await fetch('/fetch/api/resources/stash-take.py?key=nothing-here');",
+      "  assert_equals(await response.text(), 'null');",
+      "}, 'fetch resolves relative URLs against the page and reaches the stash');",
+      "test(() => assert_true(false, 'deliberately'), 'fails on purpose');",
+    ].join('\n'));
+    await write('worker-only/skip.any.js', '// META: global=worker\n');
+    await write('expect-fail.json', JSON.stringify({ entries: [{
+      file: 'websockets/stream/fixture.any.js', test: 'fails on purpose', scope: 'window', variant: '*', mode: 'polyfill',
+      expected: 'FAIL', reason: 'the fixture fails it on purpose',
+    }] }));
+    await write('expect-nothing.json', JSON.stringify({ entries: [] }));
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  test('runs every variant of the window scope, applies expectations, and exits 0 when all is as expected', async () => {
+    const { code, stdout, stderr } = await runNodeRun('--expectations', path.join(root, 'expect-fail.json'));
+    assert.equal(code, 0, `${stdout}\n${stderr}`);
+    assert.match(stdout, /ok {3}websockets\/stream\/fixture\.any\.js \[window, default\] 5\/5 as expected/);
+    assert.match(stdout, /ok {3}websockets\/stream\/fixture\.any\.js \[window, wss\] 5\/5 as expected/);
+    assert.match(stdout, /^wpt-node: 10 passed, 0 failed$/m);
+  });
+
+  test('exits 1 and names the subtest when a result is not as expected', async () => {
+    const { code, stdout } = await runNodeRun('--expectations', path.join(root, 'expect-nothing.json'));
+    assert.equal(code, 1);
+    assert.match(stdout, /fails on purpose: FAIL, expected PASS — assert_true: deliberately/);
+    assert.match(stdout, /^wpt-node: 8 passed, 2 failed$/m);
+  });
+
+  test('exits 2 when the polyfill has not been built', async () => {
+    const { code, stderr } = await runNodeRun('--polyfill', path.join(root, 'missing.js'));
+    assert.equal(code, 2);
+    assert.match(stderr, /npm run build/);
+  });
+});
