@@ -1,0 +1,265 @@
+// The example pages, in real browsers, against the real examples server: the chat (two
+// participants, a leave, a send after the close) and the live monitor (a feed through a pipe into
+// a slower renderer). Chromium has its own WebSocketStream, so every page there first deletes it,
+// and the polyfill script installs itself. Firefox ESR has none: the polyfill runs as it would for
+// a user.
+//
+//   node --test test/examples.test.mjs        (needs `npm run build` first)
+//
+// Screenshots go to reports/examples/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, firefox } from 'playwright';
+import { startExamplesServer } from '../examples/server.mjs';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const screenshotDir = path.join(root, 'reports', 'examples');
+const polyfillFile = path.join(root, 'dist', 'websocketstream-polyfill.js');
+
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+const SYSTEM_FIREFOX = '/usr/bin/firefox-esr';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** The longest any single wait in a page may take; the machine may be busy. */
+const WAIT_MS = 15_000;
+/** The monitor page draws at most this many ticks per frame (MAX_TICKS_PER_FRAME in monitor.js). */
+const MAX_TICKS_PER_FRAME = 250;
+
+/** Prefer Playwright's own build (a developer laptop, CI after `npx playwright install`); else Debian's. */
+function chromiumLaunchOptions() {
+  if (existsSync(chromium.executablePath())) return { args: CHROMIUM_ARGS };
+  if (existsSync(SYSTEM_CHROMIUM)) return { executablePath: SYSTEM_CHROMIUM, args: CHROMIUM_ARGS };
+  return null;
+}
+
+function firefoxLaunchOptions() {
+  const env = { ...process.env, HOME: process.env.HOME ?? os.homedir() };
+  if (existsSync(firefox.executablePath())) return { env };
+  // Debian's Firefox ESR, driven over WebDriver BiDi.
+  if (existsSync(SYSTEM_FIREFOX)) return { channel: 'moz-firefox', executablePath: SYSTEM_FIREFOX, env };
+  return null;
+}
+
+let server;
+/** Every event the examples server reported, and the waits for one still to come. */
+const serverEvents = [];
+const serverEventWaiters = new Set();
+
+function recordServerEvent(event) {
+  serverEvents.push(event);
+  for (const waiter of serverEventWaiters) waiter(event);
+}
+
+before(async () => {
+  assert.ok(existsSync(polyfillFile), 'dist/websocketstream-polyfill.js is missing: run `npm run build` first');
+  await mkdir(screenshotDir, { recursive: true });
+  server = await startExamplesServer({ onEvent: recordServerEvent });
+});
+
+after(async () => {
+  await server?.close();
+});
+
+const chromiumOptions = chromiumLaunchOptions();
+const firefoxOptions = firefoxLaunchOptions();
+
+test('the examples in Chromium, with the native WebSocketStream deleted', { skip: chromiumOptions === null && 'no Chromium found', timeout: 90_000 }, async (t) => {
+  const browser = await chromium.launch(chromiumOptions);
+  try {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      delete globalThis.WebSocketStream;
+      delete globalThis.WebSocketError;
+    });
+    await t.test('chat', () => checkChat(context, 'chromium'));
+    await t.test('monitor', () => checkMonitor(context, 'chromium'));
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the examples in Firefox ESR', { skip: firefoxOptions === null && 'no Firefox found', timeout: 90_000 }, async (t) => {
+  const browser = await firefox.launch(firefoxOptions);
+  try {
+    const context = await browser.newContext();
+    await t.test('chat', () => checkChat(context, 'firefox'));
+    await t.test('monitor', () => checkMonitor(context, 'firefox'));
+  } finally {
+    await browser.close();
+  }
+});
+
+/** A page that fails the test on any uncaught error or console error. */
+async function openPage(context, url) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT_MS);
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  await page.goto(url);
+  const implementation = await page.locator('#implementation').getAttribute('data-implementation');
+  assert.equal(implementation, 'polyfill', 'the page runs on the polyfill');
+  return { page, problems };
+}
+
+/** The first server event from `fromIndex` on that matches, waiting (bounded) if it has not come yet. */
+function serverEvent(matches, fromIndex = 0) {
+  const found = serverEvents.slice(fromIndex).find(matches);
+  if (found !== undefined) return Promise.resolve(found);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      serverEventWaiters.delete(waiter);
+      reject(new Error('the expected event from the examples server did not come'));
+    }, WAIT_MS);
+    const waiter = (event) => {
+      if (!matches(event)) return;
+      clearTimeout(timer);
+      serverEventWaiters.delete(waiter);
+      resolve(event);
+    };
+    serverEventWaiters.add(waiter);
+  });
+}
+
+function waitForStatus(page, state) {
+  return page.waitForFunction((wanted) => document.getElementById('status').dataset.state === wanted, state, { timeout: WAIT_MS });
+}
+
+async function joinChat(context, name) {
+  const participant = await openPage(context, server.urls.chat);
+  const { page } = participant;
+  await page.fill('#name', name);
+  await page.click('#join-button');
+  await waitForStatus(page, 'open');
+  await page.locator('#messages li', { hasText: `You joined as ${name}.` }).waitFor();
+  return participant;
+}
+
+function chatMessage(page, from, text) {
+  return page.locator('#messages li[data-kind="message"]', { hasText: text }).filter({ has: page.locator('.from', { hasText: from }) });
+}
+
+async function checkChat(context, browserName) {
+  const alice = await joinChat(context, `Alice-${browserName}`);
+  const bob = await joinChat(context, `Bob-${browserName}`);
+  const aliceName = `Alice-${browserName}`;
+  const bobName = `Bob-${browserName}`;
+  await alice.page.locator('#messages li', { hasText: `${bobName} joined.` }).waitFor();
+
+  // A JSON message each way; everyone in the room sees both, in the order sent.
+  await alice.page.fill('#text', 'Hello from Alice');
+  await alice.page.click('#send');
+  await bob.page.fill('#text', 'Hi Alice, Bob here');
+  await bob.page.click('#send');
+  for (const { page } of [alice, bob]) {
+    await chatMessage(page, aliceName, 'Hello from Alice').waitFor();
+    await chatMessage(page, bobName, 'Hi Alice, Bob here').waitFor();
+    const texts = await page.locator('#messages li[data-kind="message"]').allTextContents();
+    assert.ok(texts[0].includes('Hello from Alice') && texts[1].includes('Hi Alice, Bob here'), `order: ${texts}`);
+  }
+  assert.equal(await alice.page.inputValue('#text'), '', 'a sent message clears the input');
+
+  // Leave, and send in the same task: close() has started the closing handshake, so the write
+  // resolves but nothing is sent, and the page says so.
+  await alice.page.fill('#text', 'sent while closing');
+  await alice.page.evaluate(() => {
+    document.getElementById('leave').click();
+    document.getElementById('send').click();
+  });
+  await alice.page.locator('#send-info', { hasText: 'nothing was sent' }).waitFor();
+  await waitForStatus(alice.page, 'closed');
+  assert.equal(await alice.page.textContent('#status'), 'Closed cleanly: code 1000, “left the room”.');
+
+  // Bob hears that Alice left; the server broadcasts in arrival order, so a message sent before
+  // her close frame would have come first.
+  await bob.page.locator('#messages li', { hasText: `${aliceName} left.` }).waitFor();
+  assert.equal(await chatMessage(bob.page, aliceName, 'sent while closing').count(), 0, 'the write during closing was not sent');
+  const aliceClose = await serverEvent((event) => event.endpoint === 'chat' && event.type === 'close' && event.name === aliceName);
+  assert.deepEqual({ code: aliceClose.code, reason: aliceClose.reason }, { code: 1000, reason: 'left the room' });
+
+  // After the close completed, the writable is errored: a send now rejects, visibly.
+  await alice.page.fill('#text', 'sent after the close');
+  await alice.page.click('#send');
+  const sendError = alice.page.locator('#send-error');
+  await sendError.filter({ hasText: 'InvalidStateError' }).waitFor();
+  assert.match(await sendError.textContent(), /^Not sent: write\(\) rejected with InvalidStateError: /);
+  assert.equal(await sendError.getAttribute('role'), 'alert');
+
+  await alice.page.screenshot({ path: path.join(screenshotDir, `chat-${browserName}.png`), fullPage: true });
+  await bob.page.click('#leave');
+  await waitForStatus(bob.page, 'closed');
+  for (const { page, problems } of [alice, bob]) {
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+}
+
+/** The monitor's numbers, as the page shows them. */
+function readCounters(page) {
+  return page.evaluate(() =>
+    Object.fromEntries(
+      ['read', 'rendered', 'in-pipe', 'dropped', 'lag'].map((id) => [id, Number(document.getElementById(id).dataset.value ?? 0)]),
+    ),
+  );
+}
+
+async function checkMonitor(context, browserName) {
+  const { page, problems } = await openPage(context, server.urls.monitor);
+  const firstNewEvent = serverEvents.length;
+  await page.selectOption('#rate', '2000');
+  await page.click('#start');
+  await waitForStatus(page, 'open');
+
+  // Ticks flow through the pipe and get drawn; the counters refresh four times a second.
+  await page.waitForFunction(() => Number(document.getElementById('rendered').dataset.value) >= 500, null, { timeout: WAIT_MS });
+  const running = await readCounters(page);
+  assert.ok(running.read >= running.rendered, `read ${running.read} ≥ rendered ${running.rendered}`);
+  // The pipe reads only as fast as the renderer takes ticks: at most one frame's batch between them.
+  assert.ok(running['in-pipe'] <= MAX_TICKS_PER_FRAME + 2, `between read and rendered: ${running['in-pipe']}`);
+  await page.screenshot({ path: path.join(screenshotDir, `monitor-${browserName}.png`), fullPage: true });
+
+  // Pausing the renderer holds its write, and the pipe stops reading: "read" freezes while the
+  // server keeps sending. Freezing is an absence, so it is watched for a fixed window.
+  await page.check('#pause');
+  await page.waitForFunction(
+    () => {
+      const read = document.getElementById('read').dataset.value;
+      const now = performance.now();
+      if (globalThis.__readSeen?.read !== read) globalThis.__readSeen = { read, since: now };
+      return now - globalThis.__readSeen.since >= 700;
+    },
+    null,
+    { timeout: WAIT_MS, polling: 100 },
+  );
+  const paused = await readCounters(page);
+  await page.waitForTimeout(1000);
+  const stillPaused = await readCounters(page);
+  assert.equal(stillPaused.read, paused.read, 'nothing is read while the renderer is paused');
+  assert.equal(stillPaused.rendered, paused.rendered, 'nothing is rendered while paused');
+
+  // Stop closes with 4000 and lets the pipe drain: what the polyfill queued during the pause is
+  // read and dropped, and the page shows how much that was.
+  await page.click('#stop');
+  await waitForStatus(page, 'closed');
+  assert.equal(await page.textContent('#status'), 'Stopped. Closed cleanly: code 4000, “stopped by the user”.');
+  await page.waitForFunction(() => !document.getElementById('start').disabled, null, { timeout: WAIT_MS });
+  // The counters refresh on their own timer, so the dropped count may show a moment later.
+  await page
+    .waitForFunction(() => Number(document.getElementById('dropped').dataset.value) > 0, null, { timeout: WAIT_MS })
+    .catch(() => assert.fail('the ticks queued during the pause were not dropped at Stop'));
+  const stopped = await readCounters(page);
+  assert.equal(stopped.rendered, paused.rendered, 'nothing is drawn after Stop');
+
+  const feedClose = await serverEvent((event) => event.endpoint === 'feed' && event.type === 'close', firstNewEvent);
+  assert.deepEqual({ code: feedClose.code, reason: feedClose.reason }, { code: 4000, reason: 'stopped by the user' });
+  assert.ok(feedClose.sent >= stopped.read, `the server sent ${feedClose.sent}, the page read ${stopped.read}`);
+
+  assert.deepEqual(problems, []);
+  await page.close();
+}
