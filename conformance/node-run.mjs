@@ -8,8 +8,9 @@
 //
 // Why not wpt-runner's own runner: it serves the tree from its own fixed
 // server, which (1) throws — killing the process — on any URL it does not know,
-// and a WebSocket handshake to the page's own origin (what `new
-// WebSocketStream('')` or a relative URL makes) is such a request; (2) serves
+// and a WebSocket handshake to the page's own origin is such a request (as
+// constructor.any.js's `new WebSocketStream()` makes: "undefined" resolves
+// against the page and connects to /websockets/stream/undefined); (2) serves
 // `.sub.` files unsubstituted; (3) opens no variant (`?wss` is never run);
 // (4) is not the origin of the stash and endpoints; (5) hard-codes jsdom's
 // strict TLS, so wss to our self-signed certificate fails. So the pages come
@@ -61,7 +62,9 @@ function parseOptions() {
       'wpt-root': { type: 'string', default: path.join(repositoryRoot, 'wpt') },
       filter: { type: 'string', multiple: true, default: [] },
       expectations: { type: 'string', default: path.join(repositoryRoot, 'conformance/expectations/jsdom.json') },
-      jobs: { type: 'string', default: '2' },
+      // One page at a time by default: pages share this process, and timing-based
+      // subtests (backpressure) should not depend on how busy the others keep it.
+      jobs: { type: 'string', default: '1' },
       json: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
