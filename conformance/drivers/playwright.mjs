@@ -144,7 +144,9 @@ export function createPlaywrightDriver({ engine, args = [], found = null, endpoi
         return crashedOutcome('the browser exited', elapsed());
       }
       if (first === 'timeout') {
-        await discardPage();
+        // A hung page may be spinning in its renderer; closing the browser is
+        // the sure way to stop it taking a core from the next file.
+        await dropBrowser();
         return timedOutOutcome(timeoutMs, elapsed());
       }
       return completedOutcome(first.results, elapsed());

@@ -1,6 +1,7 @@
 // One conformance run: test files → server pages → drivers → judged results.
-// At most two browsers run at once (the machines have two cores); each browser
-// is reused for all the files of its configurations, with a fresh page per file.
+// At most two browsers run at once (the machines have two cores): two workers
+// share one queue of pages, each reusing its browser for as long as the queue
+// stays on that browser, with a new document per file.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -19,8 +20,9 @@ import { judge } from './verdict.mjs';
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const MAX_BROWSERS = 2;
 
-// Rough cost of one page per engine, to start the slowest lanes first.
-const ENGINE_WEIGHT = { chromium: 1, firefox: 1.4, webkit: 1.6 };
+// Slowest engines first, so the end of the run is short Chromium pages that
+// both workers can share.
+const BROWSER_ORDER = ['webkit', 'firefox', 'chromium', 'chromium-experimental'];
 
 export function resolveInputs(options, cwd = process.cwd()) {
   const wptRoot = path.resolve(cwd, options.wptRoot ?? path.join(PACKAGE_ROOT, 'wpt'));
@@ -44,38 +46,25 @@ export async function planFiles(wptRoot, { filters = [], shard = null } = {}) {
   return planned;
 }
 
-/** Configurations grouped by the browser that runs them: one driver (and browser) per lane. */
-function buildLanes(configurations) {
-  const lanes = new Map();
-  for (const configuration of configurations) {
-    if (!lanes.has(configuration.browser)) lanes.set(configuration.browser, { browser: configuration.browser, engine: configuration.engine, args: configuration.args, configurations: [] });
-    lanes.get(configuration.browser).configurations.push(configuration);
-  }
-  return [...lanes.values()];
-}
-
-function laneItems(lane, planned, options) {
-  const items = [];
-  for (const { file, meta } of planned) {
-    for (const page of pagesForFile(file, meta, options)) {
-      for (const configuration of lane.configurations) {
-        items.push({ file, meta, page, configuration });
+/**
+ * Every page of the run as one queue, grouped by browser (slowest engine
+ * first) and, within a browser, native configurations first (their engine is
+ * probed for a native WebSocketStream on first use), then file, page and mode.
+ */
+export function buildQueue(configurations, planned, options) {
+  const queue = [];
+  const browsers = [...new Set(configurations.map((configuration) => configuration.browser))]
+    .sort((a, b) => BROWSER_ORDER.indexOf(a) - BROWSER_ORDER.indexOf(b));
+  for (const browser of browsers) {
+    const ofBrowser = configurations.filter((configuration) => configuration.browser === browser)
+      .sort((a, b) => (a.mode === 'native' ? 0 : 1) - (b.mode === 'native' ? 0 : 1));
+    for (const { file, meta } of planned) {
+      for (const page of pagesForFile(file, meta, options)) {
+        for (const configuration of ofBrowser) queue.push({ file, meta, page, configuration });
       }
     }
   }
-  return items;
-}
-
-/** Runs `tasks` (functions returning promises) with at most `limit` at once. */
-async function runLimited(tasks, limit) {
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const task = tasks[next++];
-      await task();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return queue;
 }
 
 /**
@@ -83,6 +72,37 @@ async function runLimited(tasks, limit) {
  * @param hooks { progress(event) } — called as pages finish, for the terminal
  * @returns the report (see schema.mjs)
  */
+function createDriverOrExplain(configuration, found, options) {
+  try {
+    return { driver: createDriver(configuration, { found: found[configuration.engine], ...options }) };
+  } catch (error) {
+    return { error: error.message };
+  }
+}
+
+async function runItem(driver, item, server, options) {
+  const url = pageUrl(server.httpOrigin, item.page, item.configuration.mode);
+  const outcome = await driver.runPage(url, { timeoutMs: fileTimeoutMs(item.meta, options.timeoutMultiplier) });
+  const { pathname, search } = new URL(url);
+  return {
+    file: item.file,
+    configuration: item.configuration.id,
+    browser: item.configuration.browser,
+    engine: item.configuration.engine,
+    mode: item.configuration.mode,
+    expectations: item.configuration.expectations,
+    scope: item.page.scope,
+    variant: item.page.variant,
+    url: pathname + search,
+    status: outcome.status,
+    message: outcome.message,
+    timedOut: outcome.timedOut,
+    crashed: outcome.crashed,
+    durationMs: outcome.durationMs,
+    subtests: outcome.subtests,
+  };
+}
+
 export async function runConformance(options, { progress = () => {}, cwd = process.cwd(), signal } = {}) {
   const startedAt = new Date();
   const inputs = resolveInputs(options, cwd);
@@ -104,68 +124,82 @@ export async function runConformance(options, { progress = () => {}, cwd = proce
   const records = [];
   const configurationInfo = new Map(configurations.map((configuration) => [configuration.id, { ...configuration, driver: null, source: null, browserVersion: null, skipped: null }]));
 
-  const lanes = buildLanes(configurations).map((lane) => ({ ...lane, items: laneItems(lane, planned, options) }));
-  const counter = { done: 0, total: lanes.reduce((sum, lane) => sum + lane.items.length, 0) };
-  lanes.sort((a, b) => b.items.length * ENGINE_WEIGHT[b.engine] - a.items.length * ENGINE_WEIGHT[a.engine]);
-
-  const runLane = async (lane) => {
-    const skip = (configuration, reason) => {
-      configurationInfo.get(configuration.id).skipped = reason;
-      const skipped = lane.items.filter((item) => item.configuration === configuration).length;
-      lane.items = lane.items.filter((item) => item.configuration !== configuration);
-      counter.total -= skipped;
-      progress({ type: 'skip', configuration: configuration.id, reason });
-    };
-    let driver;
-    try {
-      driver = createDriver(lane, { found: found[lane.engine], ...options });
-      progress({ type: 'launch', browser: lane.browser, source: driver.source });
-      await driver.launch();
-    } catch (error) {
-      for (const configuration of lane.configurations) skip(configuration, `could not start ${lane.browser}: ${error.message.split('\n')[0]}`);
-      await driver?.close().catch(() => {});
-      return;
-    }
-    try {
-      for (const configuration of lane.configurations) {
-        Object.assign(configurationInfo.get(configuration.id), { driver: driver.kind, source: driver.source, browserVersion: driver.version });
-        if (configuration.mode === 'native' && configuration.engine !== 'chromium') {
-          const hasNative = await driver.evaluate(`${server.httpOrigin}/`, "typeof WebSocketStream === 'function'").catch(() => false);
-          if (!hasNative) skip(configuration, `${lane.browser} has no native WebSocketStream`);
-        }
-      }
-      for (const item of lane.items) {
-        if (signal?.aborted) break;
-        const url = pageUrl(server.httpOrigin, item.page, item.configuration.mode);
-        const outcome = await driver.runPage(url, { timeoutMs: fileTimeoutMs(item.meta, options.timeoutMultiplier) });
-        const record = {
-          file: item.file,
-          configuration: item.configuration.id,
-          browser: item.configuration.browser,
-          engine: item.configuration.engine,
-          mode: item.configuration.mode,
-          expectations: item.configuration.expectations,
-          scope: item.page.scope,
-          variant: item.page.variant,
-          url: new URL(url).pathname + new URL(url).search,
-          status: outcome.status,
-          message: outcome.message,
-          timedOut: outcome.timedOut,
-          crashed: outcome.crashed,
-          durationMs: outcome.durationMs,
-          subtests: outcome.subtests,
-        };
-        records.push(record);
-        counter.done += 1;
-        progress({ type: 'page', done: counter.done, total: counter.total, record });
-      }
-    } finally {
-      await driver.close().catch(() => {});
-    }
+  // Two workers, each with at most one browser open, take pages from one
+  // queue; a worker that reaches another browser's pages closes its browser
+  // and starts that one. Both stay busy to the end, whatever the engines cost.
+  const queue = buildQueue(configurations, planned, options);
+  const counter = { done: 0, total: queue.length };
+  const unavailable = new Map(); // browser → why it could not start
+  const nativeProbes = new Map(); // browser → Promise<boolean>
+  const skipConfiguration = (configuration, reason) => {
+    const info = configurationInfo.get(configuration.id);
+    if (info.skipped) return;
+    info.skipped = reason;
+    counter.total -= queue.filter((item) => item.configuration === configuration).length;
+    progress({ type: 'skip', configuration: configuration.id, reason });
   };
 
+  const worker = async () => {
+    let driver = null;
+    let driverBrowser = null;
+    const openDriver = async (item) => {
+      const { browser } = item.configuration;
+      await driver?.close().catch(() => {});
+      driver = null;
+      driverBrowser = browser;
+      if (unavailable.has(browser)) return;
+      const candidate = createDriverOrExplain(item.configuration, found, options);
+      if (candidate.error) {
+        unavailable.set(browser, candidate.error);
+        return;
+      }
+      progress({ type: 'launch', browser, source: candidate.driver.source });
+      try {
+        await candidate.driver.launch();
+        driver = candidate.driver;
+      } catch (error) {
+        unavailable.set(browser, `could not start ${browser}: ${error.message.split('\n')[0]}`);
+        await candidate.driver.close().catch(() => {});
+      }
+    };
+
+    try {
+      while (counter.next < queue.length && !signal?.aborted) {
+        const item = queue[counter.next++];
+        const { configuration } = item;
+        const info = configurationInfo.get(configuration.id);
+        if (info.skipped) continue;
+        if (driverBrowser !== configuration.browser) await openDriver(item);
+        if (!driver) {
+          for (const other of configurations.filter((candidate) => candidate.browser === configuration.browser)) {
+            skipConfiguration(other, unavailable.get(configuration.browser));
+          }
+          continue;
+        }
+        info.driver ??= driver.kind;
+        info.source ??= driver.source;
+        info.browserVersion ??= driver.version;
+        if (configuration.mode === 'native' && configuration.engine !== 'chromium') {
+          if (!nativeProbes.has(configuration.browser)) {
+            nativeProbes.set(configuration.browser, driver.evaluate(`${server.httpOrigin}/`, "typeof WebSocketStream === 'function'").catch(() => false));
+          }
+          if (!(await nativeProbes.get(configuration.browser))) {
+            skipConfiguration(configuration, `${configuration.browser} has no native WebSocketStream`);
+            continue;
+          }
+        }
+        records.push(await runItem(driver, item, server, options));
+        counter.done += 1;
+        progress({ type: 'page', done: counter.done, total: counter.total, record: records[records.length - 1] });
+      }
+    } finally {
+      await driver?.close().catch(() => {});
+    }
+  };
+  counter.next = 0;
+
   try {
-    await runLimited(lanes.map((lane) => () => runLane(lane)), MAX_BROWSERS);
+    await Promise.all(Array.from({ length: Math.min(MAX_BROWSERS, queue.length) }, worker));
   } finally {
     await server.close();
   }
@@ -176,7 +210,7 @@ export async function runConformance(options, { progress = () => {}, cwd = proce
 
   // A configuration that could not run for want of a browser is a failure, loudly;
   // one skipped because the engine has no native WebSocketStream is not.
-  const missingBrowsers = [...configurationInfo.values()].filter((info) => info.skipped && info.skipped.startsWith('could not start'));
+  const missingBrowsers = [...configurationInfo.values()].filter((info) => info.skipped && !info.skipped.endsWith('has no native WebSocketStream'));
   for (const info of missingBrowsers) {
     verdict.unexpected.push({ configuration: info.id, file: null, scope: null, variant: null, test: null, kind: 'browser-unavailable', status: null, expected: null, message: info.skipped });
   }
