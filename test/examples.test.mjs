@@ -24,8 +24,8 @@ const polyfillFile = path.join(root, 'dist', 'websocketstream-polyfill.js');
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const SYSTEM_FIREFOX = '/usr/bin/firefox-esr';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-/** The longest any single wait in a page may take; the machine may be busy. */
-const WAIT_MS = 15_000;
+/** The longest any single wait in a page may take: generous, because the machine may be busy. */
+const WAIT_MS = 20_000;
 /** The monitor page draws at most this many ticks per frame (MAX_TICKS_PER_FRAME in monitor.js). */
 const MAX_TICKS_PER_FRAME = 250;
 
@@ -67,7 +67,7 @@ after(async () => {
 const chromiumOptions = chromiumLaunchOptions();
 const firefoxOptions = firefoxLaunchOptions();
 
-test('the examples in Chromium, with the native WebSocketStream deleted', { skip: chromiumOptions === null && 'no Chromium found', timeout: 90_000 }, async (t) => {
+test('the examples in Chromium, with the native WebSocketStream deleted', { skip: chromiumOptions === null && 'no Chromium found', timeout: 120_000 }, async (t) => {
   const browser = await chromium.launch(chromiumOptions);
   try {
     const context = await browser.newContext();
@@ -82,7 +82,7 @@ test('the examples in Chromium, with the native WebSocketStream deleted', { skip
   }
 });
 
-test('the examples in Firefox ESR', { skip: firefoxOptions === null && 'no Firefox found', timeout: 90_000 }, async (t) => {
+test('the examples in Firefox ESR', { skip: firefoxOptions === null && 'no Firefox found', timeout: 120_000 }, async (t) => {
   const browser = await firefox.launch(firefoxOptions);
   try {
     const context = await browser.newContext();
@@ -212,7 +212,8 @@ function readCounters(page) {
 async function checkMonitor(context, browserName) {
   const { page, problems } = await openPage(context, server.urls.monitor);
   const firstNewEvent = serverEvents.length;
-  await page.selectOption('#rate', '2000');
+  // The gentlest feed: even a busy machine's renderer keeps the page responsive.
+  await page.selectOption('#rate', '1000');
   await page.click('#start');
   await waitForStatus(page, 'open');
 
@@ -222,10 +223,11 @@ async function checkMonitor(context, browserName) {
   assert.ok(running.read >= running.rendered, `read ${running.read} ≥ rendered ${running.rendered}`);
   // The pipe reads only as fast as the renderer takes ticks: at most one frame's batch between them.
   assert.ok(running['in-pipe'] <= MAX_TICKS_PER_FRAME + 2, `between read and rendered: ${running['in-pipe']}`);
-  await page.screenshot({ path: path.join(screenshotDir, `monitor-${browserName}.png`), fullPage: true });
 
   // Pausing the renderer holds its write, and the pipe stops reading: "read" freezes while the
-  // server keeps sending. Freezing is an absence, so it is watched for a fixed window.
+  // server keeps sending. Freezing is an absence, so it is watched for a fixed window, after the
+  // numbers have settled. A chunk or two already on their way into the transform and the sink's
+  // queue may still be counted; a pipe that kept reading would count about a thousand.
   await page.check('#pause');
   await page.waitForFunction(
     () => {
@@ -240,8 +242,12 @@ async function checkMonitor(context, browserName) {
   const paused = await readCounters(page);
   await page.waitForTimeout(1000);
   const stillPaused = await readCounters(page);
-  assert.equal(stillPaused.read, paused.read, 'nothing is read while the renderer is paused');
-  assert.equal(stillPaused.rendered, paused.rendered, 'nothing is rendered while paused');
+  assert.ok(stillPaused.read - paused.read <= 5, `read while the renderer was paused: ${stillPaused.read - paused.read}`);
+  assert.ok(
+    stillPaused.rendered - paused.rendered <= MAX_TICKS_PER_FRAME,
+    `rendered while paused, beyond the frame already due: ${stillPaused.rendered - paused.rendered}`,
+  );
+  await page.screenshot({ path: path.join(screenshotDir, `monitor-${browserName}.png`), fullPage: true });
 
   // Stop closes with 4000 and lets the pipe drain: what the polyfill queued during the pause is
   // read and dropped, and the page shows how much that was.
@@ -254,7 +260,7 @@ async function checkMonitor(context, browserName) {
     .waitForFunction(() => Number(document.getElementById('dropped').dataset.value) > 0, null, { timeout: WAIT_MS })
     .catch(() => assert.fail('the ticks queued during the pause were not dropped at Stop'));
   const stopped = await readCounters(page);
-  assert.equal(stopped.rendered, paused.rendered, 'nothing is drawn after Stop');
+  assert.equal(stopped.rendered, stillPaused.rendered, 'nothing is drawn after Stop');
 
   const feedClose = await serverEvent((event) => event.endpoint === 'feed' && event.type === 'close', firstNewEvent);
   assert.deepEqual({ code: feedClose.code, reason: feedClose.reason }, { code: 4000, reason: 'stopped by the user' });

@@ -25,7 +25,7 @@ const counters = { read: 0, rendered: 0, dropped: 0 };
 let newestRendered = null;
 let samples = [];
 const history = [];
-/** The running feed: { stream, abortPipe: AbortController }. */
+/** The running feed: { stream, stopping: AbortController, aborted by Stop }. */
 let feed = null;
 
 let paused = false;
@@ -41,7 +41,9 @@ $('pause').addEventListener('change', (event) => setPaused(event.target.checked)
 setInterval(showStats, STATS_INTERVAL_MS);
 
 async function start(rate) {
-  counters.dropped = 0;
+  Object.assign(counters, { read: 0, rendered: 0, dropped: 0 });
+  newestRendered = null;
+  samples = [];
   $('start').disabled = true;
   $('rate').disabled = true;
   setStatus('connecting', 'Connecting…');
