@@ -11,7 +11,7 @@ import { createSelfSignedCertificate } from './certificate.mjs';
 import { Lifetime } from './lifetime.mjs';
 import { listTestFiles, parseMeta, testPages } from './meta.mjs';
 import { POLYFILL_PREFIX, POLYFILL_SCRIPT_PATH, windowPage, workerPage, workerScript } from './pages.mjs';
-import { contentTypeOf, resolveFile } from './static-files.mjs';
+import { contentTypeOf, extraHeadersFor, resolveFile } from './static-files.mjs';
 import { Stash } from './stash.mjs';
 import { isSubstitutedFile, substitute } from './substitution.mjs';
 import { createWebSocketEndpoints } from './websocket-endpoints.mjs';
@@ -175,11 +175,12 @@ async function answerHttp(request, url, context) {
     if (HARNESS_FALLBACK_FILES[treePath]) return fileAnswer(HARNESS_FALLBACK_FILES[treePath]);
     return notFound(pathname);
   }
+  const headers = await extraHeadersFor(filePath);
   if (isSubstitutedFile(treePath)) {
     const text = substitute(await readFile(filePath, 'utf8'), { host: context.host, ports: context.ports, requestUrl: url });
-    return { status: 200, type: contentTypeOf(filePath), body: text };
+    return { status: 200, type: contentTypeOf(filePath), body: text, headers };
   }
-  return fileAnswer(filePath);
+  return { ...await fileAnswer(filePath), headers };
 }
 
 async function fileAnswer(filePath) {
@@ -201,7 +202,7 @@ async function generatedAnswer({ suffix, scope, type, make }, treePath, polyfill
   if (!filePath) return notFound(testPath);
   const meta = parseMeta(await readFile(filePath, 'utf8'));
   if (!meta.globals.includes(scope)) return notFound(`${testPath} does not run in scope "${scope}" (META global=)`);
-  return { status: 200, type, body: make(testPath, meta, { polyfill }) };
+  return { status: 200, type, body: make(testPath, meta, { polyfill }), headers: await extraHeadersFor(filePath) };
 }
 
 // A page for people: every test page of the tree, native and polyfilled.

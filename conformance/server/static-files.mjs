@@ -1,6 +1,6 @@
 // Maps URL paths to files under a root directory, refusing anything that
 // would step outside it.
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 const CONTENT_TYPES = {
@@ -38,4 +38,27 @@ export async function resolveFile(root, urlPath) {
   } catch {
     return null;
   }
+}
+
+/**
+ * WPT's `.headers` convention: `FILE.headers` beside FILE lists extra
+ * response headers for it, one `Name: value` a line. For a `.any.js` test the
+ * generated pages and worker script take those of `NAME.any.js.headers`
+ * (e.g. COOP/COEP for a test that needs cross-origin isolation).
+ * → { name: value } (empty when there is no such file).
+ */
+export async function extraHeadersFor(filePath) {
+  let text;
+  try {
+    text = await readFile(`${filePath}.headers`, 'utf8');
+  } catch {
+    return {};
+  }
+  const headers = {};
+  for (const line of text.split('\n')) {
+    const separator = line.indexOf(':');
+    if (separator <= 0 || line.trimStart().startsWith('#')) continue;
+    headers[line.slice(0, separator).trim()] = line.slice(separator + 1).trim();
+  }
+  return headers;
 }

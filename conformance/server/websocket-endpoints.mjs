@@ -8,6 +8,14 @@ import { acceptHandshake, closeFrame, watchForCloseFrame } from './raw-websocket
 const ONE_MIB = 1024 * 1024;
 const SEND_BACKPRESSURE_MESSAGES = 16;
 const GOODBYE = 'Goodbye';
+// How long /remote-close?abrupt=1 leaves a new connection open before
+// dropping it. A browser announces `open` in a later task, and Firefox 153
+// (measured here) skips `open` altogether when the TCP connection is already
+// gone by then: dropped in the same instant as the 101 answer, about half its
+// connections looked like failed handshakes. A close *frame* sent at once does
+// not have this problem (Firefox fires `open`, then `close`), and tests rely on
+// that frame arriving immediately, so only the drop waits.
+const SETTLE_BEFORE_DROP_MS = 100;
 
 /**
  * → handleUpgrade(request, socket, head) for the ws/wss servers.
@@ -39,25 +47,34 @@ export function createWebSocketEndpoints({ lifetime, stash, log }) {
       });
     }),
 
-    // ?code=&reason=&abrupt=1 — closes as soon as the handshake is done.
+    // ?code=&reason=&abrupt=1&after_message=1 — closes right after the
+    // handshake (or, with after_message=1, when the client's first message
+    // arrives, so the connection is certainly open on both sides): with a close
+    // frame carrying the code and reason (no body without a code), or, with
+    // abrupt=1, by ending the TCP connection with no close frame.
     '/remote-close': (request, socket, head) => accept(request, socket, head, (websocket, url) => {
-      if (url.searchParams.get('abrupt') === '1') {
-        websocket.terminate();
-        return;
-      }
-      const code = url.searchParams.get('code');
-      if (code === null) {
-        websocket.close();
-        return;
-      }
-      try {
-        websocket.close(Number(code), url.searchParams.get('reason') ?? '');
-      } catch (error) {
-        // `ws` refuses to put a reserved code (1005, 1006, ...) or an overlong
-        // reason on the wire; say so rather than closing with something else.
-        log(`remote-close cannot send code ${code}: ${error.message}`);
-        websocket.terminate();
-      }
+      const closeAsAsked = () => {
+        if (url.searchParams.get('abrupt') === '1') {
+          dropConnection(socket, lifetime);
+          return;
+        }
+        const code = url.searchParams.get('code');
+        if (code === null) {
+          websocket.close();
+          return;
+        }
+        try {
+          websocket.close(Number(code), url.searchParams.get('reason') ?? '');
+        } catch (error) {
+          // `ws` refuses to put a reserved code (1005, 1006, ...) or an overlong
+          // reason on the wire; say so rather than closing with something else.
+          log(`remote-close cannot send code ${code}: ${error.message}`);
+          websocket.terminate();
+        }
+      };
+      if (url.searchParams.get('after_message') === '1') websocket.once('message', closeAsAsked);
+      else if (url.searchParams.get('abrupt') === '1') lifetime.after(SETTLE_BEFORE_DROP_MS, closeAsAsked);
+      else closeAsAsked();
     }),
 
     // ?code=&reason= (default 4567 "unsent") — a close that is clean on the
@@ -143,6 +160,14 @@ function selectProtocol(protocols, request) {
   if (endpoint === '/protocol_array') return protocols.values().next().value;
   if (endpoint === '/echo' && protocols.has('echo')) return 'echo';
   return false;
+}
+
+// Ends the TCP connection with no close frame. end() rather than destroy():
+// destroy() can discard bytes still queued (TLS buffers them); end() sends
+// them, then FIN. A client that never closes its side is cut off after 2 s.
+function dropConnection(socket, lifetime) {
+  socket.end();
+  lifetime.after(2000, () => socket.destroy());
 }
 
 function pathOf(request) {

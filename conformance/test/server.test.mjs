@@ -140,6 +140,20 @@ describe('WebSocket endpoints', () => {
     assert.ok(sendMs >= 400, `the 32 MiB went out after ${sendMs} ms`);
   });
 
+  test('/remote-close?after_message=1 waits for the client\'s first message, then closes or drops', async () => {
+    const closing = connect(`${ws}/remote-close?after_message=1&code=4003&reason=now`);
+    await closing.opened;
+    const early = await Promise.race([closing.closed, new Promise((resolve) => setTimeout(() => resolve('still open'), 300))]);
+    assert.equal(early, 'still open');
+    closing.socket.send('close now');
+    assert.deepEqual(await within(closing.closed, TIMEOUT, 'close'), { code: 4003, reason: 'now' });
+
+    const dropping = connect(`${ws}/remote-close?after_message=1&abrupt=1`);
+    await dropping.opened;
+    dropping.socket.send(Buffer.from([1]));
+    assert.deepEqual(await within(dropping.closed, TIMEOUT, 'close'), { code: 1006, reason: '' });
+  });
+
   test('/delayed-passive-close answers the close frame (same code and reason) after about a second', async () => {
     const client = connect(`${ws}/delayed-passive-close`);
     await client.opened;
@@ -326,6 +340,8 @@ describe('pages and files', () => {
       'host={{host}} ws={{ports[ws][0]}} wss={{ports[wss][0]}} http={{ports[http][0]}} h2={{ports[h2][0]}} q={{GET[x]}} loc={{location[scheme]}}\n');
     await write('websockets/bad.sub.js', '{{no_such_thing}}\n');
     await write('plain.txt', 'plain {{host}}\n');
+    await write('websockets/stream/window-only.any.js.headers', '# isolation\nCross-Origin-Opener-Policy: same-origin\nCross-Origin-Embedder-Policy: require-corp\n');
+    await write('plain.txt.headers', 'X-Extra: yes\n');
     server = await startServer({ wptRoot: root, polyfillFile: path.join(root, 'polyfill.js') });
     await writeFile(path.join(root, 'polyfill.js'), '/* polyfill */');
   });
@@ -377,6 +393,21 @@ describe('pages and files', () => {
     assert.equal((await get('/_polyfill/websocketstream-polyfill.js')).text, '/* polyfill */');
     // Files under the prefix are the tree's files, so relative META scripts resolve.
     assert.equal((await get('/_polyfill/websockets/stream/both.any.js')).status, 200);
+  });
+
+  test('NAME.any.js.headers applies to the generated pages; FILE.headers to FILE', async () => {
+    for (const urlPath of ['/websockets/stream/window-only.any.html', '/_polyfill/websockets/stream/window-only.any.html']) {
+      const response = await within(fetch(`${server.httpOrigin}${urlPath}`), TIMEOUT, urlPath);
+      await response.text();
+      assert.equal(response.headers.get('cross-origin-opener-policy'), 'same-origin');
+      assert.equal(response.headers.get('cross-origin-embedder-policy'), 'require-corp');
+    }
+    const plain = await within(fetch(`${server.httpOrigin}/plain.txt`), TIMEOUT, 'plain.txt');
+    await plain.text();
+    assert.equal(plain.headers.get('x-extra'), 'yes');
+    const other = await within(fetch(`${server.httpOrigin}/websockets/stream/both.any.html`), TIMEOUT, 'both');
+    await other.text();
+    assert.equal(other.headers.get('cross-origin-opener-policy'), null);
   });
 
   test('only the scopes a file declares with global= are served', async () => {
