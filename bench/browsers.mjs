@@ -1,0 +1,143 @@
+// The three engines launched as plain processes on a URL: headless (WebKitGTK under Xvfb, which
+// has no headless mode), a fresh profile each time, no automation protocol attached. Under CDP,
+// Chromium mirrors every WebSocket frame to the automation client, which slows receiving several
+// times over and would make every ratio meaningless.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { detectBrowsers } from '../conformance/lib/browsers.mjs';
+import { spawnHelper, stopHelper, whenExited } from '../conformance/lib/processes.mjs';
+
+const XVFB_START_BOUND_MS = 20_000;
+
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-extensions',
+  // A page that is the only thing running must not be treated as a background tab.
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+  // performance.memory in steps of bytes rather than coarse buckets.
+  '--enable-precise-memory-info',
+];
+
+// A fresh Firefox profile: no first-run pages, no network chatter, and full timer precision (the
+// page is cross-origin isolated as well, which is what allows fine timers in the first place).
+const FIREFOX_PREFS = {
+  'browser.shell.checkDefaultBrowser': false,
+  'browser.startup.homepage_override.mstone': 'ignore',
+  'browser.aboutwelcome.enabled': false,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'toolkit.telemetry.reportingpolicy.firstRun': false,
+  'app.update.disabledForTesting': true,
+  'app.normandy.enabled': false,
+  'extensions.update.enabled': false,
+  'network.captive-portal-service.enabled': false,
+  'network.connectivity-service.enabled': false,
+  'privacy.reduceTimerPrecision': false,
+  'dom.min_background_timeout_value': 0,
+};
+
+/** → { engine: { command, env?, needsDisplay? } | null } for the engines found on this machine. */
+export async function findEngines() {
+  const found = await detectBrowsers();
+  const playwrightExecutable = async (engine) => (await import('playwright'))[engine].executablePath();
+  const command = async (engine) => {
+    const entry = found[engine];
+    if (!entry) return null;
+    return entry.source === 'playwright' ? playwrightExecutable(engine) : entry.executablePath;
+  };
+  // Playwright's own WebKit is not a plain browser one can point at a URL; WebKitGTK's MiniBrowser is.
+  const webkit = found.webkit?.miniBrowser ? { command: found.webkit.miniBrowser, xvfb: found.webkit.xvfb } : null;
+  return {
+    chromium: found.chromium ? { command: await command('chromium') } : null,
+    firefox: found.firefox ? { command: await command('firefox') } : null,
+    webkit,
+  };
+}
+
+/**
+ * Starts `engine` on `url` with a throwaway profile. → { pid, exited, stop() }; stop() kills the
+ * browser's process group (and Xvfb) and removes the profile.
+ */
+export async function launchEngine(engine, found, url) {
+  const profile = await mkdtemp(path.join(os.tmpdir(), `bench-${engine}-`));
+  const helpers = [];
+  const quietly = { stdio: ['ignore', 'ignore', 'ignore'] };
+  try {
+    let browser;
+    if (engine === 'chromium') {
+      browser = spawnHelper(found.command, [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, url], quietly);
+    } else if (engine === 'firefox') {
+      await writeFile(path.join(profile, 'user.js'), Object.entries(FIREFOX_PREFS).map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});\n`).join(''));
+      browser = spawnHelper(found.command, ['--headless', '--no-remote', '--profile', profile, url], {
+        ...quietly,
+        env: { ...process.env, HOME: process.env.HOME || os.userInfo().homedir, MOZ_CRASHREPORTER_DISABLE: '1' },
+      });
+    } else if (engine === 'webkit') {
+      let display = process.env.DISPLAY;
+      if (found.xvfb) {
+        const xvfb = await startXvfb(found.xvfb);
+        helpers.push(xvfb.child);
+        display = xvfb.display;
+      }
+      if (!display) throw new Error('WebKitGTK needs a display: install Xvfb or set DISPLAY');
+      browser = spawnHelper(found.command, ['--private', url], {
+        ...quietly,
+        env: {
+          ...process.env,
+          DISPLAY: display,
+          HOME: profile,
+          XDG_CONFIG_HOME: path.join(profile, 'config'),
+          XDG_CACHE_HOME: path.join(profile, 'cache'),
+          XDG_DATA_HOME: path.join(profile, 'data'),
+        },
+      });
+    } else {
+      throw new Error(`unknown engine ${engine}`);
+    }
+    helpers.unshift(browser);
+    return {
+      pid: browser.pid,
+      exited: whenExited(browser),
+      async stop() {
+        for (const helper of helpers) await stopHelper(helper);
+        await rm(profile, { recursive: true, force: true, maxRetries: 3 });
+      },
+    };
+  } catch (error) {
+    for (const helper of helpers) await stopHelper(helper);
+    await rm(profile, { recursive: true, force: true, maxRetries: 3 });
+    throw error;
+  }
+}
+
+/** Xvfb on a display number it picks itself (-displayfd), so it never collides with another. */
+async function startXvfb(xvfbPath) {
+  const child = spawnHelper(xvfbPath, ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+  });
+  const display = await new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`Xvfb gave no display within ${XVFB_START_BOUND_MS} ms`)), XVFB_START_BOUND_MS);
+    child.stdio[3].on('data', (chunk) => {
+      text += chunk;
+      if (text.includes('\n')) {
+        clearTimeout(timer);
+        resolve(`:${text.trim()}`);
+      }
+    });
+    whenExited(child).then(({ code, error }) => {
+      clearTimeout(timer);
+      reject(new Error(`Xvfb exited before it was ready (${error?.message ?? `code ${code}`})`));
+    });
+  });
+  return { child, display };
+}

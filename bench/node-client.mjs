@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// The bench's Node client, run as its own process so it never shares a thread with the server:
+// the same jobs and the same workload code as the browser page, with Node's contenders.
+//   node bench/node-client.mjs ORIGIN SESSION [--candidate DIST_DIRECTORY]
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import { WebSocketStream as UndiciWebSocketStream } from 'undici';
+import { WebSocketStream as PolyfillWebSocketStream, socketImplementation } from '../dist/node.js';
+import { sampleUserSpaceBuffered, watchClientSockets } from './node-memory.mjs';
+import { eventContender, runJob, streamContender, timerResolutionMs } from './workloads.mjs';
+
+// undici warns once that its WebSocketStream is experimental; that is known and not news per run.
+process.removeAllListeners('warning');
+
+const { positionals, values: options } = parseArgs({ allowPositionals: true, options: { candidate: { type: 'string' } } });
+const [origin, session] = positionals;
+const wsOrigin = origin.replace(/^http/, 'ws');
+
+const contenders = {
+  polyfill: streamContender(PolyfillWebSocketStream),
+  raw: eventContender(WebSocket, { sendCallbacks: true }),
+  undici: streamContender(UndiciWebSocketStream),
+};
+if (options.candidate) {
+  const candidate = await import(pathToFileURL(path.resolve(options.candidate, 'node.js')).href);
+  if (candidate.socketImplementation !== 'ws') throw new Error('the candidate build did not find the ws package (is NODE_PATH set?)');
+  contenders.candidate = streamContender(candidate.WebSocketStream);
+}
+const clientSockets = watchClientSockets();
+
+function versionOf(name) {
+  return createRequire(import.meta.url)(`${name}/package.json`).version;
+}
+
+async function call(name, body) {
+  const response = await fetch(`${origin}/api/${name}?session=${session}`, { method: 'POST', body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`/api/${name}: ${response.status}`);
+  return response.json();
+}
+
+function mark(job, phase, details = {}) {
+  return call('mark', { phase, jobId: job.id, tag: job.tag, ...details });
+}
+
+/** As in the page, plus what only Node can see: the bytes held in user space during the pause. */
+async function pause(job, state) {
+  const sampler = sampleUserSpaceBuffered(clientSockets.latest, state.messagesRead, job.size);
+  await mark(job, 'start', state);
+  await new Promise((resolve) => setTimeout(resolve, job.pauseMs));
+  const userSpaceBuffered = sampler.stop();
+  const answer = await mark(job, 'end');
+  return { ...answer, userSpaceBufferedBytes: { max: userSpaceBuffered.max, atEnd: userSpaceBuffered.last } };
+}
+
+let message = {
+  hello: {
+    userAgent: `Node.js ${process.version}, ws ${versionOf('ws')}, undici ${versionOf('undici')}`,
+    contenders: Object.keys(contenders),
+    polyfillSocket: socketImplementation,
+    timerResolutionMs: timerResolutionMs(),
+  },
+};
+for (;;) {
+  const job = await call('next', message);
+  if (job.done) break;
+  message = await runJob(job, contenders, { wsOrigin, mark, pause });
+}
+clientSockets.stop();

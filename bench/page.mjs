@@ -1,0 +1,80 @@
+// The bench page: asks the server for jobs one at a time, runs each, and hands the result over
+// with the request for the next, until the server says it is done.
+import { eventContender, runJob, streamContender, timerResolutionMs } from './workloads.mjs';
+
+const parameters = new URLSearchParams(location.search);
+const session = parameters.get('session');
+const wsOrigin = `ws://${location.host}`;
+const log = document.getElementById('log');
+
+const contenders = {
+  polyfill: streamContender(globalThis.WebSocketStreamPolyfill.WebSocketStream),
+  raw: eventContender(WebSocket),
+};
+if (typeof globalThis.nativeWebSocketStream === 'function') contenders.native = streamContender(globalThis.nativeWebSocketStream);
+if (parameters.has('candidate')) contenders.candidate = streamContender(await loadCandidate());
+
+/** Another build of the polyfill, to measure a change against the current one in the same page. */
+async function loadCandidate() {
+  const ours = globalThis.WebSocketStreamPolyfill;
+  const script = document.createElement('script');
+  script.src = '/candidate/websocketstream-polyfill.min.js';
+  await new Promise((resolve, reject) => {
+    script.onload = resolve;
+    script.onerror = () => reject(new Error('the candidate build did not load'));
+    document.head.append(script);
+  });
+  const candidate = globalThis.WebSocketStreamPolyfill;
+  globalThis.WebSocketStreamPolyfill = ours;
+  if (candidate === ours) throw new Error('the candidate build did not expose WebSocketStreamPolyfill');
+  return candidate.WebSocketStream;
+}
+
+async function call(name, body) {
+  const response = await fetch(`/api/${name}?session=${session}`, { method: 'POST', body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`/api/${name}: ${response.status}`);
+  return response.json();
+}
+
+/** Tells the server where a paused-reader job is, so it can watch the browser's memory. */
+function mark(job, phase, details = {}) {
+  return call('mark', { phase, jobId: job.id, tag: job.tag, ...details });
+}
+
+/**
+ * The pause of a paused-reader job: the server samples the browser's memory from its start to its
+ * end. Sleeping is the scenario itself here (an application busy elsewhere), not a way to wait.
+ */
+async function pause(job, state) {
+  await mark(job, 'start', state);
+  await new Promise((resolve) => setTimeout(resolve, job.pauseMs));
+  return mark(job, 'end', { jsHeapBytes: jsHeapBytes() });
+}
+
+function jsHeapBytes() {
+  return performance.memory?.usedJSHeapSize ?? null;
+}
+
+async function main() {
+  let message = {
+    hello: {
+      userAgent: navigator.userAgent,
+      contenders: Object.keys(contenders),
+      crossOriginIsolated: globalThis.crossOriginIsolated === true,
+      timerResolutionMs: timerResolutionMs(),
+      hasJsHeapSize: jsHeapBytes() !== null,
+    },
+  };
+  for (;;) {
+    const job = await call('next', message);
+    if (job.done) break;
+    log.textContent = `${job.id}: ${job.kind} ${job.contender} ${job.size} ${job.type}`;
+    message = await runJob(job, contenders, { wsOrigin, mark, pause });
+  }
+  log.textContent = 'done';
+}
+
+main().catch((error) => {
+  log.textContent = String(error?.stack ?? error);
+  call('next', { fatal: String(error?.stack ?? error) }).catch(() => {});
+});

@@ -1,0 +1,154 @@
+// Which jobs one environment runs, in which order. A generator: it hands out a job, receives its
+// outcome, and decides the next, so run lengths can be calibrated on this machine as it is now.
+//
+// Every configuration (workload × size × type) is measured contender after contender in rotating
+// order (A B C, B C A, C A B, …) over all repetitions, so a slow patch of a busy machine falls on
+// every contender alike, and each repetition pairs runs made moments apart.
+
+export const ALL_SIZES = [16, 1024, 64 * 1024, 1024 * 1024];
+export const ALL_TYPES = ['binary', 'text'];
+const MIB = 1024 * 1024;
+
+/**
+ * Settings of a full run, or of a quick one (for development); the rest narrow a run down to what an
+ * experiment needs.
+ */
+export function planSettings({ quick = false, repetitions, contenders = null, kinds = null, sizes = null, types = null } = {}) {
+  const common = { contenders, kinds: kinds ?? ['receive', 'send', 'echo', 'pausedReader'] };
+  const settings = quick ? quickSettings(repetitions) : fullSettings(repetitions);
+  return { ...common, ...settings, sizes: sizes ?? settings.sizes, types: types ?? settings.types };
+}
+
+function quickSettings(repetitions) {
+  return {
+    quick: true,
+    sizes: [16, 64 * 1024],
+    types: ['binary', 'text'],
+    repetitions: repetitions ?? 3,
+    targetRunMs: 60,
+    echoRoundTrips: { 16: 500, 1024: 500, [64 * 1024]: 100, [MIB]: 30 },
+    pausedReader: { size: 64 * 1024, totalBytes: 50 * MIB, pauseMs: 2000 },
+  };
+}
+
+function fullSettings(repetitions) {
+  return {
+    quick: false,
+    sizes: ALL_SIZES,
+    types: ALL_TYPES,
+    repetitions: repetitions ?? 5,
+    targetRunMs: 150,
+    // 2,000 sequential round trips where a round trip is mostly latency; large messages are
+    // mostly transfer time, and fewer of them give as stable a median at a fraction of the time.
+    echoRoundTrips: { 16: 2000, 1024: 2000, [64 * 1024]: 300, [MIB]: 40 },
+    pausedReader: { size: 64 * 1024, totalBytes: 200 * MIB, pauseMs: 5000 },
+  };
+}
+
+/** Contenders in the order they are compared: ours first, then the references. */
+const CONTENDER_ORDER = ['polyfill', 'candidate', 'raw', 'native', 'undici'];
+const STREAM_CONTENDERS = new Set(['polyfill', 'candidate', 'native', 'undici']);
+
+const PILOT_BYTES = 4 * MIB;
+const MAX_RUN_BYTES = 1024 * MIB;
+const MAX_RUN_MESSAGES = 2_000_000;
+const MIN_RUN_MESSAGES = 16;
+const MIN_RUN_BYTES = 32 * MIB;
+
+function pilotCount(size) {
+  return Math.min(20_000, Math.max(MIN_RUN_MESSAGES, Math.ceil(PILOT_BYTES / size)));
+}
+
+function rotate(list, by) {
+  return list.map((_, i) => list[(i + by) % list.length]);
+}
+
+/**
+ * The plan for one environment. `hello` is what the client reported about itself; `record`
+ * collects every outcome: { pilots, runs, pausedReaders, errors }.
+ */
+function contendersOf(hello, settings) {
+  return CONTENDER_ORDER.filter((name) => hello.contenders.includes(name) && (settings.contenders === null || settings.contenders.includes(name)));
+}
+
+export function* benchmarkPlan(hello, settings, record) {
+  const contenders = contendersOf(hello, settings);
+  let nextId = 1;
+  const job = (fields) => ({ id: nextId++, timeBoundMs: 120_000, ...fields });
+  function* attempt(fields) {
+    const outcome = yield job(fields);
+    if (outcome?.error) record.errors.push({ ...fields, error: outcome.error });
+    return outcome?.result;
+  }
+
+  for (const kind of ['receive', 'send'].filter((name) => settings.kinds.includes(name))) {
+    for (const size of settings.sizes) {
+      for (const type of settings.types) {
+        const config = { kind, size, type };
+        // One warm-up run per contender (JIT, connection paths); the fastest of them sets how
+        // many messages make a run of about targetRunMs on this machine as loaded as it is now.
+        const warmUps = [];
+        for (const contender of contenders) {
+          const result = yield* attempt({ ...config, contender, count: pilotCount(size) });
+          if (result) warmUps.push(result);
+        }
+        const count = runCount(warmUps, size, settings.targetRunMs);
+        record.pilots.push({ ...config, pilotCount: pilotCount(size), warmUpMs: warmUps.map((result) => result.ms), count });
+        for (let repetition = 0; repetition < settings.repetitions; repetition++) {
+          for (const contender of rotate(contenders, repetition)) {
+            const result = yield* attempt({ ...config, contender, count });
+            record.runs.push({ ...config, contender, repetition, count, result: result ?? null });
+          }
+        }
+      }
+    }
+  }
+
+  for (const size of settings.kinds.includes('echo') ? settings.sizes : []) {
+    for (const type of settings.types) {
+      const config = { kind: 'echo', size, type };
+      const roundTrips = settings.echoRoundTrips[size];
+      for (let repetition = 0; repetition < settings.repetitions; repetition++) {
+        for (const contender of rotate(contenders, repetition)) {
+          const result = yield* attempt({ ...config, contender, roundTrips });
+          record.runs.push({ ...config, contender, repetition, roundTrips, result: result ?? null });
+        }
+      }
+    }
+  }
+
+}
+
+/** Stream contenders, which can have a reader that stops reading. */
+export function pausedReaderContenders(hello, settings) {
+  if (!settings.kinds.includes('pausedReader')) return [];
+  return contendersOf(hello, settings).filter((name) => STREAM_CONTENDERS.has(name));
+}
+
+/**
+ * The paused-reader plan: one job, run in a process of its own, so memory freed by earlier jobs
+ * and kept by the allocator cannot hide the growth.
+ */
+export function* pausedReaderPlan(hello, settings, record, contender) {
+  if (!hello.contenders.includes(contender)) return;
+  const { size, totalBytes, pauseMs } = settings.pausedReader;
+  const fields = { kind: 'pausedReader', contender, size, type: 'binary', count: Math.ceil(totalBytes / size), pauseMs };
+  const outcome = yield { id: 1, ...fields, tag: `paused-${contender}-${Date.now()}`, timeBoundMs: pauseMs + 120_000 };
+  if (outcome?.error) record.errors.push({ ...fields, error: outcome.error });
+  record.pausedReaders.push({ ...fields, result: outcome?.result ?? null });
+}
+
+/** Fewer messages than this make a run too short to measure on a busy machine, whatever the pilot said. */
+function minimumRunCount(size) {
+  return Math.max(MIN_RUN_MESSAGES, Math.min(5000, Math.ceil(MIN_RUN_BYTES / size)));
+}
+
+function runCount(warmUps, size, targetRunMs) {
+  const messagesPerMs = Math.max(0, ...warmUps.map((result) => result.messages / Math.max(result.ms, 0.1)));
+  const count = Math.round(messagesPerMs * targetRunMs);
+  return Math.max(minimumRunCount(size), Math.min(count, MAX_RUN_MESSAGES, Math.floor(MAX_RUN_BYTES / size)));
+}
+
+export function emptyRecord() {
+  return { pilots: [], runs: [], pausedReaders: [], errors: [] };
+}

@@ -1,0 +1,259 @@
+// The bench server: one HTTP port that serves the bench page and its job API, and answers
+// WebSocket upgrades on three paths:
+//   /firehose?size=&type=&count=&tag=  after the client's first message, N messages as fast as
+//                                      the socket takes them (frames built once, written in batches)
+//   /sink?count=                       counts the client's messages; at the Nth answers "<messages> <bytes>"
+//   /echo                              sends every message back (the `ws` package)
+// Pages and the Node client drive themselves: POST /api/next hands over the previous job's result
+// and gets the next job, so no automation protocol sits between the engine and the socket.
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import {
+  ClientFrameReader,
+  OPCODE_BINARY,
+  OPCODE_CLOSE,
+  OPCODE_CONTINUATION,
+  OPCODE_PING,
+  OPCODE_PONG,
+  OPCODE_TEXT,
+  acceptHandshake,
+  messagePayload,
+  serverFrame,
+} from './frames.mjs';
+
+const benchDirectory = path.dirname(fileURLToPath(import.meta.url));
+const repositoryRoot = path.dirname(benchDirectory);
+
+/** Files the page may load, by URL path. */
+const STATIC_FILES = {
+  '/bench/page.html': path.join(benchDirectory, 'page.html'),
+  '/bench/page.mjs': path.join(benchDirectory, 'page.mjs'),
+  '/bench/workloads.mjs': path.join(benchDirectory, 'workloads.mjs'),
+  '/dist/websocketstream-polyfill.min.js': path.join(repositoryRoot, 'dist', 'websocketstream-polyfill.min.js'),
+};
+const CANDIDATE_SCRIPT_PATH = '/candidate/websocketstream-polyfill.min.js';
+const CONTENT_TYPES = { '.html': 'text/html; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+
+// Cross-origin isolation buys the page fine-grained performance.now() in every engine; without it
+// Firefox and WebKit round to a millisecond, too coarse for a round trip on loopback.
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
+};
+
+/** Frames of one firehose are written in batches of about this many bytes. */
+const FIREHOSE_BATCH_BYTES = 256 * 1024;
+const MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * `candidateDirectory`: another build's dist/ folder, whose classic script is served at
+ * /candidate/websocketstream-polyfill.min.js so a change can be measured against the current build.
+ */
+export async function startBenchServer({ host = '127.0.0.1', log = false, candidateDirectory = null } = {}) {
+  const report = log ? (line) => console.error(`[bench-server] ${line}`) : () => {};
+  const sockets = new Set();
+  const sessions = new Map();
+  const firehoses = new Map();
+  let nextSessionId = 1;
+
+  const echoServer = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 256 * 1024 * 1024 });
+  echoServer.on('connection', (webSocket) => {
+    webSocket.on('message', (data, isBinary) => webSocket.send(data, { binary: isBinary }));
+    webSocket.on('error', () => {});
+  });
+
+  const server = http.createServer((request, response) => {
+    handleRequest(request, response).catch((error) => {
+      report(`${request.method} ${request.url}: ${error.stack ?? error}`);
+      if (!response.headersSent) respond(response, 500, 'text/plain', String(error));
+      else response.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('upgrade', (request, socket, head) => {
+    socket.on('error', () => {});
+    const url = new URL(request.url, 'http://bench.invalid');
+    if (url.pathname === '/echo') {
+      echoServer.handleUpgrade(request, socket, head, (webSocket) => echoServer.emit('connection', webSocket, request));
+    } else if (url.pathname === '/firehose') {
+      if (acceptHandshake(request, socket)) serveFirehose(socket, head, url.searchParams);
+    } else if (url.pathname === '/sink') {
+      if (acceptHandshake(request, socket)) serveSink(socket, head, url.searchParams);
+    } else {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    }
+  });
+
+  async function handleRequest(request, response) {
+    const url = new URL(request.url, 'http://bench.invalid');
+    const file =
+      url.pathname === CANDIDATE_SCRIPT_PATH && candidateDirectory !== null
+        ? path.join(candidateDirectory, 'websocketstream-polyfill.min.js')
+        : STATIC_FILES[url.pathname];
+    if (request.method === 'GET' && file !== undefined) {
+      const type = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
+      respond(response, 200, type, await readFile(file));
+      return;
+    }
+    if (request.method === 'POST' && url.pathname.startsWith('/api/')) {
+      const session = sessions.get(url.searchParams.get('session'));
+      if (session === undefined) {
+        respond(response, 404, 'text/plain', 'no such session\n');
+        return;
+      }
+      const body = JSON.parse((await readBody(request)) || 'null');
+      const handler = { '/api/next': session.next, '/api/mark': session.mark }[url.pathname];
+      if (handler === undefined) {
+        respond(response, 404, 'text/plain', 'no such call\n');
+        return;
+      }
+      respond(response, 200, 'application/json', JSON.stringify((await handler(body)) ?? null));
+      return;
+    }
+    respond(response, 404, 'text/plain', 'not found\n');
+  }
+
+  function serveFirehose(socket, head, params) {
+    const size = Number(params.get('size'));
+    const count = Number(params.get('count'));
+    const type = params.get('type') === 'text' ? 'text' : 'binary';
+    const frame = serverFrame(type === 'text' ? OPCODE_TEXT : OPCODE_BINARY, messagePayload(size, type));
+    const progress = { total: frame.length * count, handed: 0, socket, finished: false };
+    const tag = params.get('tag');
+    if (tag) firehoses.set(tag, progress);
+    socket.setNoDelay(true);
+    let started = false;
+    let stopped = false;
+    const stop = () => {
+      stopped = true;
+    };
+    socket.on('close', stop);
+    const reader = new ClientFrameReader(({ opcode, payload }) => {
+      if (opcode === OPCODE_CLOSE) {
+        stop();
+        answerClose(socket, payload);
+      } else if (!started && isDataOpcode(opcode)) {
+        started = true;
+        writeFirehose(socket, frame, count, progress, () => stopped).catch(() => {});
+      }
+    });
+    socket.on('data', (chunk) => reader.push(chunk));
+    if (head.length > 0) reader.push(head);
+  }
+
+  async function writeFirehose(socket, frame, count, progress, isStopped) {
+    const framesPerBatch = Math.max(1, Math.floor(FIREHOSE_BATCH_BYTES / frame.length));
+    const batch = Buffer.concat(Array.from({ length: framesPerBatch }, () => frame));
+    const closed = once(socket, 'close');
+    let remaining = count;
+    while (remaining > 0 && !isStopped()) {
+      const frames = Math.min(framesPerBatch, remaining);
+      const bytes = frames === framesPerBatch ? batch : batch.subarray(0, frames * frame.length);
+      remaining -= frames;
+      progress.handed += bytes.length;
+      if (!socket.write(bytes)) await Promise.race([drained(socket), closed]);
+    }
+    progress.finished = remaining === 0;
+  }
+
+  function serveSink(socket, head, params) {
+    const expected = Number(params.get('count'));
+    let messages = 0;
+    let bytes = 0;
+    socket.setNoDelay(true);
+    const reader = new ClientFrameReader(({ opcode, fin, length, payload }) => {
+      if (opcode === OPCODE_CLOSE) {
+        answerClose(socket, payload);
+      } else if (opcode === OPCODE_PING) {
+        socket.write(serverFrame(OPCODE_PONG, payload));
+      } else if (isDataOpcode(opcode)) {
+        bytes += length;
+        if (!fin) return;
+        messages++;
+        if (messages === expected) socket.write(serverFrame(OPCODE_TEXT, Buffer.from(`${messages} ${bytes}`)));
+      }
+    });
+    socket.on('data', (chunk) => reader.push(chunk));
+    if (head.length > 0) reader.push(head);
+  }
+
+  server.listen(0, host);
+  await once(server, 'listening');
+  const { port } = server.address();
+  const origin = `http://${host}:${port}`;
+  report(`listening on ${origin}`);
+
+  return {
+    origin,
+    wsOrigin: `ws://${host}:${port}`,
+    /**
+     * Registers a client session: `next(previousResult)` → the next job (or `{ done: true }`),
+     * `mark(message)` → any answer. → the session id.
+     */
+    openSession({ next, mark = async () => null }) {
+      const id = String(nextSessionId++);
+      sessions.set(id, { next, mark });
+      return id;
+    },
+    closeSession(id) {
+      sessions.delete(id);
+    },
+    /** How far the firehose opened with `tag` got: bytes handed to the socket, and taken by the kernel. */
+    firehoseProgress(tag) {
+      const progress = firehoses.get(tag);
+      if (progress === undefined) return undefined;
+      const accepted = progress.handed - (progress.socket.destroyed ? 0 : progress.socket.writableLength);
+      return { total: progress.total, handed: progress.handed, accepted, finished: progress.finished };
+    },
+    forgetFirehose(tag) {
+      firehoses.delete(tag);
+    },
+    async close() {
+      for (const client of echoServer.clients) client.terminate();
+      echoServer.close();
+      for (const socket of sockets) socket.destroy();
+      server.close();
+      server.closeAllConnections?.();
+      await once(server, 'close');
+    },
+  };
+}
+
+function drained(socket) {
+  return new Promise((resolve) => socket.once('drain', resolve));
+}
+
+function isDataOpcode(opcode) {
+  return opcode === OPCODE_TEXT || opcode === OPCODE_BINARY || opcode === OPCODE_CONTINUATION;
+}
+
+/** Answers a client's close frame with the same code, then ends the TCP connection. */
+function answerClose(socket, payload) {
+  if (socket.destroyed || socket.writableEnded) return;
+  socket.end(serverFrame(OPCODE_CLOSE, payload.subarray(0, 2)));
+}
+
+function respond(response, status, type, body) {
+  response.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...ISOLATION_HEADERS });
+  response.end(body);
+}
+
+async function readBody(request) {
+  const chunks = [];
+  let length = 0;
+  for await (const chunk of request) {
+    length += chunk.length;
+    if (length > MAX_REQUEST_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

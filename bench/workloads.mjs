@@ -1,0 +1,307 @@
+// What one bench job measures, written once for browsers and Node alike: this module uses nothing
+// but the WebSocket / WebSocketStream classes it is given, performance.now() and timers.
+//
+// Two shapes of contender run the same workloads:
+//   stream contenders — a WebSocketStream (the polyfill, a native one, undici's): reader and writer;
+//   event contenders  — a WebSocket with event handlers (the engine's own, or the `ws` package),
+//                       sending in a loop that respects bufferedAmount.
+
+/** The raw send loop stops sending above this many buffered bytes: the polyfill's own send high-water mark. */
+export const RAW_SEND_HIGH_WATER_MARK = 1024 * 1024;
+/** Round trips made before the measured ones, so each contender's code is warm. */
+const ECHO_WARMUP_ROUND_TRIPS = 50;
+/** How long a contender may take to close after a run before the run counts as failed. */
+const CLOSE_BOUND_MS = 10_000;
+
+const now = () => performance.now();
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function messageOf(size, type) {
+  if (type === 'text') return 'x'.repeat(size);
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = i & 0xff;
+  return bytes;
+}
+
+function messageLength(data) {
+  return typeof data === 'string' ? data.length : data.byteLength;
+}
+
+function withBound(promise, ms, what) {
+  let timer;
+  const bound = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
+}
+
+export function firehoseURL(wsOrigin, { size, type, count, tag = '' }) {
+  return `${wsOrigin}/firehose?size=${size}&type=${type}&count=${count}&tag=${encodeURIComponent(tag)}`;
+}
+
+function checkReceived(messages, bytes, count, size) {
+  if (bytes !== count * size) throw new Error(`received ${messages} messages of ${bytes} bytes, expected ${count} of ${size}`);
+}
+
+/** Summary statistics of round-trip samples, in milliseconds. */
+export function latencySummary(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (fraction) => sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
+  return { count: sorted.length, min: sorted[0], p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[sorted.length - 1] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stream contenders
+
+export function streamContender(WebSocketStreamClass) {
+  async function connect(url) {
+    const stream = new WebSocketStreamClass(url);
+    const { readable, writable } = await stream.opened;
+    return { stream, reader: readable.getReader(), writer: writable.getWriter() };
+  }
+
+  async function disconnect({ stream, reader, writer }) {
+    stream.close();
+    await withBound(stream.closed, CLOSE_BOUND_MS, 'closing');
+    reader.releaseLock();
+    writer.releaseLock();
+  }
+
+  return {
+    async receive({ wsOrigin, size, type, count }) {
+      const connection = await connect(firehoseURL(wsOrigin, { size, type, count }));
+      const { reader, writer } = connection;
+      const started = now();
+      writer.write('go');
+      let messages = 0;
+      let bytes = 0;
+      while (messages < count) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        messages++;
+        bytes += messageLength(value);
+      }
+      const ms = now() - started;
+      await disconnect(connection);
+      checkReceived(messages, bytes, count, size);
+      return { ms, messages, bytes };
+    },
+
+    async send({ wsOrigin, size, type, count }) {
+      const connection = await connect(`${wsOrigin}/sink?count=${count}`);
+      const { reader, writer } = connection;
+      const message = messageOf(size, type);
+      const confirmation = reader.read();
+      const started = now();
+      for (let i = 0; i < count; i++) {
+        await writer.ready;
+        writer.write(message).catch(() => {});
+      }
+      const { value } = await confirmation;
+      const ms = now() - started;
+      await disconnect(connection);
+      if (value !== `${count} ${count * size}`) throw new Error(`the sink confirmed "${value}"`);
+      return { ms, messages: count, bytes: count * size };
+    },
+
+    async echo({ wsOrigin, size, type, roundTrips }) {
+      const connection = await connect(`${wsOrigin}/echo`);
+      const { reader, writer } = connection;
+      const message = messageOf(size, type);
+      const samples = [];
+      for (let i = 0; i < ECHO_WARMUP_ROUND_TRIPS + roundTrips; i++) {
+        const started = now();
+        writer.write(message).catch(() => {});
+        const { value, done } = await reader.read();
+        const ms = now() - started;
+        if (done || messageLength(value) !== size) throw new Error('the echo did not come back whole');
+        if (i >= ECHO_WARMUP_ROUND_TRIPS) samples.push(ms);
+      }
+      await disconnect(connection);
+      return latencySummary(samples);
+    },
+
+    /**
+     * Opens a firehose, reads its first message, then lets `pause()` run without reading (the
+     * application is busy), then drains the rest. What piles up meanwhile is the point; `mark()`
+     * lets the server take its baseline before the firehose starts.
+     */
+    async pausedReader({ wsOrigin, size, type, count, tag, mark, pause }) {
+      const connection = await connect(firehoseURL(wsOrigin, { size, type, count, tag }));
+      const { reader, writer } = connection;
+      await mark('baseline');
+      writer.write('go');
+      const first = await reader.read();
+      if (first.done) throw new Error('the firehose ended before its first message');
+      const pauseReport = await pause({ messagesRead: 1 });
+      const started = now();
+      let messages = 1;
+      let bytes = messageLength(first.value);
+      while (messages < count) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        messages++;
+        bytes += messageLength(value);
+      }
+      const drainMs = now() - started;
+      await disconnect(connection);
+      checkReceived(messages, bytes, count, size);
+      return { ...pauseReport, drainMs, messages, bytes };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event contenders
+
+/**
+ * `sendCallbacks`: the class's send() takes a callback called once the bytes are written out (the
+ * `ws` package), so the send loop wakes on those. Otherwise the loop looks at bufferedAmount again
+ * on every setTimeout(0), the way a page has to.
+ */
+export function eventContender(WebSocketClass, { sendCallbacks = false } = {}) {
+  async function connect(url) {
+    const socket = new WebSocketClass(url);
+    socket.binaryType = 'arraybuffer';
+    const closed = new Promise((resolve) => {
+      socket.onclose = resolve;
+    });
+    await new Promise((resolve, reject) => {
+      socket.onopen = resolve;
+      socket.onerror = () => reject(new Error('the connection failed'));
+    });
+    socket.onerror = null;
+    return { socket, closed };
+  }
+
+  async function disconnect({ socket, closed }) {
+    socket.onmessage = null;
+    socket.close();
+    await withBound(closed, CLOSE_BOUND_MS, 'closing');
+  }
+
+  function closedEarly(closed) {
+    return closed.then(() => {
+      throw new Error('the connection closed during the run');
+    });
+  }
+
+  return {
+    async receive({ wsOrigin, size, type, count }) {
+      const connection = await connect(firehoseURL(wsOrigin, { size, type, count }));
+      const { socket, closed } = connection;
+      let messages = 0;
+      let bytes = 0;
+      const started = now();
+      const finished = new Promise((resolve) => {
+        socket.onmessage = (event) => {
+          messages++;
+          bytes += messageLength(event.data);
+          if (messages === count) resolve();
+        };
+      });
+      socket.send('go');
+      await Promise.race([finished, closedEarly(closed)]);
+      const ms = now() - started;
+      await disconnect(connection);
+      checkReceived(messages, bytes, count, size);
+      return { ms, messages, bytes };
+    },
+
+    async send({ wsOrigin, size, type, count }) {
+      const connection = await connect(`${wsOrigin}/sink?count=${count}`);
+      const { socket, closed } = connection;
+      const message = messageOf(size, type);
+      const confirmation = new Promise((resolve) => {
+        socket.onmessage = (event) => resolve(event.data);
+      });
+      const started = now();
+      await Promise.race([sendLoop(socket, message, count), closedEarly(closed)]);
+      const value = await Promise.race([confirmation, closedEarly(closed)]);
+      const ms = now() - started;
+      await disconnect(connection);
+      if (value !== `${count} ${count * size}`) throw new Error(`the sink confirmed "${value}"`);
+      return { ms, messages: count, bytes: count * size };
+    },
+
+    async echo({ wsOrigin, size, type, roundTrips }) {
+      const connection = await connect(`${wsOrigin}/echo`);
+      const { socket, closed } = connection;
+      const message = messageOf(size, type);
+      let answer;
+      socket.onmessage = (event) => answer(event.data);
+      const samples = [];
+      const early = closedEarly(closed);
+      early.catch(() => {});
+      for (let i = 0; i < ECHO_WARMUP_ROUND_TRIPS + roundTrips; i++) {
+        const started = now();
+        const echoed = new Promise((resolve) => {
+          answer = resolve;
+        });
+        socket.send(message);
+        const data = await Promise.race([echoed, early]);
+        const ms = now() - started;
+        if (messageLength(data) !== size) throw new Error('the echo did not come back whole');
+        if (i >= ECHO_WARMUP_ROUND_TRIPS) samples.push(ms);
+      }
+      await disconnect(connection);
+      return latencySummary(samples);
+    },
+  };
+
+  async function sendLoop(socket, message, count) {
+    if (!sendCallbacks) {
+      for (let i = 0; i < count; i++) {
+        socket.send(message);
+        while (socket.bufferedAmount > RAW_SEND_HIGH_WATER_MARK) await sleep(0);
+      }
+      return;
+    }
+    let wake;
+    const onSent = () => {
+      if (wake !== undefined && socket.bufferedAmount <= RAW_SEND_HIGH_WATER_MARK) {
+        const resume = wake;
+        wake = undefined;
+        resume();
+      }
+    };
+    for (let i = 0; i < count; i++) {
+      socket.send(message, onSent);
+      if (socket.bufferedAmount > RAW_SEND_HIGH_WATER_MARK) {
+        await new Promise((resolve) => {
+          wake = resolve;
+        });
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Runs one job from the plan with the named contender. → its result, or `{ error }`. */
+export async function runJob(job, contenders, { wsOrigin, mark, pause }) {
+  const contender = contenders[job.contender];
+  try {
+    if (contender === undefined) throw new Error(`no contender "${job.contender}" here`);
+    const operation = contender[job.kind];
+    if (operation === undefined) throw new Error(`"${job.contender}" does not run "${job.kind}"`);
+    const timeBound = job.timeBoundMs ?? 120_000;
+    const hooks = { mark: (phase) => mark(job, phase), pause: (state) => pause(job, state) };
+    const result = await withBound(operation({ ...job, wsOrigin, ...hooks }), timeBound, job.kind);
+    return { id: job.id, result };
+  } catch (error) {
+    return { id: job.id, error: String(error?.stack ?? error) };
+  }
+}
+
+/** The smallest step performance.now() takes here, in milliseconds: the floor under every latency figure. */
+export function timerResolutionMs() {
+  let smallest = Infinity;
+  for (let i = 0; i < 200; i++) {
+    const first = performance.now();
+    let next = performance.now();
+    while (next === first) next = performance.now();
+    smallest = Math.min(smallest, next - first);
+  }
+  return smallest;
+}
