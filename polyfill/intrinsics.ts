@@ -20,6 +20,9 @@ export const reflectApply = Reflect.apply;
 export const defineProperty = Object.defineProperty;
 export const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 export const isArrayBufferView = ArrayBuffer.isView;
+const stringPrototype = String.prototype as { isWellFormed?: () => boolean; toWellFormed?: () => string };
+export const stringIsWellFormed = stringPrototype.isWellFormed;
+export const stringToWellFormed = stringPrototype.toWellFormed;
 
 function getter(prototype: object | undefined, name: string): ((this: unknown) => unknown) | undefined {
   return prototype === undefined ? undefined : getOwnPropertyDescriptor(prototype, name)?.get;
@@ -44,7 +47,7 @@ export function promiseThenCall<T, R>(
 }
 
 export function isArrayBuffer(value: unknown): value is ArrayBuffer {
-  if (typeof value !== 'object' || value === null) return false;
+  if (typeof value !== 'object' || value === null || isArrayBufferView(value)) return false;
   try {
     reflectApply(arrayBufferByteLength, value, []);
     return true;

@@ -4,11 +4,15 @@
 import { type Socket, type SocketConnector, type SocketEventSink } from './socket.js';
 import { WebSocketCtor, clearTimeoutFn, setTimeoutFn } from './intrinsics.js';
 
+const OPEN = 1;
+const CLOSING = 2;
+
 /** The longest wait between two looks at bufferedAmount while a write waits for it to drop. */
 export const MAX_DRAIN_POLL_MS = 16;
 
 interface WebSocketLike {
   binaryType: string;
+  readonly readyState: number;
   readonly bufferedAmount: number;
   readonly protocol: string;
   readonly extensions: string;
@@ -88,7 +92,7 @@ export interface BufferedAmountWatcher {
   wait(limit: number, callback: () => void): void;
   stop(): void;
   /** Given to send() as its callback where the implementation has one (the `ws` package). */
-  readonly onSent?: () => void;
+  readonly onSent?: (error?: Error) => void;
 }
 
 export interface WebSocketConnectorOptions {
@@ -104,17 +108,28 @@ export function webSocketConnector(
   return (url: string, protocols: readonly string[], events: SocketEventSink): Socket => {
     const webSocket = new WebSocketImpl(url, [...protocols]);
     webSocket.binaryType = 'arraybuffer';
-    const watcher = createWatcher(webSocket);
-    const onSent = watcher.onSent;
     let paused = false;
-
     let opened = false;
     let closed = false;
+    let closeRequested = false;
+    // The WebSocket API reports a peer's close as clean even when our queued bytes were still
+    // unsent when it arrived (the implementation may send them afterwards). The only trace is the
+    // socket turning CLOSING, unasked, while bufferedAmount is non-zero; every look at
+    // bufferedAmount (after each send, and each poll while a write waits) checks for it.
+    let peerClosedWithUnsentData = false;
+    const bufferedAmount = (): number => {
+      const amount = webSocket.bufferedAmount;
+      if (amount > 0 && !closeRequested && webSocket.readyState === CLOSING) peerClosedWithUnsentData = true;
+      return amount;
+    };
+    const watcher = createWatcher({ get bufferedAmount() { return bufferedAmount(); } });
+    const onSent = watcher.onSent;
+
     const reportClose = (wasClean: boolean, code: number, reason: string): void => {
       if (closed) return;
       closed = true;
       watcher.stop();
-      events.close(wasClean, code, reason);
+      events.close(wasClean && !peerClosedWithUnsentData, code, reason);
     };
 
     webSocket.onopen = () => {
@@ -132,13 +147,14 @@ export function webSocketConnector(
 
     return {
       get bufferedAmount() {
-        return webSocket.bufferedAmount;
+        return bufferedAmount();
       },
       send(data) {
         if (onSent === undefined) webSocket.send(data);
         else webSocket.send(data, onSent);
       },
       close(code, reason) {
+        closeRequested = true;
         if (code === undefined) webSocket.close();
         else webSocket.close(code, reason);
       },
@@ -155,8 +171,10 @@ export function webSocketConnector(
         }
       },
       whenBufferedAmountAtMost(limit, callback) {
-        if (webSocket.bufferedAmount <= limit) callback();
-        else watcher.wait(limit, callback);
+        if (bufferedAmount() <= limit) callback();
+        // Once the connection is closing, the buffer may shrink because bytes are being thrown
+        // away, not sent: the close event settles the waiting write instead.
+        else watcher.wait(limit, () => webSocket.readyState === OPEN && callback());
       },
     };
   };

@@ -2,7 +2,15 @@
 // "Failed to execute 'close' on 'WebSocketStream'" that begins its error message, so the
 // constructor, close() and WebSocketError report bad input the same way.
 
-import { DOMExceptionCtor, URLCtor, currentBaseURL, isAbortSignal } from './intrinsics.js';
+import {
+  DOMExceptionCtor,
+  URLCtor,
+  currentBaseURL,
+  isAbortSignal,
+  reflectApply,
+  stringIsWellFormed,
+  stringToWellFormed,
+} from './intrinsics.js';
 
 export function typeError(context: string, message: string): TypeError {
   return new TypeError(`${context}: ${message}`);
@@ -19,33 +27,16 @@ export function toDOMString(value: unknown, context: string): string {
   return String(value);
 }
 
-const LONE_SURROGATE = /[\uD800-\uDFFF]/;
+// In unicode mode a surrogate pair is one code point outside this class: only lone ones match.
+const LONE_SURROGATES = /[\uD800-\uDFFF]/gu;
 
 /** Web IDL USVString: a DOMString with every lone surrogate replaced by U+FFFD. */
 export function toUSVString(value: unknown, context: string): string {
   const string = toDOMString(value, context);
-  return LONE_SURROGATE.test(string) ? replaceLoneSurrogates(string) : string;
-}
-
-function replaceLoneSurrogates(string: string): string {
-  let result = '';
-  for (let i = 0; i < string.length; i++) {
-    const unit = string.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = string.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        result += string[i]! + string[i + 1]!;
-        i++;
-        continue;
-      }
-      result += '\uFFFD';
-    } else if (unit >= 0xdc00 && unit <= 0xdfff) {
-      result += '\uFFFD';
-    } else {
-      result += string[i];
-    }
+  if (stringIsWellFormed !== undefined) {
+    return reflectApply(stringIsWellFormed, string, []) ? string : (reflectApply(stringToWellFormed!, string, []) as string);
   }
-  return result;
+  return string.replace(LONE_SURROGATES, '\uFFFD');
 }
 
 /** Web IDL dictionary: undefined and null are the empty dictionary; other non-objects throw. */

@@ -104,6 +104,8 @@ export class WebSocketStream {
   readonly #state: StreamState;
 
   constructor(url: unknown, options: unknown = undefined) {
+    // `url` is required: Web IDL counts arguments before converting any of them.
+    if (arguments.length < 1) throw typeError(CONSTRUCT_CONTEXT, '1 argument required, but only 0 present.');
     // Web IDL converts every argument before the constructor's own steps run.
     const urlString = toUSVString(url, CONSTRUCT_CONTEXT);
     const dictionary = toDictionary(options, CONSTRUCT_CONTEXT, 'WebSocketStreamOptions');
@@ -263,7 +265,8 @@ function handleConnectionEstablished(state: StreamState, protocol: string, exten
     },
     { highWaterMark: 1 },
   );
-  state.opened.resolve({ readable, writable, extensions, protocol });
+  // Web IDL creates dictionaries with their members in lexicographic order.
+  state.opened.resolve({ extensions, protocol, readable, writable });
 }
 
 function messageSize(chunk: string | Uint8Array): number {
@@ -313,15 +316,16 @@ const WRITE_CONTEXT = "Failed to write to 'WebSocketStream'";
  */
 function toMessage(chunk: unknown): string | Uint8Array {
   if (typeof chunk === 'string') return toUSVString(chunk, WRITE_CONTEXT);
-  if (isArrayBuffer(chunk)) {
-    if (isResizableArrayBuffer(chunk)) throw typeError(WRITE_CONTEXT, 'The ArrayBuffer is resizable.');
-    return copyBytes(chunk, 0, arrayBufferByteLengthOf(chunk));
-  }
+  // Views first: they are the common binary chunk, and the ArrayBuffer brand check throws for them.
   if (isArrayBufferView(chunk)) {
     const buffer = chunk.buffer;
     if (!isArrayBuffer(buffer)) throw typeError(WRITE_CONTEXT, 'The ArrayBufferView is backed by a SharedArrayBuffer.');
     if (isResizableArrayBuffer(buffer)) throw typeError(WRITE_CONTEXT, 'The ArrayBufferView is backed by a resizable ArrayBuffer.');
     return copyBytes(buffer, chunk.byteOffset, chunk.byteLength);
+  }
+  if (isArrayBuffer(chunk)) {
+    if (isResizableArrayBuffer(chunk)) throw typeError(WRITE_CONTEXT, 'The ArrayBuffer is resizable.');
+    return copyBytes(chunk, 0, arrayBufferByteLengthOf(chunk));
   }
   return toUSVString(chunk, WRITE_CONTEXT);
 }
@@ -377,6 +381,9 @@ function closeTheWebSocket(state: StreamState, closeCode: number | null, reason:
 function handleConnectionClose(state: StreamState, wasClean: boolean, code: number, reason: string): void {
   if (state.readyState === 'closed') return;
   const wasEstablished = state.readableController !== undefined;
+  // A close we did not start, arriving while a write still waits for the network, left that
+  // write's data unsent: the peer closed on data it never received.
+  const peerClosedOnWaitingWrite = state.readyState === 'open' && state.pendingWrite !== undefined;
   state.readyState = 'closed';
   detachSignal(state);
 
@@ -387,8 +394,9 @@ function handleConnectionClose(state: StreamState, wasClean: boolean, code: numb
     return;
   }
 
-  // Bytes still buffered when the peer closed were never sent: that close is not clean here.
-  const clean = wasClean && state.socket!.bufferedAmount === 0;
+  // Bytes still buffered when the connection closed were never sent: that close is not clean here.
+  // 1006 is never sent in a close frame; an implementation that calls such a close clean is wrong.
+  const clean = wasClean && code !== 1006 && !peerClosedOnWaitingWrite && state.socket!.bufferedAmount === 0;
   const pendingWrite = state.pendingWrite;
   const pendingWritableClose = state.pendingWritableClose;
   state.pendingWrite = undefined;

@@ -19,9 +19,13 @@ class SendCallbackWatcher implements BufferedAmountWatcher {
     this.#waiter = undefined;
   }
 
-  readonly onSent = (): void => {
+  readonly onSent = (error?: Error): void => {
+    // `ws` fails every queued send when the connection drops; those bytes never left, and the
+    // waiting write must be rejected by the close, not resolved here.
+    // Look even with no write waiting: each look is how a peer's close with unsent bytes is noticed.
+    const amount = this.socket.bufferedAmount;
     const waiter = this.#waiter;
-    if (waiter === undefined || this.socket.bufferedAmount > waiter.limit) return;
+    if (error != null || waiter === undefined || amount > waiter.limit) return;
     this.#waiter = undefined;
     waiter.callback();
   };
