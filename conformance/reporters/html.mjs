@@ -87,7 +87,7 @@ th { background: #f0f0f5; position: sticky; top: 0; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 #summary tr.good td { background: #eefbee; } #summary tr.mixed td { background: #fff8e6; } #summary tr.bad td { background: #fde8e8; }
 #matrix td { font-size: 12px; text-align: center; white-space: nowrap; }
-#matrix td.name { text-align: left; white-space: normal; max-width: 32em; }
+#matrix td.name { text-align: left; white-space: normal; min-width: 18em; max-width: 32em; }
 #matrix td.file { text-align: left; color: #555; font-size: 11px; }
 .pass { background: #c9efc9; } .fail { background: #f6c2c2; } .timeout { background: #f9d9a8; }
 .notrun, .none { background: #eee; color: #777; } .crash { background: #b00020; color: #fff; } .missing { background: #e5d4f5; }
