@@ -46,14 +46,19 @@ export function promiseThenCall<T, R>(
   return reflectApply(promiseThen, promise, [onFulfilled, onRejected]) as Promise<R>;
 }
 
-export function isArrayBuffer(value: unknown): value is ArrayBuffer {
-  if (typeof value !== 'object' || value === null || isArrayBufferView(value)) return false;
+/** Whether a native getter accepts `value` as its receiver: a brand check that works across realms. */
+function passesBrandCheck(brandGetter: (this: unknown) => unknown, value: object): boolean {
   try {
-    reflectApply(arrayBufferByteLength, value, []);
+    reflectApply(brandGetter, value, []);
     return true;
   } catch {
     return false;
   }
+}
+
+export function isArrayBuffer(value: unknown): value is ArrayBuffer {
+  if (typeof value !== 'object' || value === null || isArrayBufferView(value)) return false;
+  return passesBrandCheck(arrayBufferByteLength, value);
 }
 
 export function arrayBufferByteLengthOf(buffer: ArrayBuffer): number {
@@ -68,12 +73,7 @@ export function isResizableArrayBuffer(buffer: ArrayBuffer): boolean {
 export function isAbortSignal(value: unknown): value is AbortSignal {
   if (typeof value !== 'object' || value === null) return false;
   if (abortSignalAborted === undefined) return typeof (value as AbortSignal).aborted === 'boolean';
-  try {
-    reflectApply(abortSignalAborted, value, []);
-    return true;
-  } catch {
-    return false;
-  }
+  return passesBrandCheck(abortSignalAborted, value);
 }
 
 export function isSignalAborted(signal: AbortSignal): boolean {
