@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { acceptHandshake, closeFrame, watchForCloseFrame } from './raw-websocket.mjs';
+import { createFaultEndpoints } from './fault-endpoints.mjs';
 
 const ONE_MIB = 1024 * 1024;
 const SEND_BACKPRESSURE_MESSAGES = 16;
@@ -38,6 +39,7 @@ export function createWebSocketEndpoints({ lifetime, stash, log }) {
   };
 
   const endpoints = {
+    ...createFaultEndpoints({ lifetime }),
     '/echo': (request, socket, head) => accept(request, socket, head, echo),
 
     '/echo_exit': (request, socket, head) => accept(request, socket, head, (websocket) => {

@@ -1,0 +1,144 @@
+// Endpoints that misbehave on purpose, under /fault/..., beside the WPT ones on
+// the ws and wss ports. Each one breaks a connection in one specific way, so a
+// client's promises and streams can be checked to settle as the standard says
+// and within a bound. They speak RFC 6455 by hand (raw-websocket.mjs), because
+// the `ws` package would not send broken frames or leave a socket half closed.
+//
+//   /fault/reset-mid-message       announces a 64 KiB binary message, sends 1 KiB of it, then a TCP RST
+//   /fault/stall?drop_after=MS     completes the handshake, then sends nothing, answers nothing and
+//                                  reads and drops everything; ends the TCP connection (no close frame)
+//                                  after MS ms when asked, else only when the server stops
+//   /fault/close-frame-no-fin?code=&reason=   sends a close frame (default 4001 "bye") and, after the
+//                                  client's close frame, leaves the TCP connection open
+//   /fault/drop-no-close-frame     ends the TCP connection with no close frame, shortly after the handshake
+//   /fault/invalid-utf8            sends a text message whose bytes are not UTF-8
+//   /fault/handshake-never-answers reads the handshake and never answers it
+//   /fault/garbage-handshake       answers the handshake with bytes that are not HTTP, and stays connected
+//   /fault/close-while-queued?code=&reason=   on the first message stops reading, waits for the
+//                                  client's writes to back up, then sends a close frame (default
+//                                  4002 "queued") and reads (and drops) again until the client's close
+//                                  frame arrives, which it answers by ending the TCP connection
+import { acceptHandshake, closeFrame, watchForCloseFrame } from './raw-websocket.mjs';
+
+const OPCODE_TEXT = 0x1;
+const OPCODE_BINARY = 0x2;
+// As /remote-close?abrupt=1: a browser announces `open` a task after the 101
+// answer, and some skip it when the connection is already gone by then.
+const SETTLE_AFTER_HANDSHAKE_MS = 100;
+// How long close-while-queued lets the client's writes pile up before closing.
+const QUEUE_UP_MS = 300;
+// No endpoint holds a connection for longer than this unless it is meant to hang.
+const GIVE_UP_MS = 10_000;
+
+/** → { '/fault/NAME': (request, socket, head) => void } for the endpoint table. */
+export function createFaultEndpoints({ lifetime }) {
+  return {
+    '/fault/reset-mid-message': (request, socket) => {
+      if (!acceptHandshake(request, socket)) return;
+      lifetime.after(SETTLE_AFTER_HANDSHAKE_MS, () => {
+        const header = frameHeader(OPCODE_BINARY, 64 * 1024);
+        socket.write(Buffer.concat([header, Buffer.alloc(1024, 0x61)]), () => {
+          // A reset, not a FIN: the client sees ECONNRESET with half a frame read.
+          if (!socket.destroyed) socket.resetAndDestroy();
+        });
+      });
+    },
+
+    '/fault/stall': (request, socket, head) => {
+      if (!acceptHandshake(request, socket)) return;
+      const url = urlOf(request);
+      socket.on('data', () => {});
+      const dropAfter = Number(url.searchParams.get('drop_after'));
+      if (dropAfter > 0) lifetime.after(dropAfter, () => endWithoutCloseFrame(socket, lifetime));
+    },
+
+    '/fault/close-frame-no-fin': (request, socket, head) => {
+      if (!acceptHandshake(request, socket)) return;
+      const url = urlOf(request);
+      // The client's FIN must not end our side: this socket is allowed to stay half open.
+      socket.allowHalfOpen = true;
+      socket.on('end', () => {});
+      watchForCloseFrame(socket, head, () => {});
+      lifetime.after(SETTLE_AFTER_HANDSHAKE_MS, () => {
+        if (!socket.destroyed) socket.write(closeFrame(closePayload(url, 4001, 'bye')));
+      });
+    },
+
+    '/fault/drop-no-close-frame': (request, socket) => {
+      if (!acceptHandshake(request, socket)) return;
+      socket.on('data', () => {});
+      lifetime.after(SETTLE_AFTER_HANDSHAKE_MS, () => endWithoutCloseFrame(socket, lifetime));
+    },
+
+    '/fault/invalid-utf8': (request, socket, head) => {
+      if (!acceptHandshake(request, socket)) return;
+      watchForCloseFrame(socket, head, () => endWithoutCloseFrame(socket, lifetime));
+      lifetime.after(SETTLE_AFTER_HANDSHAKE_MS, () => {
+        if (socket.destroyed) return;
+        const notUtf8 = Buffer.from([0x68, 0x69, 0xff, 0xfe, 0xc3]);
+        socket.write(Buffer.concat([frameHeader(OPCODE_TEXT, notUtf8.length), notUtf8]));
+      });
+      lifetime.after(GIVE_UP_MS, () => socket.destroy());
+    },
+
+    '/fault/handshake-never-answers': (request, socket) => {
+      socket.on('data', () => {});
+    },
+
+    '/fault/garbage-handshake': (request, socket) => {
+      socket.on('data', () => {});
+      socket.write(Buffer.from('\x00\x17SSH-2.0-not-http\r\n\xff\xfe\r\n\r\n', 'latin1'));
+    },
+
+    '/fault/close-while-queued': (request, socket, head) => {
+      if (!acceptHandshake(request, socket)) return;
+      const url = urlOf(request);
+      // Frames are parsed from the first byte on, so the client's close frame is found later.
+      watchForCloseFrame(socket, head, () => endWithoutCloseFrame(socket, lifetime));
+      socket.once('data', () => {
+        socket.pause();
+        lifetime.after(QUEUE_UP_MS, () => {
+          if (socket.destroyed) return;
+          socket.write(closeFrame(closePayload(url, 4002, 'queued')));
+          socket.resume();
+          lifetime.after(GIVE_UP_MS, () => socket.destroy());
+        });
+      });
+    },
+  };
+}
+
+function urlOf(request) {
+  return new URL(request.url, 'ws://server');
+}
+
+// The header of one unmasked, final frame carrying `length` payload bytes.
+function frameHeader(opcode, length) {
+  if (length < 126) return Buffer.from([0x80 | opcode, length]);
+  if (length < 0x10000) {
+    const header = Buffer.from([0x80 | opcode, 126, 0, 0]);
+    header.writeUInt16BE(length, 2);
+    return header;
+  }
+  const header = Buffer.alloc(10);
+  header[0] = 0x80 | opcode;
+  header[1] = 127;
+  header.writeBigUInt64BE(BigInt(length), 2);
+  return header;
+}
+
+function closePayload(url, defaultCode, defaultReason) {
+  const code = Number(url.searchParams.get('code') ?? defaultCode);
+  const reason = Buffer.from(url.searchParams.get('reason') ?? defaultReason, 'utf8');
+  const payload = Buffer.alloc(2 + reason.length);
+  payload.writeUInt16BE(code, 0);
+  reason.copy(payload, 2);
+  return payload;
+}
+
+// FIN with no close frame; a client that never closes its side is cut off.
+function endWithoutCloseFrame(socket, lifetime) {
+  if (socket.destroyed) return;
+  socket.end();
+  lifetime.after(2000, () => socket.destroy());
+}

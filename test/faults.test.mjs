@@ -1,0 +1,199 @@
+// Every /fault/... endpoint of the conformance server, through both Node.js adapters: dist/node.js
+// (the `ws` package) in this process, and dist/index.js over Node's global WebSocket (undici) in a
+// child process started with --experimental-websocket. Each fault asserts, per the standard, how
+// `opened`, `closed`, the readable and the writable settle, and how soon.
+//
+//   node --test test/faults.test.mjs
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { ensureBuild } from '../scripts/bootstrap.mjs';
+import { startServer } from '../conformance/server/index.mjs';
+
+ensureBuild();
+
+const ONLY_GLOBAL = process.env.FAULTS_ADAPTER === 'global';
+// How long a fault may take to reach the client's promises once it has happened on the wire.
+const SETTLE_MS = 3000;
+
+class StillPending extends Error {
+  name = 'StillPending';
+}
+
+function within(promise, what, ms) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new StillPending(`${what}: still pending after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function rejectionOf(promise, what, ms) {
+  let value;
+  try {
+    value = await within(promise, what, ms);
+  } catch (error) {
+    if (error instanceof StillPending) throw error;
+    return error;
+  }
+  throw new Error(`${what} should have rejected, but fulfilled with ${JSON.stringify(value)}`);
+}
+
+async function pendingFor(promise, ms) {
+  let settled = false;
+  promise.then(() => { settled = true; }, () => { settled = true; });
+  await sleep(ms);
+  return !settled;
+}
+
+function assertWebSocketError(error, WebSocketError, closeCode, reason = '') {
+  assert.ok(error instanceof WebSocketError, `expected a WebSocketError, got ${error?.name}: ${error?.message}`);
+  assert.equal(error.name, 'WebSocketError');
+  assert.equal(error.closeCode, closeCode);
+  assert.equal(error.reason, reason);
+}
+
+/**
+ * The outcome of a connection that is not closed cleanly (SPEC "When the connection closes"): one
+ * WebSocketError with `closeCode` rejects `closed`, errors the readable and errors the writable.
+ */
+async function assertNotClean(stream, { readable, writable }, WebSocketError, { closeCode = 1006, reason = '', ms = SETTLE_MS } = {}) {
+  const reader = readable.getReader();
+  const writer = writable.getWriter();
+  const closedError = await rejectionOf(stream.closed, 'closed', ms);
+  assertWebSocketError(closedError, WebSocketError, closeCode, reason);
+  assert.equal(await rejectionOf(reader.read(), 'read after the fault', 500), closedError, 'the readable errors with the same object');
+  assert.equal(await rejectionOf(writer.closed, 'writer.closed', 500), closedError, 'the writable errors with the same object');
+  assert.equal(await rejectionOf(writer.write('late'), 'a write after the fault', 500), closedError);
+}
+
+async function assertNeverEstablished(stream, WebSocketError, ms = SETTLE_MS) {
+  const openedError = await rejectionOf(stream.opened, 'opened', ms);
+  assertWebSocketError(openedError, WebSocketError, null);
+  assertWebSocketError(await rejectionOf(stream.closed, 'closed', ms), WebSocketError, 1006);
+}
+
+function defineFaultSuite(adapter, load) {
+  describe(`faults through the ${adapter} adapter`, { concurrency: true }, () => {
+    let server;
+    let WebSocketStream;
+    let WebSocketError;
+    const url = (path) => `ws://127.0.0.1:${server.ports.ws}${path}`;
+
+    before(async () => {
+      ({ WebSocketStream, WebSocketError } = await load());
+      server = await startServer();
+    });
+    after(async () => {
+      await server.close();
+    });
+
+    test('TCP reset in the middle of a message: no message, WebSocketError 1006 everywhere', async () => {
+      const stream = new WebSocketStream(url('/fault/reset-mid-message'));
+      const streams = await within(stream.opened, 'opened', SETTLE_MS);
+      await assertNotClean(stream, streams, WebSocketError);
+    });
+
+    test('stall after the handshake: nothing settles while the server is silent, then 1006 on the drop', async () => {
+      const stream = new WebSocketStream(url('/fault/stall?drop_after=2000'));
+      const streams = await within(stream.opened, 'opened', SETTLE_MS);
+      const writer = streams.writable.getWriter();
+      // The server reads and drops: a small write is handed to the network and resolves.
+      await within(writer.write('into the void'), 'a write to a stalled server', SETTLE_MS);
+      writer.releaseLock();
+      assert.ok(await pendingFor(stream.closed, 1000), 'closed stays pending while the connection is merely silent');
+      await assertNotClean(stream, streams, WebSocketError, { ms: 2000 + SETTLE_MS });
+    });
+
+    // Parked for the global adapter: undici (Node 20) never settles `closed` when the server keeps
+    // TCP open after the closing handshake, and the polyfill has no timeout of its own (reported).
+    const hangsOnHalfOpenClose = adapter.startsWith('global')
+      ? "undici waits for the server's FIN forever and the polyfill has no closing timeout: closed never settles (reported as a polyfill bug)"
+      : false;
+    test('close frame received, TCP never closed: a clean close with the peer\'s code and reason', { skip: hangsOnHalfOpenClose }, async () => {
+      const stream = new WebSocketStream(url('/fault/close-frame-no-fin?code=4001&reason=bye'));
+      const { readable, writable } = await within(stream.opened, 'opened', SETTLE_MS);
+      // The closing handshake completes at once on the wire; only the server's FIN never comes.
+      // `ws` closes the TCP connection itself after its 30 s close timeout: that is the bound here.
+      const closeInfo = await within(stream.closed, 'closed', 35_000);
+      assert.deepEqual({ ...closeInfo }, { closeCode: 4001, reason: 'bye' });
+      assert.deepEqual(await within(readable.getReader().read(), 'read', 500), { value: undefined, done: true });
+      const writableError = await rejectionOf(writable.getWriter().closed, 'writer.closed', 500);
+      assert.equal(writableError.name, 'InvalidStateError');
+    });
+
+    test('TCP closed without a close frame: WebSocketError 1006 everywhere', async () => {
+      const stream = new WebSocketStream(url('/fault/drop-no-close-frame'));
+      const streams = await within(stream.opened, 'opened', SETTLE_MS);
+      await assertNotClean(stream, streams, WebSocketError);
+    });
+
+    test('a text frame with invalid UTF-8: the connection fails (1006), the message is never delivered', async () => {
+      const stream = new WebSocketStream(url('/fault/invalid-utf8'));
+      const streams = await within(stream.opened, 'opened', SETTLE_MS);
+      await assertNotClean(stream, streams, WebSocketError);
+    });
+
+    test('a handshake that never answers: pending until close(), which rejects both promises', async () => {
+      const stream = new WebSocketStream(url('/fault/handshake-never-answers'));
+      assert.ok(await pendingFor(stream.opened, 1000), 'opened waits: the standard has no handshake timeout');
+      stream.close({ closeCode: 1000, reason: 'ignored during the handshake' });
+      await assertNeverEstablished(stream, WebSocketError, 1000);
+    });
+
+    test('a handshake that never answers: aborting the signal rejects both promises with its reason', async () => {
+      const controller = new AbortController();
+      const stream = new WebSocketStream(url('/fault/handshake-never-answers'), { signal: controller.signal });
+      await sleep(200);
+      const reason = new Error('gave up');
+      controller.abort(reason);
+      assert.equal(await rejectionOf(stream.opened, 'opened', 1000), reason);
+      assert.equal(await rejectionOf(stream.closed, 'closed', 1000), reason);
+    });
+
+    test('a garbage handshake response: opened and closed reject with WebSocketErrors', async () => {
+      const stream = new WebSocketStream(url('/fault/garbage-handshake'));
+      await assertNeverEstablished(stream, WebSocketError);
+    });
+
+    test('the server closes while megabytes are queued: not clean, the peer\'s code, every write settles', async () => {
+      const stream = new WebSocketStream(url('/fault/close-while-queued?code=4002&reason=queued'));
+      const { readable, writable } = await within(stream.opened, 'opened', SETTLE_MS);
+      const writer = writable.getWriter();
+      const megabyte = new Uint8Array(1024 * 1024);
+      const writes = Array.from({ length: 16 }, () => writer.write(megabyte));
+      writer.releaseLock();
+      const outcomes = await within(Promise.allSettled(writes), 'all 16 writes', 10_000);
+      const rejected = outcomes.filter((outcome) => outcome.status === 'rejected');
+      assert.ok(rejected.length > 0, 'the writes still queued when the close came reject');
+      const closedError = await rejectionOf(stream.closed, 'closed', SETTLE_MS);
+      assertWebSocketError(closedError, WebSocketError, 4002, 'queued');
+      for (const { reason } of rejected) assert.equal(reason, closedError, 'each unsent write rejects with the closed error');
+      assert.equal(await rejectionOf(readable.getReader().read(), 'read', 500), closedError);
+    });
+  });
+}
+
+if (!ONLY_GLOBAL) defineFaultSuite('ws (dist/node.js)', () => import('../dist/node.js'));
+
+if (typeof globalThis.WebSocket === 'function') {
+  defineFaultSuite('global WebSocket (dist/index.js)', () => import('../dist/index.js'));
+} else {
+  test('faults through the global WebSocket adapter, in a child process started with --experimental-websocket', () => {
+    const child = spawnSync(process.execPath, ['--experimental-websocket', '--test', '--test-reporter=spec', fileURLToPath(import.meta.url)], {
+      encoding: 'utf8',
+      env: { ...withoutTestRunnerContext(process.env), FAULTS_ADAPTER: 'global' },
+      timeout: 60_000,
+    });
+    assert.equal(child.status, 0, `the suite failed:\n${child.stdout}\n${child.stderr}`);
+    assert.match(child.stdout, /pass 8\b/, `expected 8 passing fault tests:\n${child.stdout}`);
+  });
+}
+
+// A child `node --test` that inherits the parent runner's context reports to it instead of running.
+function withoutTestRunnerContext(env) {
+  const { NODE_TEST_CONTEXT, ...rest } = env;
+  return rest;
+}
