@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// Soak and load (npm run soak; not part of npm test): through each Node adapter,
+//   - one connection carrying MESSAGES (default 1,000,000) messages to an echo server and back;
+//   - CONNECTIONS (default 1,000) concurrent connections each exchanging PER_CONNECTION (1,000).
+// Every message is numbered and must come back exactly once, in order. The client runs in its own
+// process (the server stays here), whose RSS is sampled every 250 ms; the least-squares slope of
+// RSS over time is reported. Results: stdout and reports/reliability/soak.json.
+//
+//   node reliability/soak.mjs [--messages N] [--connections N] [--per-connection N] [--adapters ws,global]
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { WebSocketServer } from 'ws';
+
+const WRITE_WINDOW = 512;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { values: options } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '1000000' },
+    connections: { type: 'string', default: '1000' },
+    'per-connection': { type: 'string', default: '1000' },
+    adapters: { type: 'string', default: 'ws,global' },
+    client: { type: 'string' },
+    url: { type: 'string' },
+  },
+});
+
+if (options.client) await runClient(options.client, options.url);
+else await runSoak();
+
+async function runSoak() {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 1 << 20 });
+  server.on('connection', (socket) => socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })));
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `ws://127.0.0.1:${server.address().port}/`;
+  const results = [];
+  for (const adapter of options.adapters.split(',')) {
+    const nodeArgs = adapter === 'global' ? ['--experimental-websocket'] : [];
+    const child = spawn(process.execPath, [...nodeArgs, fileURLToPath(import.meta.url), '--client', adapter, '--url', url,
+      '--messages', options.messages, '--connections', options.connections, '--per-connection', options['per-connection']],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => { output += chunk; });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    const result = JSON.parse(output.trim().split('\n').at(-1));
+    result.exitCode = code;
+    results.push(result);
+    printResult(result);
+  }
+  await new Promise((resolve) => server.close(resolve));
+  for (const client of server.clients) client.terminate();
+  const reportDirectory = path.join(here, '..', 'reports', 'reliability');
+  mkdirSync(reportDirectory, { recursive: true });
+  writeFileSync(path.join(reportDirectory, 'soak.json'), `${JSON.stringify({ node: process.version, results }, null, 2)}\n`);
+  if (results.some((result) => result.exitCode !== 0 || !result.ok)) process.exitCode = 1;
+}
+
+function printResult({ adapter, ok, phases }) {
+  console.log(`\n${adapter}: ${ok ? 'all messages accounted for' : 'FAILED'}`);
+  for (const phase of phases) {
+    console.log(`  ${phase.name}: ${phase.received}/${phase.expected} messages in ${phase.seconds} s ` +
+      `(${Math.round(phase.received / phase.seconds)} msg/s), RSS ${phase.rssStartMiB} → ${phase.rssEndMiB} MiB, ` +
+      `peak ${phase.rssPeakMiB} MiB, slope ${phase.rssSlopeMiBPerMinute} MiB/min over ${phase.samples} samples` +
+      (phase.errors.length ? `, errors: ${phase.errors.slice(0, 3).join(' | ')}` : ''));
+  }
+}
+
+async function runClient(adapter, url) {
+  const { WebSocketStream } = await import(adapter === 'global' ? '../dist/index.js' : '../dist/node.js');
+  const phases = [];
+  phases.push(await measured('one connection', Number(options.messages), () => exchange(WebSocketStream, url, Number(options.messages))));
+  const connections = Number(options.connections);
+  const perConnection = Number(options['per-connection']);
+  phases.push(await measured(`${connections} concurrent connections`, connections * perConnection, async () => {
+    const counts = await Promise.all(Array.from({ length: connections }, () => exchange(WebSocketStream, url, perConnection)));
+    return counts.reduce((sum, count) => sum + count, 0);
+  }));
+  const ok = phases.every((phase) => phase.received === phase.expected && phase.errors.length === 0);
+  console.log(JSON.stringify({ adapter, ok, phases }));
+}
+
+// Sends `count` numbered text messages while reading the echoes; → how many came back in order.
+async function exchange(WebSocketStream, url, count) {
+  const stream = new WebSocketStream(url);
+  const { readable, writable } = await stream.opened;
+  const writer = writable.getWriter();
+  const reader = readable.getReader();
+  const sending = (async () => {
+    // A window of writes in flight: waiting on each one would measure round trips, not the stream.
+    for (let i = 0; i < count; i++) {
+      const write = writer.write(String(i));
+      write.catch(() => {});
+      if (i % WRITE_WINDOW === WRITE_WINDOW - 1) await write;
+    }
+  })();
+  let received = 0;
+  while (received < count) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    if (value !== String(received)) throw new Error(`message ${received} came back as ${String(value).slice(0, 20)}`);
+    received += 1;
+  }
+  await sending;
+  stream.close();
+  await stream.closed;
+  return received;
+}
+
+async function measured(name, expected, run) {
+  const samples = [];
+  const started = performance.now();
+  const sample = () => samples.push([(performance.now() - started) / 1000, process.memoryUsage().rss / 1048576]);
+  sample();
+  const timer = setInterval(sample, 250);
+  const errors = [];
+  let received = 0;
+  try {
+    received = await run();
+  } catch (error) {
+    errors.push(String(error?.message ?? error));
+  }
+  clearInterval(timer);
+  sample();
+  const seconds = (performance.now() - started) / 1000;
+  const round = (value) => Math.round(value * 10) / 10;
+  return {
+    name, expected, received, errors, seconds: round(seconds), samples: samples.length,
+    rssStartMiB: round(samples[0][1]), rssEndMiB: round(samples.at(-1)[1]),
+    rssPeakMiB: round(Math.max(...samples.map(([, rss]) => rss))),
+    rssSlopeMiBPerMinute: round(slope(samples) * 60),
+  };
+}
+
+// Least-squares slope of y over x.
+function slope(points) {
+  const n = points.length;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  let numerator = 0;
+  let denominator = 0;
+  for (const [x, y] of points) {
+    numerator += (x - meanX) * (y - meanY);
+    denominator += (x - meanX) ** 2;
+  }
+  return denominator === 0 ? 0 : numerator / denominator;
+}
