@@ -1,0 +1,119 @@
+// The behavioural suite: every paragraph of the standard's WebSocketStream, run against real
+// servers on 127.0.0.1. A test file calls defineBehaviourSuite() once per WebSocket implementation
+// the polyfill can sit on (the `ws` package, Node's global WebSocket), so both run the same tests.
+//
+// `limitations` names what an implementation cannot do at all, each with the reason; the test
+// concerned then checks the documented fallback instead, and says so in its output.
+import { after, afterEach, before, describe } from 'node:test';
+import { startServer } from '../../conformance/server/index.mjs';
+import { startHelperServer } from './helper-server.mjs';
+import { STEP_MS, within } from './waiting.mjs';
+import { defineInterfaceShapeTests } from './suite/interface-shape.mjs';
+import { defineConstructorTests } from './suite/constructor.mjs';
+import { defineOpenedTests } from './suite/opened.mjs';
+import { defineReadingTests } from './suite/reading.mjs';
+import { defineWritingTests } from './suite/writing.mjs';
+import { defineCloseTests } from './suite/close.mjs';
+import { defineConnectionCloseTests } from './suite/connection-close.mjs';
+import { defineBackpressureTests } from './suite/backpressure.mjs';
+import { defineWebSocketErrorTests } from './suite/websocket-error.mjs';
+
+/**
+ * @param {object} options
+ * @param {string} options.adapter  'ws' or 'global', for test names and limitations
+ * @param {object} options.polyfill the imported entry point (WebSocketStream, WebSocketError, ...)
+ * @param {Record<string, string>} [options.limitations] what this implementation cannot do, and why
+ */
+export function defineBehaviourSuite({ adapter, polyfill, limitations = {} }) {
+  const context = new SuiteContext(adapter, polyfill, limitations);
+
+  describe(`WebSocketStream over ${adapter === 'ws' ? 'the ws package' : "Node's global WebSocket"}`, () => {
+    before(() => context.start());
+    afterEach(() => context.closeStreamsOfTest());
+    after(() => context.stop());
+
+    defineInterfaceShapeTests(context);
+    defineConstructorTests(context);
+    defineOpenedTests(context);
+    defineReadingTests(context);
+    defineWritingTests(context);
+    defineCloseTests(context);
+    defineConnectionCloseTests(context);
+    defineBackpressureTests(context);
+    defineWebSocketErrorTests(context);
+  });
+}
+
+class SuiteContext {
+  /** Streams opened by the running test, closed after it whatever its outcome. */
+  #streams = [];
+
+  constructor(adapter, polyfill, limitations) {
+    this.adapter = adapter;
+    this.polyfill = polyfill;
+    this.WebSocketStream = polyfill.WebSocketStream;
+    this.WebSocketError = polyfill.WebSocketError;
+    this.limitations = limitations;
+    this.wpt = null;
+    this.helper = null;
+  }
+
+  async start() {
+    [this.wpt, this.helper] = await Promise.all([startServer(), startHelperServer()]);
+  }
+
+  async stop() {
+    await Promise.all([this.wpt?.close(), this.helper?.close()]);
+  }
+
+  /** A URL on the conformance server's plain WebSocket port. */
+  wptUrl(pathAndQuery) {
+    return `ws://127.0.0.1:${this.wpt.ports.ws}${pathAndQuery}`;
+  }
+
+  /** A URL on the test helper server (see helper-server.mjs). */
+  helperUrl(pathAndQuery) {
+    return this.helper.url(pathAndQuery);
+  }
+
+  /** `new WebSocketStream(...)`, closed again after the test. */
+  create(url, options) {
+    const stream = new this.WebSocketStream(url, options);
+    this.#streams.push(stream);
+    return stream;
+  }
+
+  /** Creates a stream and waits for its handshake. → { stream, readable, writable, protocol, extensions } */
+  async open(url, options) {
+    const stream = this.create(url, options);
+    const info = await within(stream.opened, `opened of ${url}`);
+    return { stream, ...info };
+  }
+
+  /** Opens a connection to /echo, with a reader and a writer already taken. */
+  async openEcho(options) {
+    const opened = await this.open(this.wptUrl('/echo'), options);
+    return { ...opened, reader: opened.readable.getReader(), writer: opened.writable.getWriter() };
+  }
+
+  async closeStreamsOfTest() {
+    const streams = this.#streams;
+    this.#streams = [];
+    for (const stream of streams) {
+      try {
+        stream.close();
+      } catch {
+        // Already closed, or a test left it in a state where close() throws: nothing to undo.
+      }
+    }
+    // A stream whose server never answers is cut when the servers stop; do not wait for it here.
+    await Promise.all(streams.map((stream) => within(stream.closed, 'closed', 1000).catch(() => {})));
+  }
+
+  /** A unique id for helper-server endpoints. */
+  id(label) {
+    return `${this.adapter}-${label}-${Math.random().toString(36).slice(2, 10)}`;
+  }
+
+  stepMs = STEP_MS;
+}
