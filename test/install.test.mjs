@@ -1,0 +1,154 @@
+// Installing: the ponyfill entries touch no global; install() defines WebSocketStream and
+// WebSocketError only where absent, as interface objects are defined (writable, configurable, not
+// enumerable); the side-effect entry and the classic-script builds install and can be loaded twice.
+//
+// This file changes globals on purpose: node:test runs it in a process of its own, and the tests
+// run in order, each putting back what it found.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import { ensureBuild } from '../scripts/bootstrap.mjs';
+
+ensureBuild();
+
+const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const NAMES = ['WebSocketStream', 'WebSocketError'];
+
+// Values rather than descriptors: Node defines some globals (DOMException, ReadableStream, ...) as
+// getters that turn into plain values when first read, which is no change made by the polyfill.
+function globalSnapshot() {
+  const snapshot = new Map();
+  for (const key of Reflect.ownKeys(globalThis)) {
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, key);
+    snapshot.set(key, { value: globalThis[key], enumerable: descriptor.enumerable });
+  }
+  return snapshot;
+}
+
+function assertSameGlobals(before, after, what) {
+  const added = [...after.keys()].filter((key) => !before.has(key)).map(String);
+  const removed = [...before.keys()].filter((key) => !after.has(key)).map(String);
+  const changed = [...before.keys()].filter((key) => {
+    const [a, b] = [before.get(key), after.get(key)];
+    return after.has(key) && (!Object.is(a.value, b.value) || a.enumerable !== b.enumerable);
+  }).map(String);
+  assert.deepEqual({ added, removed, changed }, { added: [], removed: [], changed: [] }, what);
+}
+
+function removeGlobals() {
+  for (const name of [...NAMES, 'WebSocketStreamPolyfill']) delete globalThis[name];
+}
+
+function assertInstalledLikeAnInterface(name, value) {
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, name);
+  assert.ok(descriptor, `${name} is defined on globalThis`);
+  assert.deepEqual(descriptor, { value, writable: true, enumerable: false, configurable: true }, `${name}'s descriptor`);
+}
+
+test('importing the ponyfill entries (dist/index.js, dist/node.js) changes no global', async () => {
+  // The first snapshot reads every lazy global, which may itself define more (undici's dispatcher symbol).
+  globalSnapshot();
+  const before = globalSnapshot();
+  const ponyfill = await import('../dist/index.js');
+  const node = await import('../dist/node.js');
+  assertSameGlobals(before, globalSnapshot(), 'globals after importing the ponyfills');
+  for (const module of [ponyfill, node]) {
+    assert.equal(typeof module.WebSocketStream, 'function');
+    assert.equal(typeof module.WebSocketError, 'function');
+    assert.equal(typeof module.install, 'function');
+  }
+  for (const name of NAMES) assert.equal(name in globalThis, false, `${name} stays absent`);
+});
+
+test('install() defines both where absent, like interface objects, and returns their names', async () => {
+  const { install, WebSocketStream, WebSocketError } = await import('../dist/index.js');
+  removeGlobals();
+  try {
+    assert.deepEqual(install(), ['WebSocketStream', 'WebSocketError']);
+    assertInstalledLikeAnInterface('WebSocketStream', WebSocketStream);
+    assertInstalledLikeAnInterface('WebSocketError', WebSocketError);
+    assert.equal(Object.keys(globalThis).includes('WebSocketStream'), false, 'not enumerable');
+  } finally {
+    removeGlobals();
+  }
+});
+
+test('install() again, or where the names exist, replaces nothing and returns only what it defined', async () => {
+  const { install, WebSocketStream } = await import('../dist/index.js');
+  removeGlobals();
+  try {
+    install();
+    assert.deepEqual(install(), [], 'a second install() defines nothing');
+    assert.equal(globalThis.WebSocketStream, WebSocketStream);
+
+    removeGlobals();
+    // Stand-ins for a native implementation: only the absent name is installed.
+    const NativeStandIn = class WebSocketStream {};
+    globalThis.WebSocketStream = NativeStandIn;
+    assert.deepEqual(install(), ['WebSocketError']);
+    assert.equal(globalThis.WebSocketStream, NativeStandIn, 'an existing WebSocketStream is kept');
+  } finally {
+    removeGlobals();
+  }
+});
+
+test('install({ force: true }) replaces existing ones', async () => {
+  const { install, WebSocketStream, WebSocketError } = await import('../dist/index.js');
+  removeGlobals();
+  try {
+    globalThis.WebSocketStream = class {};
+    globalThis.WebSocketError = class {};
+    assert.deepEqual(install({ force: true }), ['WebSocketStream', 'WebSocketError']);
+    assertInstalledLikeAnInterface('WebSocketStream', WebSocketStream);
+    assertInstalledLikeAnInterface('WebSocketError', WebSocketError);
+  } finally {
+    removeGlobals();
+  }
+});
+
+test('dist/polyfill.js installs on import; importing a second copy is harmless and keeps the first', async () => {
+  removeGlobals();
+  try {
+    const first = await import('../dist/polyfill.js');
+    assertInstalledLikeAnInterface('WebSocketStream', first.WebSocketStream);
+    assertInstalledLikeAnInterface('WebSocketError', first.WebSocketError);
+    // A query string makes a second, separate instance of the module: a page that loads the polyfill twice.
+    const second = await import('../dist/polyfill.js?loaded-again');
+    assert.notEqual(second.WebSocketStream, first.WebSocketStream, 'a separate instance');
+    assert.equal(globalThis.WebSocketStream, first.WebSocketStream, 'the first one stays installed');
+    assert.equal(globalThis.WebSocketError, first.WebSocketError, 'the first one stays installed');
+  } finally {
+    removeGlobals();
+  }
+});
+
+for (const file of ['websocketstream-polyfill.js', 'websocketstream-polyfill.min.js', 'websocketstream-polyfill.legacy.min.js']) {
+  test(`the classic script ${file} installs where absent, exposes WebSocketStreamPolyfill, and can run twice`, () => {
+    const source = readFileSync(path.join(dist, file), 'utf8');
+    removeGlobals();
+    try {
+      vm.runInThisContext(source, { filename: file });
+      const exposed = globalThis.WebSocketStreamPolyfill;
+      assert.ok(exposed, 'WebSocketStreamPolyfill is defined');
+      assert.deepEqual(Object.keys(exposed).sort(), ['WebSocketError', 'WebSocketStream', 'install']);
+      assert.equal(Object.getOwnPropertyDescriptor(globalThis, 'WebSocketStreamPolyfill').enumerable, false, 'not enumerable');
+      assertInstalledLikeAnInterface('WebSocketStream', exposed.WebSocketStream);
+      assertInstalledLikeAnInterface('WebSocketError', exposed.WebSocketError);
+      assert.equal(exposed.WebSocketStream.name, 'WebSocketStream', 'the name survives minification');
+      // The classic script sits on the global WebSocket (Node 20: --experimental-websocket).
+      if (typeof globalThis.WebSocket === 'function') {
+        assert.equal(new exposed.WebSocketStream('http://127.0.0.1:1/', { signal: AbortSignal.abort() }).url, 'ws://127.0.0.1:1/');
+      }
+      assert.equal(new exposed.WebSocketError('m', { closeCode: 4000 }).closeCode, 4000);
+
+      vm.runInThisContext(source, { filename: `${file} (again)` });
+      assert.equal(globalThis.WebSocketStream, exposed.WebSocketStream, 'running it again keeps the installed one');
+      assert.equal(globalThis.WebSocketError, exposed.WebSocketError, 'running it again keeps the installed one');
+    } finally {
+      removeGlobals();
+    }
+  });
+}
