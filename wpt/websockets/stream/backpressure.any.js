@@ -53,17 +53,20 @@ async function readSendBackpressureReport(t, reader) {
 
 promise_test(async (t) => {
   // A reader that reads at once sets the baseline: how long the transfer takes on this machine
-  // right now. A reader that waits 2 s before its first read must hold the server back for
-  // most of those 2 s on top of that; without backpressure from the start, the browser would
-  // take in everything while the application waits, and both would report the same.
+  // right now (E). A second reader waits before its first read, for a pause that outlasts that
+  // transfer (2 s + E). With backpressure from the start the server is held back for most of
+  // the pause, so it reports at least half the pause more than the eager reader; without it,
+  // the browser takes everything in while the application waits, and both report about E.
   const eager = await openReaderWriter(t, '/send-backpressure');
   const eagerSeconds = await readSendBackpressureReport(t, eager.reader);
   eager.wss.close();
 
+  const pauseSeconds = 2 + eagerSeconds;
   const paused = await openReaderWriter(t, '/send-backpressure');
-  await delay(t, 2000);
+  await delay(t, pauseSeconds * 1000);
   const pausedSeconds = await readSendBackpressureReport(t, paused.reader);
-  assert_greater_than_equal(pausedSeconds - eagerSeconds, 1.0,
+  assert_greater_than_equal(pausedSeconds - eagerSeconds, pauseSeconds / 2,
                             `the server was held back while the application did not read ` +
-                            `(eager reader: ${eagerSeconds.toFixed(2)} s, paused reader: ${pausedSeconds.toFixed(2)} s)`);
+                            `(eager reader: ${eagerSeconds.toFixed(2)} s, paused reader: ` +
+                            `${pausedSeconds.toFixed(2)} s, pause: ${pauseSeconds.toFixed(2)} s)`);
 }, 'a reader that does not read makes the server wait (receive backpressure from the start)');

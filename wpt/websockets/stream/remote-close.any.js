@@ -68,9 +68,11 @@ promise_test(async (t) => {
 }, 'close(), cancel and abort after a remote close change nothing');
 
 promise_test(async (t) => {
-  // The server's close frame is on its way when close() is called: both sides send one, and
-  // the code and reason reported are the peer's.
-  const { wss } = await openStream(t, remoteCloseUrl({ code: 4020, reason: 'theirs' }));
+  // The server sends its close frame as soon as it reads "close now", which reaches it before
+  // the client's own close frame: both sides send one, and the code and reason reported are
+  // the peer's.
+  const { wss, writer } = await openReaderWriter(t, remoteCloseUrl({ code: 4020, reason: 'theirs', afterMessage: true }));
+  ignoreRejection(writer.write('close now'));
   wss.close({ closeCode: 4021, reason: 'ours' });
   await assertClosedCleanly(t, wss, 4020, 'theirs');
 }, 'when both sides close, closed reports the peer\'s code and reason');
