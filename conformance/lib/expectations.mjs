@@ -7,6 +7,8 @@
 //
 // An entry without "test" is about the file as a whole: its harness status
 // (OK, ERROR, TIMEOUT, PRECONDITION_FAILED) or CRASH when the browser died on it.
+// "expected" may also be a list, as in WPT's own metadata (["FAIL", "PASS"]), for an
+// outcome that depends on an engine's timing; the reason must say what it depends on.
 // Anything not listed is expected to PASS (subtests) or be OK (files).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -51,8 +53,9 @@ export function validateEntries(document, where = 'expectations') {
     const fileLevel = entry.test === undefined;
     if (!fileLevel && typeof entry.test !== 'string') throw new ExpectationsError(`${at}: "test" must be a string`);
     const allowed = fileLevel ? FILE_STATUSES : SUBTEST_STATUSES;
-    if (!allowed.includes(entry.expected)) {
-      throw new ExpectationsError(`${at}: "expected" must be one of ${allowed.join(', ')} for a ${fileLevel ? 'file' : 'subtest'}`);
+    const statuses = Array.isArray(entry.expected) ? entry.expected : [entry.expected];
+    if (statuses.length === 0 || !statuses.every((status) => allowed.includes(status))) {
+      throw new ExpectationsError(`${at}: "expected" must be one of ${allowed.join(', ')} for a ${fileLevel ? 'file' : 'subtest'}, or a list of them`);
     }
     for (const [field, values] of [['scope', ['window', 'worker']], ['variant', ['default', 'wss']], ['mode', ['native', 'polyfill']]]) {
       const value = entry[field] ?? '*';
@@ -69,6 +72,11 @@ export function validateEntries(document, where = 'expectations') {
       index,
     };
   });
+}
+
+/** Whether a status is what an entry's "expected" (one status or a list) allows. */
+export function isExpectedStatus(status, expected) {
+  return Array.isArray(expected) ? expected.includes(status) : status === expected;
 }
 
 /**

@@ -3,7 +3,7 @@
 // records the drivers produced; the output is the same records annotated, a
 // summary per configuration × scope × variant, and the list of everything
 // unexpected, which decides the exit code.
-import { findExpectation } from './expectations.mjs';
+import { findExpectation, isExpectedStatus } from './expectations.mjs';
 import { REFERENCE_ID } from './matrix.mjs';
 
 /**
@@ -64,7 +64,7 @@ export function judge(records, expectationsByName) {
     const expectedStatus = fileEntry?.expected ?? 'OK';
     // A hang past our own bound is never what a file is "expected" to do unless
     // listed as TIMEOUT; a crash likewise needs a CRASH entry.
-    const fileUnexpected = record.status !== expectedStatus;
+    const fileUnexpected = !isExpectedStatus(record.status, expectedStatus);
 
     const referenceSubtests = new Map((reference?.subtests ?? []).map((subtest) => [subtest.name, subtest]));
     const subtests = record.subtests.map((subtest) => {
@@ -74,7 +74,7 @@ export function judge(records, expectationsByName) {
       return {
         ...subtest,
         expected,
-        unexpected: subtest.status !== expected,
+        unexpected: !isExpectedStatus(subtest.status, expected),
         reason: entry?.reason ?? null,
         reference: isReference ? null : referenceSubtest ? { status: referenceSubtest.status, message: referenceSubtest.message } : null,
         parity: isReference ? null : classify(subtest.status, referenceSubtest?.status),
