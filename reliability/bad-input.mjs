@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+// The bad-input table: every argument of every member given values it must refuse (or accept),
+// each case a source string evaluated in a real page, in one invocation against native Chromium
+// and the polyfill (Chromium with the native interface deleted first; Firefox ESR). The error class
+// and DOMException name must match native Chromium exactly, except on rows where SPEC.md lists a
+// departure of native from the standard: there the standard's outcome is required, and the row
+// is marked. Output: stdout, reports/reliability/bad-input.{md,json}.
+//
+//   node reliability/bad-input.mjs [--engines chromium-native,chromium-polyfill,firefox-polyfill]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../conformance/server/index.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const THROWING = '({ toString() { throw new RangeError("no string for you"); } })';
+
+// { member, input, source, standard? } — `source` is the body of an async function with `WSS`,
+// `WSE` (the interfaces under test) and `URL_` (an echo endpoint) in scope; it returns a promise
+// or value (outcome "ok"/"rejects") or throws (outcome "throws"). `standard` is given only on rows
+// where SPEC.md lists native Chromium's departure, and is what is required there.
+const OUT_OF_RANGE_DEPARTURE = 'SPEC: Chromium throws InvalidAccessError, not TypeError, for close codes outside 0..65535 or non-finite';
+export const CASES = [
+  { member: 'constructor url', input: 'missing', source: 'new WSS()' },
+  { member: 'constructor', input: 'called without new', source: 'WSS(URL_)' },
+  { member: 'constructor url', input: 'foo: scheme', source: 'new WSS("foo://127.0.0.1/")' },
+  { member: 'constructor url', input: 'with a fragment', source: 'new WSS(URL_ + "#fragment")' },
+  { member: 'constructor url', input: 'unparsable', source: 'new WSS("ws://[")' },
+  { member: 'constructor url', input: 'a Symbol', source: 'new WSS(Symbol("u"))' },
+  { member: 'constructor url', input: 'toString throws', source: `new WSS(${THROWING})` },
+  { member: 'constructor options', input: 'true', source: 'new WSS(URL_, true)' },
+  { member: 'constructor options', input: 'null', source: 'new WSS(URL_, null).close()' },
+  { member: 'constructor options.protocols', input: 'a plain string', source: 'new WSS(URL_, { protocols: "chat" })' },
+  { member: 'constructor options.protocols', input: 'a number', source: 'new WSS(URL_, { protocols: 5 })' },
+  { member: 'constructor options.protocols', input: 'repeated entry', source: 'new WSS(URL_, { protocols: ["a", "a"] })' },
+  { member: 'constructor options.protocols', input: 'not a token', source: 'new WSS(URL_, { protocols: ["bad token"] })' },
+  { member: 'constructor options.protocols', input: 'empty string entry', source: 'new WSS(URL_, { protocols: [""] })' },
+  { member: 'constructor options.protocols', input: 'a Symbol entry', source: 'new WSS(URL_, { protocols: [Symbol("p")] })' },
+  { member: 'constructor options.protocols', input: 'entry whose toString throws', source: `new WSS(URL_, { protocols: [${THROWING}] })` },
+  { member: 'constructor options.signal', input: 'a string', source: 'new WSS(URL_, { signal: "x" })' },
+  { member: 'constructor options.signal', input: 'a plain object', source: 'new WSS(URL_, { signal: {} })' },
+  { member: 'close()', input: 'true', source: 'const s = new WSS(URL_); try { s.close(true); } finally { s.close(); }' },
+  { member: 'close() closeCode', input: '999', source: 'const s = new WSS(URL_); try { s.close({ closeCode: 999 }); } finally { s.close(); }' },
+  { member: 'close() closeCode', input: '1005', source: 'const s = new WSS(URL_); try { s.close({ closeCode: 1005 }); } finally { s.close(); }' },
+  { member: 'close() closeCode', input: '70000', source: 'const s = new WSS(URL_); try { s.close({ closeCode: 70000 }); } finally { s.close(); }', standard: { class: 'TypeError', name: 'TypeError' }, departure: OUT_OF_RANGE_DEPARTURE },
+  { member: 'close() closeCode', input: 'NaN', source: 'const s = new WSS(URL_); try { s.close({ closeCode: NaN }); } finally { s.close(); }', standard: { class: 'TypeError', name: 'TypeError' }, departure: OUT_OF_RANGE_DEPARTURE },
+  { member: 'close() closeCode', input: 'a Symbol', source: 'const s = new WSS(URL_); try { s.close({ closeCode: Symbol("c") }); } finally { s.close(); }' },
+  { member: 'close() reason', input: '124 bytes', source: 'const s = new WSS(URL_); try { s.close({ closeCode: 1000, reason: "x".repeat(124) }); } finally { s.close(); }' },
+  { member: 'close() reason', input: 'toString throws', source: `const s = new WSS(URL_); try { s.close({ closeCode: 1000, reason: ${THROWING} }); } finally { s.close(); }` },
+  { member: 'close()', input: 'foreign this', source: 'WSS.prototype.close.call({})' },
+  { member: 'WebSocketError()', input: 'called without new', source: 'WSE("m")' },
+  { member: 'WebSocketError() message', input: 'a Symbol', source: 'new WSE(Symbol("m"))' },
+  { member: 'WebSocketError() init', input: 'true', source: 'new WSE("m", true)' },
+  { member: 'WebSocketError() closeCode', input: '999', source: 'new WSE("m", { closeCode: 999 })' },
+  { member: 'WebSocketError() closeCode', input: '70000', source: 'new WSE("m", { closeCode: 70000 })', standard: { class: 'TypeError', name: 'TypeError' }, departure: OUT_OF_RANGE_DEPARTURE },
+  { member: 'WebSocketError() closeCode', input: 'Infinity', source: 'new WSE("m", { closeCode: Infinity })', standard: { class: 'TypeError', name: 'TypeError' }, departure: OUT_OF_RANGE_DEPARTURE },
+  { member: 'WebSocketError() reason', input: '124 bytes', source: 'new WSE("m", { closeCode: 1000, reason: "é".repeat(62) })' },
+  { member: 'WebSocketError() reason', input: 'toString throws', source: `new WSE("m", { closeCode: 1000, reason: ${THROWING} })` },
+  ...[
+    ['a Symbol', 'Symbol("w")'],
+    ['an object whose toString throws', THROWING],
+    ['a number', '42'],
+    ['null', 'null'],
+    ['undefined', 'undefined'],
+    ['a plain object', '({ a: 1 })'],
+    ['a Blob', 'new Blob(["x"])'],
+    ['a detached ArrayBuffer', '(() => { const b = new ArrayBuffer(8); structuredClone(b, { transfer: [b] }); return b; })()'],
+    ['a resizable ArrayBuffer', 'new ArrayBuffer(8, { maxByteLength: 16 })'],
+    ['a view on a resizable ArrayBuffer', 'new Uint8Array(new ArrayBuffer(8, { maxByteLength: 16 }))'],
+    ['a view on a SharedArrayBuffer', 'new Uint8Array(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer)'],
+    ['a DataView', 'new DataView(new ArrayBuffer(4))'],
+    ['a lone surrogate string', '"\\uD800"'],
+  ].map(([input, value]) => ({
+    member: 'writable.getWriter().write()',
+    input,
+    source: `const s = new WSS(URL_); const { writable } = await s.opened; const w = writable.getWriter();
+      try { return await w.write(${value}); } finally { s.close(); }`,
+  })),
+];
+
+/** Evaluates every case in `page` (already showing the interfaces under test). → outcomes by index. */
+async function runCases(page, echoUrl) {
+  return page.evaluate(async ({ sources, echoUrl }) => {
+    const describe = (error) => ({
+      class: error?.constructor?.name ?? typeof error,
+      name: error?.name ?? String(error),
+    });
+    const results = [];
+    for (const source of sources) {
+      // Expressions are returned; statement bodies (with `await`) run in an async function, whose
+      // failures are rejections. A synchronous throw and a rejection are told apart.
+      const body = source.includes('await') ? `return (async () => { ${source} })();`
+        : source.includes(';') ? source : `return (${source});`;
+      let outcome;
+      let value;
+      try {
+        value = new Function('WSS', 'WSE', 'URL_', body)(globalThis.WebSocketStream, globalThis.WebSocketError, echoUrl);
+      } catch (error) {
+        results.push({ outcome: 'throws', ...describe(error) });
+        continue;
+      }
+      try {
+        if (value && typeof value.then === 'function') {
+          await Promise.race([value, new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 5000))]);
+        }
+        outcome = { outcome: 'ok', class: '', name: '' };
+      } catch (error) {
+        outcome = { outcome: 'rejects', ...describe(error) };
+      }
+      results.push(outcome);
+    }
+    return results;
+  }, { sources: CASES.map((testCase) => testCase.source), echoUrl });
+}
+
+const ENGINES = {
+  'chromium-native': { browser: 'chromium', polyfill: false },
+  'chromium-polyfill': { browser: 'chromium', polyfill: true },
+  'firefox-polyfill': { browser: 'firefox', polyfill: true },
+};
+
+async function launch(browserName) {
+  const playwright = await import('playwright');
+  if (browserName === 'chromium') {
+    return playwright.chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }
+  return playwright.firefox.launch({ channel: 'moz-firefox', executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr' });
+}
+
+/** → { rows, engines } with every case's outcome per engine and its verdict against the reference. */
+export async function runBadInputTable({ engines = Object.keys(ENGINES) } = {}) {
+  const server = await startServer();
+  const echoUrl = `ws://127.0.0.1:${server.ports.ws}/echo`;
+  const outcomes = {};
+  const browsers = new Map();
+  try {
+    for (const engine of engines) {
+      const { browser: browserName, polyfill } = ENGINES[engine];
+      if (!browsers.has(browserName)) browsers.set(browserName, await launch(browserName));
+      const page = await browsers.get(browserName).newPage();
+      await page.goto(`${server.httpOrigin}/resources/testharnessreport.js`);
+      if (polyfill) {
+        await page.evaluate(() => { delete globalThis.WebSocketStream; delete globalThis.WebSocketError; });
+        await page.addScriptTag({ url: `${server.httpOrigin}/_polyfill/websocketstream-polyfill.js` });
+      }
+      outcomes[engine] = await runCases(page, echoUrl);
+      await page.close();
+    }
+  } finally {
+    for (const browser of browsers.values()) await browser.close();
+    await server.close();
+  }
+  const rows = CASES.map((testCase, index) => {
+    const native = outcomes['chromium-native']?.[index];
+    const required = testCase.standard ? { outcome: native?.outcome, ...testCase.standard } : native;
+    const row = { member: testCase.member, input: testCase.input, departure: testCase.departure ?? null, required, results: {} };
+    for (const engine of engines) {
+      const result = outcomes[engine][index];
+      const matches = engine === 'chromium-native' && testCase.standard ? null
+        : result.outcome === required?.outcome && result.class === required.class && result.name === required.name;
+      row.results[engine] = { ...result, matches };
+    }
+    return row;
+  });
+  return { engines, rows };
+}
+
+export function toMarkdown({ engines, rows }) {
+  const cell = ({ outcome, class: className, name, matches }) =>
+    `${outcome}${className ? ` ${className}${name && name !== className ? `/${name}` : ''}` : ''}${matches === false ? ' **✗**' : matches === null ? ' (departure)' : ''}`;
+  const lines = [
+    '# Bad-input table',
+    '',
+    'Reference: native Chromium; rows marked † require the standard\'s outcome instead (a listed departure of native).',
+    '',
+    `| member | input | required | ${engines.join(' | ')} |`,
+    `|---|---|---|${engines.map(() => '---').join('|')}|`,
+  ];
+  for (const row of rows) {
+    const required = cell({ ...row.required, matches: true });
+    lines.push(`| ${row.member} | ${row.input}${row.departure ? ' †' : ''} | ${required} | ${engines.map((engine) => cell(row.results[engine])).join(' | ')} |`);
+  }
+  for (const engine of engines.filter((name) => name !== 'chromium-native')) {
+    const matched = rows.filter((row) => row.results[engine].matches).length;
+    lines.push('', `${engine}: ${matched}/${rows.length} rows match.`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function saveReport(table) {
+  const directory = path.join(here, '..', 'reports', 'reliability');
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(path.join(directory, 'bad-input.json'), `${JSON.stringify(table, null, 2)}\n`);
+  writeFileSync(path.join(directory, 'bad-input.md'), toMarkdown(table));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const enginesArgument = process.argv.indexOf('--engines');
+  const engines = enginesArgument > 0 ? process.argv[enginesArgument + 1].split(',') : undefined;
+  const table = await runBadInputTable({ engines });
+  saveReport(table);
+  console.log(toMarkdown(table));
+  const mismatches = table.rows.filter((row) => Object.values(row.results).some((result) => result.matches === false));
+  process.exitCode = mismatches.length > 0 ? 1 : 0;
+}
