@@ -74,8 +74,15 @@ async function runClient(adapter, url) {
   const connections = Number(options.connections);
   const perConnection = Number(options['per-connection']);
   phases.push(await measured(`${connections} concurrent connections`, connections * perConnection, async () => {
-    const counts = await Promise.all(Array.from({ length: connections }, () => exchange(WebSocketStream, url, perConnection)));
-    return counts.reduce((sum, count) => sum + count, 0);
+    // Every connection is counted on its own: one failure must not hide what the others delivered.
+    const outcomes = await Promise.allSettled(Array.from({ length: connections }, () => exchange(WebSocketStream, url, perConnection)));
+    const failed = outcomes.filter((outcome) => outcome.status === 'rejected');
+    if (failed.length > 0) {
+      throw Object.assign(new Error(`${failed.length} of ${connections} connections failed, first: ${failed[0].reason?.message}`), {
+        received: outcomes.reduce((sum, outcome) => sum + (outcome.status === 'fulfilled' ? outcome.value : 0), 0),
+      });
+    }
+    return outcomes.reduce((sum, outcome) => sum + outcome.value, 0);
   }));
   const ok = phases.every((phase) => phase.received === phase.expected && phase.errors.length === 0);
   console.log(JSON.stringify({ adapter, ok, phases }));
@@ -120,6 +127,7 @@ async function measured(name, expected, run) {
     received = await run();
   } catch (error) {
     errors.push(String(error?.message ?? error));
+    received = error?.received ?? 0;
   }
   clearInterval(timer);
   sample();
