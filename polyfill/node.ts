@@ -2,14 +2,13 @@
 // backpressure), otherwise by Node's global WebSocket.
 
 import { createRequire } from 'node:module';
-import { type WebSocketClass } from './web-socket-connector.js';
 import { setSocketConnector } from './websocket-stream.js';
 import { wsConnector } from './ws-connector.js';
 
-function loadWs(): WebSocketClass | undefined {
+function loadWs(): Parameters<typeof wsConnector>[0] | undefined {
   try {
     const require = createRequire(import.meta.url);
-    return require('ws') as WebSocketClass;
+    return require('ws') as Parameters<typeof wsConnector>[0];
   } catch {
     return undefined;
   }

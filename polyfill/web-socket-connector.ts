@@ -28,6 +28,9 @@ interface WebSocketLike {
 
 export type WebSocketClass = new (url: string, protocols: string[]) => WebSocketLike;
 
+/** Opens a WebSocket; the connector does the rest. */
+export type CreateWebSocket = (url: string, protocols: string[]) => WebSocketLike;
+
 function toMessageData(data: unknown): string | Uint8Array {
   if (typeof data === 'string') return data;
   // binaryType is "arraybuffer", so the buffer is the message's own: no copy is needed.
@@ -102,11 +105,11 @@ export interface WebSocketConnectorOptions {
 }
 
 export function webSocketConnector(
-  WebSocketImpl: WebSocketClass,
+  createWebSocket: CreateWebSocket,
   { canPause, createWatcher }: WebSocketConnectorOptions,
 ): SocketConnector {
   return (url: string, protocols: readonly string[], events: SocketEventSink): Socket => {
-    const webSocket = new WebSocketImpl(url, [...protocols]);
+    const webSocket = createWebSocket(url, [...protocols]);
     webSocket.binaryType = 'arraybuffer';
     let paused = false;
     let opened = false;
@@ -184,7 +187,7 @@ export function webSocketConnector(
 export const platformConnector: SocketConnector | undefined =
   WebSocketCtor === undefined
     ? undefined
-    : webSocketConnector(WebSocketCtor as unknown as WebSocketClass, {
+    : webSocketConnector((url, protocols) => new (WebSocketCtor as unknown as WebSocketClass)(url, protocols), {
         canPause: false,
         createWatcher: (socket) => new PollingWatcher(socket),
       });

@@ -3,7 +3,7 @@
 // say when bytes have left the buffer.
 
 import { type SocketConnector } from './socket.js';
-import { type BufferedAmountWatcher, type Waiter, type WebSocketClass, webSocketConnector } from './web-socket-connector.js';
+import { type BufferedAmountWatcher, type CreateWebSocket, type Waiter, webSocketConnector } from './web-socket-connector.js';
 
 /** Send callbacks say exactly when bytes left the buffer: look then, never on a timer. */
 class SendCallbackWatcher implements BufferedAmountWatcher {
@@ -31,8 +31,20 @@ class SendCallbackWatcher implements BufferedAmountWatcher {
   };
 }
 
-export function wsConnector(WebSocketFromWs: WebSocketClass): SocketConnector {
-  return webSocketConnector(WebSocketFromWs, {
+/**
+ * How long `ws` waits, once it has sent its close frame, for the closing handshake to finish and
+ * the server to close TCP before it drops the connection itself (its default is 30 s). Chromium
+ * gives the server 2 s to close TCP; so does this. A peer slower than that to answer a close
+ * frame gets an unclean close.
+ */
+export const WS_CLOSE_TIMEOUT_MS = 2000;
+
+type WsClass = new (url: string, protocols: string[], options: { closeTimeout: number }) => ReturnType<CreateWebSocket>;
+
+export function wsConnector(WebSocketFromWs: WsClass): SocketConnector {
+  const createWebSocket: CreateWebSocket = (url, protocols) =>
+    new WebSocketFromWs(url, protocols, { closeTimeout: WS_CLOSE_TIMEOUT_MS });
+  return webSocketConnector(createWebSocket, {
     canPause: true,
     createWatcher: (socket) => new SendCallbackWatcher(socket),
   });
