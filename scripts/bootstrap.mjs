@@ -28,7 +28,15 @@ export function ensureDependencies() {
   const installed = path.join(root, 'node_modules', '.package-lock.json');
   if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(path.join(root, 'package-lock.json')).mtimeMs) return;
   console.log('bootstrap: installing dependencies (npm ci)');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  try {
+    run('npm', ['ci', '--no-audit', '--no-fund']);
+  } catch {
+    // `npm ci` also insists on lock entries for every platform's optional packages (rollup's
+    // native builds); a registry that serves only some platforms cannot produce those, while
+    // `npm install` installs the same locked versions without them.
+    console.log('bootstrap: npm ci refused the lock file; installing with npm install instead');
+    run('npm', ['install', '--no-audit', '--no-fund']);
+  }
 }
 
 export function ensureBuild() {
