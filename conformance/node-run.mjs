@@ -37,7 +37,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, TextDecoder as NodeTextDecoder, TextEncoder as NodeTextEncoder } from 'node:util';
-import { findExpectation, loadExpectations } from './lib/expectations.mjs';
+import { findExpectation, isExpectedStatus, loadExpectations } from './lib/expectations.mjs';
 import { startServerProcess } from './server/child.mjs';
 import { listTestFiles, parseMeta, testPages } from './server/index.mjs';
 import { POLYFILL_PREFIX } from './server/pages.mjs';
@@ -206,7 +206,7 @@ function judge(page, outcome, entries, usedEntries) {
   const fileEntry = findExpectation(entries, { ...where, test: undefined });
   if (fileEntry) usedEntries.add(fileEntry);
   const expectedFileStatus = fileEntry?.expected ?? 'OK';
-  if (outcome.status !== expectedFileStatus) {
+  if (!isExpectedStatus(outcome.status, expectedFileStatus)) {
     unexpected.push({ test: null, status: outcome.status, expected: expectedFileStatus, message: outcome.message });
   }
   for (const subtest of outcome.subtests) {
@@ -214,7 +214,7 @@ function judge(page, outcome, entries, usedEntries) {
     if (entry) usedEntries.add(entry);
     const expected = entry?.expected ?? 'PASS';
     subtest.expected = expected;
-    if (subtest.status !== expected) {
+    if (!isExpectedStatus(subtest.status, expected)) {
       unexpected.push({ test: subtest.name, status: subtest.status, expected, message: subtest.message });
     }
   }
