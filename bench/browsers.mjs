@@ -2,13 +2,23 @@
 // has no headless mode), a fresh profile each time, no automation protocol attached. Under CDP,
 // Chromium mirrors every WebSocket frame to the automation client, which slows receiving several
 // times over and would make every ratio meaningless.
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { detectBrowsers } from '../conformance/lib/browsers.mjs';
-import { spawnHelper, stopHelper, whenExited } from '../conformance/lib/processes.mjs';
+import { killAllHelpers, spawnHelper, stopHelper, whenExited } from '../conformance/lib/processes.mjs';
 
 const XVFB_START_BOUND_MS = 20_000;
+/** Throwaway profiles still on disk, removed even when the bench is interrupted. */
+const liveProfiles = new Set();
+
+/** For signal handlers: kills every browser (and Xvfb) the bench started and removes their profiles. */
+export function stopEverythingNow() {
+  killAllHelpers();
+  for (const profile of liveProfiles) rmSync(profile, { recursive: true, force: true });
+  liveProfiles.clear();
+}
 
 const CHROMIUM_ARGS = [
   '--headless=new',
@@ -65,19 +75,25 @@ export async function findEngines() {
 
 /**
  * Starts `engine` on `url` with a throwaway profile. → { pid, exited, stop() }; stop() kills the
- * browser's process group (and Xvfb) and removes the profile.
+ * browser's process group (and Xvfb) and removes the profile. `extraArgs` go to the browser as they
+ * are (for profiling, say Chromium's --js-flags=--prof).
  */
-export async function launchEngine(engine, found, url) {
+export async function launchEngine(engine, found, url, { extraArgs = [] } = {}) {
   const profile = await mkdtemp(path.join(os.tmpdir(), `bench-${engine}-`));
+  liveProfiles.add(profile);
   const helpers = [];
+  const removeProfile = async () => {
+    await rm(profile, { recursive: true, force: true, maxRetries: 3 });
+    liveProfiles.delete(profile);
+  };
   const quietly = { stdio: ['ignore', 'ignore', 'ignore'] };
   try {
     let browser;
     if (engine === 'chromium') {
-      browser = spawnHelper(found.command, [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, url], quietly);
+      browser = spawnHelper(found.command, [...CHROMIUM_ARGS, ...extraArgs, `--user-data-dir=${profile}`, url], quietly);
     } else if (engine === 'firefox') {
       await writeFile(path.join(profile, 'user.js'), Object.entries(FIREFOX_PREFS).map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});\n`).join(''));
-      browser = spawnHelper(found.command, ['--headless', '--no-remote', '--profile', profile, url], {
+      browser = spawnHelper(found.command, ['--headless', '--no-remote', '--profile', profile, ...extraArgs, url], {
         ...quietly,
         env: { ...process.env, HOME: process.env.HOME || os.userInfo().homedir, MOZ_CRASHREPORTER_DISABLE: '1' },
       });
@@ -89,7 +105,7 @@ export async function launchEngine(engine, found, url) {
         display = xvfb.display;
       }
       if (!display) throw new Error('WebKitGTK needs a display: install Xvfb or set DISPLAY');
-      browser = spawnHelper(found.command, ['--private', url], {
+      browser = spawnHelper(found.command, ['--private', ...extraArgs, url], {
         ...quietly,
         env: {
           ...process.env,
@@ -109,12 +125,12 @@ export async function launchEngine(engine, found, url) {
       exited: whenExited(browser),
       async stop() {
         for (const helper of helpers) await stopHelper(helper);
-        await rm(profile, { recursive: true, force: true, maxRetries: 3 });
+        await removeProfile();
       },
     };
   } catch (error) {
     for (const helper of helpers) await stopHelper(helper);
-    await rm(profile, { recursive: true, force: true, maxRetries: 3 });
+    await removeProfile();
     throw error;
   }
 }

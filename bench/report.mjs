@@ -123,9 +123,15 @@ function summarizeEnvironment(environment) {
     pauseMs,
     ...(result === null ? { failed: true } : pausedReaderFigures(result)),
   }));
+  // Where an environment's time went, by workload: what to trim when a run takes too long.
+  const secondsByKind = {};
+  for (const run of environment.runs) {
+    if (run.result?.jobMs !== undefined) secondsByKind[run.kind] = (secondsByKind[run.kind] ?? 0) + run.result.jobMs / 1000;
+  }
   return {
     name: environment.name,
     userAgent: environment.hello?.userAgent ?? null,
+    secondsByKind,
     timerResolutionMs: environment.hello?.timerResolutionMs ?? null,
     crossOriginIsolated: environment.hello?.crossOriginIsolated ?? null,
     contenders,
@@ -217,7 +223,8 @@ function table(header, rows) {
 function environmentTitle(environment) {
   const timer = environment.timerResolutionMs === null ? '' : `; performance.now() step ${environment.timerResolutionMs.toFixed(3)} ms`;
   const state = environment.complete ? '' : ` — INCOMPLETE (${environment.outcome})`;
-  return `${environment.name}: ${environment.userAgent ?? 'did not start'}${timer}${state}`;
+  const time = Object.entries(environment.secondsByKind).map(([kind, seconds]) => `${kind} ${seconds.toFixed(0)} s`);
+  return `${environment.name}: ${environment.userAgent ?? 'did not start'}${timer}; ${fixed(environment.seconds, 0)} s (measured runs: ${time.join(', ')})${state}`;
 }
 
 const bytes = (value) => (value === null || value === undefined ? '—' : `${(value / (1024 * 1024)).toFixed(1)} MiB`);

@@ -8,6 +8,7 @@
 //   npm run bench -- --only chromium,node --repetitions 7
 //   npm run bench -- --candidate OTHER_DIST --contenders polyfill,candidate --kinds send --sizes 1048576
 //       measures another build of the polyfill (its dist/ folder) against this one, interleaved
+//   npm run bench -- --only chromium --browser-arg=--js-flags=--prof   (extra browser arguments)
 //
 // Writes reports/bench/bench.{json,txt,md,svg} (and a timestamped copy of the JSON).
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -16,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawnHelper, stopHelper, whenExited } from '../conformance/lib/processes.mjs';
 import { ensureBuild } from '../scripts/bootstrap.mjs';
-import { findEngines, launchEngine } from './browsers.mjs';
+import { findEngines, launchEngine, stopEverythingNow } from './browsers.mjs';
 import { benchmarkPlan, emptyRecord, pausedReaderContenders, pausedReaderPlan, planSettings } from './plan.mjs';
 import { processTreeCpuNanoseconds, processTreeMemory } from './process-usage.mjs';
 import { bundleSizes, summarize, toMarkdown, toSvg, toText } from './report.mjs';
@@ -39,6 +40,7 @@ const { values: options } = parseArgs({
     kinds: { type: 'string' },
     sizes: { type: 'string' },
     types: { type: 'string' },
+    'browser-arg': { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -61,6 +63,14 @@ const ENVIRONMENT_BOUND_MS = options.quick ? 4 * 60_000 : 8 * 60_000;
 
 function log(line) {
   console.log(`[bench] ${line}`);
+}
+
+// Interrupted (Ctrl-C, a CI timeout): no browser, Xvfb or profile may outlive the bench.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(signal, () => {
+    stopEverythingNow();
+    process.exit(128 + { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 }[signal]);
+  });
 }
 
 /**
@@ -131,6 +141,7 @@ async function runSession(name, server, engines, what, makePlan) {
   let jobsDone = 0;
   // CPU time the client's process tree spends between taking a job and handing in its result.
   let cpuAtHandOut = null;
+  let handedOutAt = 0;
 
   const sessionId = server.openSession({
     async next(message) {
@@ -152,6 +163,7 @@ async function runSession(name, server, engines, what, makePlan) {
         if (message?.result && cpuAtHandOut !== null && cpuNanoseconds !== null && cpuNanoseconds >= cpuAtHandOut) {
           message.result.cpuMs = (cpuNanoseconds - cpuAtHandOut) / 1e6;
         }
+        if (message?.result) message.result.jobMs = Date.now() - handedOutAt;
         step = plan.next(message);
       }
       if (step.done) {
@@ -159,6 +171,7 @@ async function runSession(name, server, engines, what, makePlan) {
         return { done: true };
       }
       cpuAtHandOut = processTreeCpuNanoseconds(clientPid);
+      handedOutAt = Date.now();
       return step.value;
     },
     async mark({ phase, jobId, tag }) {
@@ -182,7 +195,9 @@ async function runSession(name, server, engines, what, makePlan) {
     const child = spawnHelper(process.execPath, [path.join(benchDirectory, 'node-client.mjs'), server.origin, sessionId, ...candidate], { stdio: ['ignore', 'inherit', 'inherit'], env });
     client = { pid: child.pid, exited: whenExited(child), stop: () => stopHelper(child) };
   } else {
-    client = await launchEngine(name, engines[name], `${server.origin}/bench/page.html?session=${sessionId}${candidateDirectory ? '&candidate' : ''}`);
+    client = await launchEngine(name, engines[name], `${server.origin}/bench/page.html?session=${sessionId}${candidateDirectory ? '&candidate' : ''}`, {
+      extraArgs: options['browser-arg'],
+    });
   }
   clientPid = client.pid;
 

@@ -8,8 +8,8 @@
 
 /** The raw send loop stops sending above this many buffered bytes: the polyfill's own send high-water mark. */
 export const RAW_SEND_HIGH_WATER_MARK = 1024 * 1024;
-/** Round trips made before the measured ones, so each contender's code is warm. */
-const ECHO_WARMUP_ROUND_TRIPS = 50;
+/** Round trips made before the measured ones, so each contender's code is warm: 50, fewer for short runs of large messages. */
+const echoWarmUpRoundTrips = (roundTrips) => Math.min(50, Math.ceil(roundTrips / 4));
 /** How long a contender may take to close after a run before the run counts as failed. */
 const CLOSE_BOUND_MS = 10_000;
 
@@ -109,13 +109,14 @@ export function streamContender(WebSocketStreamClass) {
       const { reader, writer } = connection;
       const message = messageOf(size, type);
       const samples = [];
-      for (let i = 0; i < ECHO_WARMUP_ROUND_TRIPS + roundTrips; i++) {
+      const warmUp = echoWarmUpRoundTrips(roundTrips);
+      for (let i = 0; i < warmUp + roundTrips; i++) {
         const started = now();
         writer.write(message).catch(() => {});
         const { value, done } = await reader.read();
         const ms = now() - started;
         if (done || messageLength(value) !== size) throw new Error('the echo did not come back whole');
-        if (i >= ECHO_WARMUP_ROUND_TRIPS) samples.push(ms);
+        if (i >= warmUp) samples.push(ms);
       }
       await disconnect(connection);
       return latencySummary(samples);
@@ -233,7 +234,8 @@ export function eventContender(WebSocketClass, { sendCallbacks = false } = {}) {
       const samples = [];
       const early = closedEarly(closed);
       early.catch(() => {});
-      for (let i = 0; i < ECHO_WARMUP_ROUND_TRIPS + roundTrips; i++) {
+      const warmUp = echoWarmUpRoundTrips(roundTrips);
+      for (let i = 0; i < warmUp + roundTrips; i++) {
         const started = now();
         const echoed = new Promise((resolve) => {
           answer = resolve;
@@ -242,7 +244,7 @@ export function eventContender(WebSocketClass, { sendCallbacks = false } = {}) {
         const data = await Promise.race([echoed, early]);
         const ms = now() - started;
         if (messageLength(data) !== size) throw new Error('the echo did not come back whole');
-        if (i >= ECHO_WARMUP_ROUND_TRIPS) samples.push(ms);
+        if (i >= warmUp) samples.push(ms);
       }
       await disconnect(connection);
       return latencySummary(samples);
