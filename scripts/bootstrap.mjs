@@ -28,15 +28,18 @@ export function ensureDependencies() {
   const installed = path.join(root, 'node_modules', '.package-lock.json');
   if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(path.join(root, 'package-lock.json')).mtimeMs) return;
   console.log('bootstrap: installing dependencies (npm ci)');
-  try {
-    run('npm', ['ci', '--no-audit', '--no-fund']);
-  } catch {
-    // `npm ci` also insists on lock entries for every platform's optional packages (rollup's
-    // native builds); a registry that serves only some platforms cannot produce those, while
-    // `npm install` installs the same locked versions without them.
-    console.log('bootstrap: npm ci refused the lock file; installing with npm install instead');
-    run('npm', ['install', '--no-audit', '--no-fund']);
+  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, encoding: 'utf8' });
+  if (ci.status === 0) {
+    process.stdout.write(ci.stdout);
+    return;
   }
+  // `npm ci` also insists on lock entries for every platform's optional packages (rollup's
+  // native builds); a registry that serves only some platforms cannot produce those, while
+  // `npm install` installs the same locked versions without them. npm's own explanation is
+  // long; its first error line says enough.
+  const firstError = `${ci.stderr}`.split('\n').find((line) => line.includes('npm error') && line.trim() !== 'npm error') ?? `exit ${ci.status}`;
+  console.log(`bootstrap: npm ci refused (${firstError.trim()}); installing with npm install instead`);
+  run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 export function ensureBuild() {
