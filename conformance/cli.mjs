@@ -17,6 +17,7 @@ function progressPrinter(quiet) {
   return (event) => {
     if (event.type === 'launch') process.stderr.write(`starting ${event.browser}: ${event.source}\n`);
     else if (event.type === 'skip') process.stderr.write(`skipping ${event.configuration}: ${event.reason}\n`);
+    else if (event.type === 'retry') process.stderr.write(`crashed: ${event.record.configuration} ${event.record.scope} ${event.record.variant} ${event.record.file} (${event.record.message}); the native reference gets one more try\n`);
     else if (event.type === 'page' && !quiet) {
       const { record, done, total } = event;
       const passed = record.subtests.filter((subtest) => subtest.status === 'PASS').length;

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createDriver } from '../drivers/index.mjs';
 import { listTestFiles, parseMeta, startServer } from '../server/index.mjs';
 import { detectBrowsers } from './browsers.mjs';
-import { loadExpectations } from './expectations.mjs';
+import { findExpectation, isExpectedStatus, loadExpectations } from './expectations.mjs';
 import { buildConfigurations, fileTimeoutMs, pageUrl, pagesForFile, REFERENCE_ID } from './matrix.mjs';
 import { UsageError } from './options.mjs';
 import { buildReport } from './schema.mjs';
@@ -78,6 +78,13 @@ function createDriverOrExplain(configuration, found, options) {
   } catch (error) {
     return { error: error.message };
   }
+}
+
+function crashIsExpected(record, expectationsByName) {
+  const entry = findExpectation(expectationsByName[record.expectations] ?? [], {
+    file: record.file, test: undefined, scope: record.scope, variant: record.variant, mode: record.mode,
+  });
+  return entry !== null && isExpectedStatus('CRASH', entry.expected);
 }
 
 async function runItem(driver, item, server, options) {
@@ -188,7 +195,17 @@ export async function runConformance(options, { progress = () => {}, cwd = proce
             continue;
           }
         }
-        records.push(await runItem(driver, item, server, options));
+        let record = await runItem(driver, item, server, options);
+        if (record.status === 'CRASH' && configuration.mode === 'native' && !crashIsExpected(record, expectationsByName)) {
+          // Native Chromium's renderer now and then dies on a file it passes every other time;
+          // that is the reference browser's flakiness, not a finding about the polyfill. Such a
+          // crash gets one more try, and the report keeps the first attempt. Polyfill
+          // configurations get no second chance.
+          progress({ type: 'retry', record });
+          const retried = await runItem(driver, item, server, options);
+          record = { ...retried, firstAttempt: { status: record.status, message: record.message, durationMs: record.durationMs } };
+        }
+        records.push(record);
         counter.done += 1;
         progress({ type: 'page', done: counter.done, total: counter.total, record: records[records.length - 1] });
       }

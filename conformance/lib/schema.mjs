@@ -27,6 +27,8 @@
 //       "status": "OK"|"ERROR"|"TIMEOUT"|"PRECONDITION_FAILED"|"CRASH",
 //       "message": string|null, "timedOut": bool (our per-file bound ran out), "crashed": bool,
 //       "durationMs": number, "expected": file status expected, "unexpected": bool, "reason": string|null,
+//       "firstAttempt"?: { "status": "CRASH", "message", "durationMs" },  // only on a native page run
+//                                                            // again after an unexpected crash
 //       "reference": { "status" } | null,                    // native Chromium's file status; null on the reference itself
 //       "subtests": [ { "name", "status": "PASS"|"FAIL"|"TIMEOUT"|"NOTRUN"|"PRECONDITION_FAILED"|"MISSING",
 //                       "message", "expected", "unexpected": bool, "reason": string|null,

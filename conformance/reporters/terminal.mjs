@@ -112,6 +112,15 @@ export function renderTerminal(report, { color = false } = {}) {
     out.push('');
   }
 
+  const retried = report.results.filter((record) => record.firstAttempt);
+  if (retried.length > 0) {
+    out.push(paint('33;1', `Native reference pages that crashed once and were run again (${retried.length}):`));
+    for (const record of retried) {
+      out.push(`  ${record.configuration}  ${record.file} [${record.scope}/${record.variant}]: ${record.firstAttempt.status}, then ${record.status}`);
+    }
+    out.push('');
+  }
+
   if (report.unusedExpectations.length > 0 && run.options.filters.length === 0 && !run.options.shard) {
     out.push(`Expectations that matched nothing in this run (${report.unusedExpectations.length}) — stale, or for a configuration not run:`);
     for (const entry of report.unusedExpectations) out.push(`  ${entry.expectations}.json: ${entry.file} — ${entry.test ?? '(file)'} [${entry.mode}/${entry.scope}/${entry.variant}]`);

@@ -91,6 +91,20 @@ describe('the harness end to end', { concurrency: false }, () => {
     assert.match(stderr, /\[5\/5\] chromium:native/, 'progress shows file N of M and the configuration');
   });
 
+  it('runs a native page once more after an unexpected crash, counts the second attempt and keeps the first', async (t) => {
+    if (!found.chromium) return t.skip('no Chromium here');
+    const { code, report, stdout, stderr } = await runCli(['--wpt-root', wpt.root, '--expectations', path.join(scratch.directory, 'no-expectations'),
+      '--browsers', 'chromium', '--modes', 'native', '--filter', 'dies-once'], { outDir: path.join(scratch.directory, 'dies-once') });
+    assert.equal(code, 0, `${stdout}\n${stderr}`);
+    assert.deepEqual(validateReport(report), []);
+    const [result] = resultsOf(report, 'dies-once.any.js');
+    assert.equal(result.status, 'OK');
+    assert.deepEqual(result.subtests.map((subtest) => subtest.status), ['PASS']);
+    assert.equal(result.firstAttempt.status, 'CRASH');
+    assert.match(stderr, /the native reference gets one more try/);
+    assert.match(stdout, /crashed once and were run again \(1\)/);
+  });
+
   it('reports a hung page as TIMEOUT, fails the run, and goes on', async (t) => {
     if (!found.chromium) return t.skip('no Chromium here');
     const { code, report, stderr } = await runCli(['--wpt-root', wpt.root, '--expectations', path.join(scratch.directory, 'no-expectations'),

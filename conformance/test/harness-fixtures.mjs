@@ -28,6 +28,21 @@ promise_test(async () => {
   await stream.closed.catch(() => {});
 }, 'close() after abort() during the handshake');
 `,
+  // Crashes native Chromium on its first visit only (the server's stash remembers the visit),
+  // as a flaky renderer crash does; passes when run again.
+  'dies-once.any.js': `// META: global=window
+// META: script=fixture-urls.sub.js
+promise_test(async () => {
+  const stash = (what) => fetch('/fetch/api/resources/' + what).then((response) => response.json());
+  if ((await stash('stash-take.py?key=dies-once')) !== null) return;
+  await fetch('/fetch/api/resources/stash-put.py?key=dies-once&value=1');
+  const controller = new AbortController();
+  const stream = new WebSocketStream(SLOW_HANDSHAKE_URL, { signal: controller.signal });
+  controller.abort();
+  stream.close();
+  await stream.closed.catch(() => {});
+}, 'passes on the second visit');
+`,
 };
 
 // Support file (not a test): the server fills in its ws port.
