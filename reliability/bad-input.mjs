@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 // The bad-input table: every argument of every member given values it must refuse (or accept),
 // each case a source string evaluated in a real page, in one invocation against native Chromium
-// and the polyfill (Chromium with the native interface deleted first; Firefox ESR). The error class
+// and the polyfill (Chromium with the native interface deleted first; Firefox ESR; WebKitGTK). The error class
 // and DOMException name must match native Chromium exactly, except on rows where SPEC.md lists a
 // departure of native from the standard: there the standard's outcome is required, and the row
 // is marked. Output: stdout, reports/reliability/bad-input.{md,json}.
 //
-//   node reliability/bad-input.mjs [--engines chromium-native,chromium-polyfill,firefox-polyfill]
+//   node reliability/bad-input.mjs [--engines chromium-native,chromium-polyfill,firefox-polyfill,webkit-polyfill]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createDriver } from '../conformance/drivers/index.mjs';
+import { detectBrowsers } from '../conformance/lib/browsers.mjs';
+import { buildConfigurations } from '../conformance/lib/matrix.mjs';
 import { startServer } from '../conformance/server/index.mjs';
+import { POLYFILL_SCRIPT_PATH } from '../conformance/server/pages.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const THROWING = '({ toString() { throw new RangeError("no string for you"); } })';
@@ -78,79 +82,84 @@ export const CASES = [
   })),
 ];
 
-/** Evaluates every case in `page` (already showing the interfaces under test). → outcomes by index. */
-async function runCases(page, echoUrl) {
-  return page.evaluate(async ({ sources, echoUrl }) => {
-    const describe = (error) => ({
-      class: error?.constructor?.name ?? typeof error,
-      name: error?.name ?? String(error),
+/**
+ * The in-page half: evaluates every case source with the interfaces under test in scope. Sent to
+ * the browser as source text, so it must not close over anything. → outcomes by index.
+ */
+async function runCasesInPage({ sources, echoUrl, polyfillUrl }) {
+  if (polyfillUrl) {
+    delete globalThis.WebSocketStream;
+    delete globalThis.WebSocketError;
+    await new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = polyfillUrl;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error(`could not load ${polyfillUrl}`));
+      document.head.append(script);
     });
-    const results = [];
-    for (const source of sources) {
-      // Expressions are returned; statement bodies (with `await`) run in an async function, whose
-      // failures are rejections. A synchronous throw and a rejection are told apart.
-      const body = source.includes('await') ? `return (async () => { ${source} })();`
-        : source.includes(';') ? source : `return (${source});`;
-      let outcome;
-      let value;
-      try {
-        value = new Function('WSS', 'WSE', 'URL_', body)(globalThis.WebSocketStream, globalThis.WebSocketError, echoUrl);
-      } catch (error) {
-        results.push({ outcome: 'throws', ...describe(error) });
-        continue;
-      }
-      try {
-        if (value && typeof value.then === 'function') {
-          await Promise.race([value, new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 5000))]);
-        }
-        outcome = { outcome: 'ok', class: '', name: '' };
-      } catch (error) {
-        outcome = { outcome: 'rejects', ...describe(error) };
-      }
-      results.push(outcome);
+  }
+  const describe = (error) => ({
+    class: error?.constructor?.name ?? typeof error,
+    name: error?.name ?? String(error),
+  });
+  const results = [];
+  for (const source of sources) {
+    // Expressions are returned; statement bodies (with `await`) run in an async function, whose
+    // failures are rejections. A synchronous throw and a rejection are told apart.
+    const body = source.includes('await') ? `return (async () => { ${source} })();`
+      : source.includes(';') ? source : `return (${source});`;
+    let outcome;
+    let value;
+    try {
+      value = new Function('WSS', 'WSE', 'URL_', body)(globalThis.WebSocketStream, globalThis.WebSocketError, echoUrl);
+    } catch (error) {
+      results.push({ outcome: 'throws', ...describe(error) });
+      continue;
     }
-    return results;
-  }, { sources: CASES.map((testCase) => testCase.source), echoUrl });
+    try {
+      if (value && typeof value.then === 'function') {
+        await Promise.race([value, new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 5000))]);
+      }
+      outcome = { outcome: 'ok', class: '', name: '' };
+    } catch (error) {
+      outcome = { outcome: 'rejects', ...describe(error) };
+    }
+    results.push(outcome);
+  }
+  return results;
 }
 
+// Each column of the table, driven by the conformance harness's own drivers (Playwright for
+// Chromium and Firefox, WebDriver for WebKitGTK), so the browsers are found and started as there.
 const ENGINES = {
   'chromium-native': { browser: 'chromium', polyfill: false },
   'chromium-polyfill': { browser: 'chromium', polyfill: true },
   'firefox-polyfill': { browser: 'firefox', polyfill: true },
+  'webkit-polyfill': { browser: 'webkit', polyfill: true },
 };
-
-async function launch(browserName) {
-  const playwright = await import('playwright');
-  if (browserName === 'chromium') {
-    return playwright.chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  }
-  return playwright.firefox.launch({ channel: 'moz-firefox', executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr' });
-}
+const EVALUATE_BOUND_MS = 120_000;
 
 /** → { rows, engines } with every case's outcome per engine and its verdict against the reference. */
 export async function runBadInputTable({ engines = Object.keys(ENGINES) } = {}) {
   const server = await startServer();
   const echoUrl = `ws://127.0.0.1:${server.ports.ws}/echo`;
+  const found = await detectBrowsers();
   const outcomes = {};
-  const browsers = new Map();
+  const drivers = new Map();
   try {
     for (const engine of engines) {
-      const { browser: browserName, polyfill } = ENGINES[engine];
-      if (!browsers.has(browserName)) browsers.set(browserName, await launch(browserName));
-      const page = await browsers.get(browserName).newPage();
-      await page.goto(`${server.httpOrigin}/resources/testharnessreport.js`);
-      if (polyfill) {
-        await page.evaluate(() => { delete globalThis.WebSocketStream; delete globalThis.WebSocketError; });
-        await page.addScriptTag({ url: `${server.httpOrigin}/_polyfill/websocketstream-polyfill.js` });
+      const { browser, polyfill } = ENGINES[engine];
+      if (!drivers.has(browser)) {
+        const [configuration] = buildConfigurations({ browsers: [browser], modes: ['native', 'polyfill'], reference: false });
+        const driver = createDriver(configuration, { found: found[configuration.engine] });
+        await driver.launch();
+        drivers.set(browser, driver);
       }
-      outcomes[engine] = await runCases(page, echoUrl);
-      await page.close();
+      const input = { sources: CASES.map((testCase) => testCase.source), echoUrl, polyfillUrl: polyfill ? `${server.httpOrigin}${POLYFILL_SCRIPT_PATH}` : null };
+      outcomes[engine] = await drivers.get(browser).evaluate(`${server.httpOrigin}/`, `(${runCasesInPage})(${JSON.stringify(input)})`, { timeoutMs: EVALUATE_BOUND_MS });
     }
   } finally {
-    for (const browser of browsers.values()) await browser.close();
+    for (const driver of drivers.values()) await driver.close().catch(() => {});
     await server.close();
   }
   const rows = CASES.map((testCase, index) => {
