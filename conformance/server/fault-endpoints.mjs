@@ -13,7 +13,8 @@
 //   /fault/drop-no-close-frame     ends the TCP connection with no close frame, shortly after the handshake
 //   /fault/invalid-utf8            sends a text message whose bytes are not UTF-8
 //   /fault/handshake-never-answers reads the handshake and never answers it
-//   /fault/garbage-handshake       answers the handshake with bytes that are not HTTP, and stays connected
+//   /fault/garbage-handshake       answers the handshake with bytes that are not HTTP, stays connected
+//                                  for 2 s (a client must fail on the bytes, not on the end), then ends
 //   /fault/close-while-queued?code=&reason=   on the first message stops reading, waits for the
 //                                  client's writes to back up, then sends a close frame (default
 //                                  4002 "queued") and reads (and drops) again until the client's close
@@ -27,6 +28,8 @@ const OPCODE_BINARY = 0x2;
 const SETTLE_AFTER_HANDSHAKE_MS = 100;
 // How long close-while-queued lets the client's writes pile up before closing.
 const QUEUE_UP_MS = 300;
+// How long garbage-handshake keeps its connection after the garbage.
+const GARBAGE_HANDSHAKE_HOLD_MS = 2000;
 // No endpoint holds a connection for longer than this unless it is meant to hang.
 const GIVE_UP_MS = 10_000;
 
@@ -88,6 +91,10 @@ export function createFaultEndpoints({ lifetime }) {
     '/fault/garbage-handshake': (request, socket) => {
       socket.on('data', () => {});
       socket.write(Buffer.from('\x00\x17SSH-2.0-not-http\r\n\xff\xfe\r\n\r\n', 'latin1'));
+      // Firefox fails the handshake but keeps the TCP connection in its HTTP pool, where it counts
+      // against six connections per host: left open for good, six of them stall every later
+      // connection to this server (measured, Firefox 153).
+      lifetime.after(GARBAGE_HANDSHAKE_HOLD_MS, () => endWithoutCloseFrame(socket, lifetime));
     },
 
     '/fault/close-while-queued': (request, socket, head) => {
