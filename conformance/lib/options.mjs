@@ -25,6 +25,7 @@ Matrix
   --scopes LIST         window,worker (default: both)
   --variants LIST       default,wss (default: both; "default" is ws:)
   --filter TEXT         only test files whose path contains TEXT (repeatable)
+  --exclude TEXT        leave out test files whose path contains TEXT (repeatable)
   --shard I/N           run shard I of N (1-based): every N-th test file from the I-th
   --no-reference        do not add native Chromium as the reference automatically
 
@@ -61,6 +62,7 @@ const OPTION_SPEC = {
   scopes: { type: 'string' },
   variants: { type: 'string' },
   filter: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
   shard: { type: 'string' },
   'no-reference': { type: 'boolean' },
   'wpt-root': { type: 'string' },
@@ -95,6 +97,7 @@ export function parseOptions(argv) {
     scopes: listOption(values.scopes, 'scopes', SCOPES),
     variants: listOption(values.variants, 'variants', VARIANTS),
     filters: (values.filter ?? []).map((text) => nonEmpty(text, '--filter')),
+    excludes: (values.exclude ?? []).map((text) => nonEmpty(text, '--exclude')),
     shard: values.shard === undefined ? null : shardOption(values.shard),
     reference: !values['no-reference'],
     wptRoot: values['wpt-root'] ?? null,

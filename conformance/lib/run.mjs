@@ -31,13 +31,14 @@ export function resolveInputs(options, cwd = process.cwd()) {
   return { wptRoot, polyfill, expectationsDir };
 }
 
-/** The test files to run after --filter and --shard, with their META. */
-export async function planFiles(wptRoot, { filters = [], shard = null } = {}) {
+/** The test files to run after --filter, --exclude and --shard, with their META. */
+export async function planFiles(wptRoot, { filters = [], excludes = [], shard = null } = {}) {
   if (!existsSync(path.join(wptRoot, 'websockets/stream'))) {
     throw new UsageError(`no websockets/stream/ folder under the WPT root ${wptRoot}`);
   }
   let files = await listTestFiles(wptRoot, 'websockets/stream');
   if (filters.length > 0) files = files.filter((file) => filters.some((text) => file.includes(text)));
+  if (excludes.length > 0) files = files.filter((file) => !excludes.some((text) => file.includes(text)));
   files = selectShard(files, shard);
   const planned = [];
   for (const file of files) {
@@ -119,7 +120,7 @@ export async function runConformance(options, { progress = () => {}, cwd = proce
     throw new UsageError(`polyfill build not found: ${inputs.polyfill} (run npm run build, or pass --polyfill FILE)`);
   }
   const planned = await planFiles(inputs.wptRoot, options);
-  if (planned.length === 0) throw new UsageError('no test files match --filter/--shard');
+  if (planned.length === 0) throw new UsageError('no test files match --filter/--exclude/--shard');
 
   const expectationsByName = {};
   for (const configuration of configurations) {
@@ -250,6 +251,7 @@ export async function runConformance(options, { progress = () => {}, cwd = proce
       scopes: options.scopes,
       variants: options.variants,
       filters: options.filters,
+      excludes: options.excludes,
       shard: options.shard,
       wptRoot: path.relative(cwd, inputs.wptRoot) || '.',
       polyfill: path.relative(cwd, inputs.polyfill),

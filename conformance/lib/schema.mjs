@@ -7,14 +7,14 @@
 //   "run": {
 //     "startedAt": ISO time, "finishedAt": ISO time, "wallTimeMs": number, "exitCode": 0|1,
 //     "tool": { "name", "version" }, "node": "v20…", "platform": "linux", "arch": "x64", "cpus": 2,
-//     "options": { "browsers", "modes", "scopes", "variants", "filters", "shard": {index,count}|null,
+//     "options": { "browsers", "modes", "scopes", "variants", "filters", "excludes", "shard": {index,count}|null,
 //                  "wptRoot", "polyfill", "expectationsDir", "timeoutMultiplier" },
 //     "reference": "chromium:native",
 //     "configurations": [ { "id": "firefox:polyfill", "browser", "engine", "mode", "args": [],
 //                           "expectations": "firefox", "isReference": bool,
 //                           "driver": "playwright"|"webdriver", "source": how the browser was found,
 //                           "browserVersion": string|null, "skipped": null | "why it did not run" } ],
-//     "files": [ "websockets/stream/x.any.js", … ]            // after --filter and --shard
+//     "files": [ "websockets/stream/x.any.js", … ]            // after --filter, --exclude and --shard
 //   },
 //   "summary": [ { "configuration", "scope", "variant", "files", "crashes", "timeouts",
 //                  "passed", "total", "differences", "unexpected" } ],

@@ -68,7 +68,7 @@ export function renderTerminal(report, { color = false } = {}) {
     const state = configuration.skipped ? `skipped: ${configuration.skipped}` : `${configuration.browserVersion ?? '?'} via ${configuration.driver} (${configuration.source})`;
     out.push(`  ${pad(configuration.id, 30)} ${state}`);
   }
-  out.push(`  ${run.files.length} test files${run.options.shard ? `, shard ${run.options.shard.index}/${run.options.shard.count}` : ''}${run.options.filters.length ? `, filter ${run.options.filters.join(' | ')}` : ''}`);
+  out.push(`  ${run.files.length} test files${run.options.shard ? `, shard ${run.options.shard.index}/${run.options.shard.count}` : ''}${run.options.filters.length ? `, filter ${run.options.filters.join(' | ')}` : ''}${run.options.excludes?.length ? `, excluding ${run.options.excludes.join(' | ')}` : ''}`);
   out.push('');
 
   const rows = report.summary.map((group) => [
@@ -121,7 +121,7 @@ export function renderTerminal(report, { color = false } = {}) {
     out.push('');
   }
 
-  if (report.unusedExpectations.length > 0 && run.options.filters.length === 0 && !run.options.shard) {
+  if (report.unusedExpectations.length > 0 && run.options.filters.length === 0 && !run.options.excludes?.length && !run.options.shard) {
     out.push(`Expectations that matched nothing in this run (${report.unusedExpectations.length}) — stale, or for a configuration not run:`);
     for (const entry of report.unusedExpectations) out.push(`  ${entry.expectations}.json: ${entry.file} — ${entry.test ?? '(file)'} [${entry.mode}/${entry.scope}/${entry.variant}]`);
     out.push('');

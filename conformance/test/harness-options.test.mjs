@@ -7,8 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { buildConfigurations, pagesForFile, REFERENCE_ID } from '../lib/matrix.mjs';
 import { parseOptions, UsageError } from '../lib/options.mjs';
 import { parseShard, selectShard } from '../lib/shard.mjs';
+import { planFiles } from '../lib/run.mjs';
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli.mjs');
+const REPOSITORY_ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function runCli(args) {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000 });
@@ -35,6 +37,17 @@ describe('parseOptions', () => {
     assert.deepEqual(options.filters, ['close', 'read']);
     assert.deepEqual(options.reporters, ['json']);
     assert.deepEqual(options.shard, { index: 2, count: 3 });
+  });
+
+  it('leaves out the files --exclude names, after --filter', async () => {
+    const wptRoot = path.join(REPOSITORY_ROOT, 'wpt');
+    const all = (await planFiles(wptRoot)).map(({ file }) => file);
+    const options = parseOptions(['--filter', 'close', '--exclude', 'during-handshake', '--exclude', 'unsent']);
+    assert.deepEqual(options.excludes, ['during-handshake', 'unsent']);
+    const planned = (await planFiles(wptRoot, options)).map(({ file }) => file);
+    assert.ok(planned.includes('websockets/stream/close.any.js'));
+    assert.deepEqual(planned, all.filter((file) => file.includes('close') && !file.includes('during-handshake') && !file.includes('unsent')));
+    assert.ok(planned.length < all.filter((file) => file.includes('close')).length, '--exclude removed something');
   });
 
   it('normalises --playwright-launch-options to one object per engine', () => {
