@@ -25,7 +25,7 @@
   }
 
   // Endpoints whose connections always end by themselves or on close() within the bound. Left
-  // out: /fault/close-frame-no-fin, whose close waits for the peer's FIN (2 s in Chromium and the
+  // out: /fault/close-frame-no-fin, whose close waits for the peer's FIN (2 s in Chromium, 10 s in the
   // ws adapter, forever in Node 20's undici); faults.any.js and test/faults.test.mjs cover it.
   const ENDPOINTS = [
     '/echo', '/echo', '/echo',
