@@ -47,7 +47,8 @@ export const SEND_HIGH_WATER_MARK = 1024 * 1024;
 
 /**
  * Received bytes the readable queues before it asks the socket to stop reading (where it can:
- * Node's `ws` package). Strings count their length, binary messages their byteLength.
+ * Node's `ws` package). Strings count their length, binary messages their byteLength. Reading
+ * resumes once the application has read everything queued.
  */
 export const RECEIVE_HIGH_WATER_MARK = 64 * 1024;
 
@@ -81,6 +82,8 @@ interface StreamState {
   readableController: ReadableStreamDefaultController<string | Uint8Array> | undefined;
   /** False once the readable is closed, errored or cancelled: nothing more may be enqueued. */
   readableOpen: boolean;
+  /** The sizes of the messages waiting in the readable's queue, oldest first. */
+  readonly receiveQueue: ReceiveQueueSizes;
   writableController: WritableStreamDefaultController | undefined;
   /** The write whose bytes are still above the send high-water mark. */
   pendingWrite: Deferred<void> | undefined;
@@ -172,6 +175,7 @@ function createStreamState(url: string): StreamState {
     abortListener: undefined,
     readableController: undefined,
     readableOpen: false,
+    receiveQueue: new ReceiveQueueSizes(),
     writableController: undefined,
     pendingWrite: undefined,
     pendingWritableClose: undefined,
@@ -251,7 +255,10 @@ function handleConnectionEstablished(state: StreamState, protocol: string, exten
         closeUsingReason(state, reason);
       },
     },
-    { highWaterMark: RECEIVE_HIGH_WATER_MARK, size: messageSize },
+    // Counted in messages, with a high-water mark of 0: the queue's byte size is tracked by
+    // handleMessage instead, because a size() callback costs several microseconds per message in
+    // some engines (Firefox), more than the rest of receiving one.
+    { highWaterMark: 0 },
   );
   state.readableOpen = true;
   const writable = new WritableStreamCtor!<unknown>(
@@ -273,16 +280,54 @@ function messageSize(chunk: string | Uint8Array): number {
   return typeof chunk === 'string' ? chunk.length : chunk.byteLength;
 }
 
+/**
+ * The byte sizes of the messages in the readable's queue. The queue counts messages with a
+ * high-water mark of 0, so -desiredSize is how many are waiting; the ones read since the last look
+ * are the oldest, and are forgotten first.
+ */
+class ReceiveQueueSizes {
+  #sizes: number[] = [];
+  #head = 0;
+  #bytes = 0;
+
+  /** Records a message just queued behind `waitingBefore` others. → the bytes now queued. */
+  add(size: number, waitingBefore: number): number {
+    const sizes = this.#sizes;
+    while (sizes.length - this.#head > waitingBefore) this.#bytes -= sizes[this.#head++]!;
+    if (this.#head > 1024 && this.#head * 2 > sizes.length) {
+      sizes.splice(0, this.#head);
+      this.#head = 0;
+    }
+    sizes.push(size);
+    return (this.#bytes += size);
+  }
+
+  clear(): void {
+    if (this.#sizes.length === 0) return;
+    this.#sizes.length = 0;
+    this.#head = 0;
+    this.#bytes = 0;
+  }
+}
+
 /** "When a WebSocket message has been received": queue it, and stop reading once the queue is full. */
 function handleMessage(state: StreamState, data: string | Uint8Array): void {
   if (state.readyState !== 'open' || !state.readableOpen) return;
   const controller = state.readableController!;
   controller.enqueue(data);
-  if (controller.desiredSize! <= 0) state.socket!.pause();
+  // 0: a waiting read took the message at once. Otherwise it joined the queue.
+  const waiting = -controller.desiredSize!;
+  if (waiting > 0 && state.receiveQueue.add(messageSize(data), waiting - 1) >= RECEIVE_HIGH_WATER_MARK) {
+    state.socket!.pause();
+  }
 }
 
-/** The readable's pull algorithm: the application wants more, so read from the network again. */
+/**
+ * The readable's pull algorithm. With a high-water mark of 0 it runs only when a read waits on an
+ * empty queue: the application wants more, so read from the network again.
+ */
 function pull(state: StreamState): void {
+  state.receiveQueue.clear();
   state.socket?.resume();
 }
 
@@ -313,6 +358,8 @@ const WRITE_CONTEXT = "Failed to write to 'WebSocketStream'";
 /**
  * Converts a chunk to what is sent: BufferSources as a copy of their bytes now, anything else as
  * a USVString. Buffers that can change size or are shared cannot be copied safely, and are refused.
+ * The copy is needed even over a WebSocket API: browsers copy at send(), but not every
+ * implementation does (jsdom's sends later, reading the application's buffer then).
  */
 function toMessage(chunk: unknown): string | Uint8Array {
   if (typeof chunk === 'string') return toUSVString(chunk, WRITE_CONTEXT);
