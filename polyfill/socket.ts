@@ -12,6 +12,7 @@ export interface SocketEventSink {
 export interface Socket {
   /** Bytes handed to send() that the network has not taken yet. */
   readonly bufferedAmount: number;
+  /** Sends one message; a Uint8Array is the polyfill's own copy, which nothing changes later. */
   send(data: string | Uint8Array): void;
   /** Starts the closing handshake, or fails the connection if it is still being established. */
   close(code?: number, reason?: string): void;

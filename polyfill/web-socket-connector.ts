@@ -31,9 +31,8 @@ export type WebSocketClass = new (url: string, protocols: string[]) => WebSocket
 /** Opens a WebSocket; the connector does the rest. */
 export type CreateWebSocket = (url: string, protocols: string[]) => WebSocketLike;
 
-function toMessageData(data: unknown): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  // binaryType is "arraybuffer", so the buffer is the message's own: no copy is needed.
+/** With binaryType "arraybuffer" the buffer is the message's own: viewing it needs no copy. */
+function viewArrayBuffer(data: unknown): Uint8Array {
   return new Uint8Array(data as ArrayBuffer);
 }
 
@@ -101,16 +100,19 @@ export interface BufferedAmountWatcher {
 export interface WebSocketConnectorOptions {
   /** The implementation can stop reading from the network (the `ws` package's pause/resume). */
   readonly canPause: boolean;
+  /** The binaryType to ask for, and how a binary message of that type becomes a Uint8Array of its own. */
+  readonly binaryType: string;
+  readonly toUint8Array: (data: unknown) => Uint8Array;
   readonly createWatcher: (socket: { readonly bufferedAmount: number }) => BufferedAmountWatcher;
 }
 
 export function webSocketConnector(
   createWebSocket: CreateWebSocket,
-  { canPause, createWatcher }: WebSocketConnectorOptions,
+  { canPause, binaryType, toUint8Array, createWatcher }: WebSocketConnectorOptions,
 ): SocketConnector {
   return (url: string, protocols: readonly string[], events: SocketEventSink): Socket => {
     const webSocket = createWebSocket(url, [...protocols]);
-    webSocket.binaryType = 'arraybuffer';
+    webSocket.binaryType = binaryType;
     let paused = false;
     let opened = false;
     let closed = false;
@@ -139,7 +141,10 @@ export function webSocketConnector(
       opened = true;
       events.open(webSocket.protocol, webSocket.extensions);
     };
-    webSocket.onmessage = (event) => events.message(toMessageData(event.data));
+    webSocket.onmessage = (event) => {
+      const data = event.data;
+      events.message(typeof data === 'string' ? data : toUint8Array(data));
+    };
     // The standard follows every error event with a close event, but Node 20's WebSocket never
     // sends the close for a failed handshake. A connection that never opened has nothing more to
     // report (its failure is opaque), so its error ends it; after open, the close event decides.
@@ -189,5 +194,7 @@ export const platformConnector: SocketConnector | undefined =
     ? undefined
     : webSocketConnector((url, protocols) => new (WebSocketCtor as unknown as WebSocketClass)(url, protocols), {
         canPause: false,
+        binaryType: 'arraybuffer',
+        toUint8Array: viewArrayBuffer,
         createWatcher: (socket) => new PollingWatcher(socket),
       });
