@@ -121,8 +121,12 @@ export function createDeferred<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
+// One fulfilled promise serves every caller: it is only ever awaited inside the polyfill and the
+// streams, never handed to page code, and a write that settles at once needs no promise of its own.
+const fulfilledPromise = new PromiseCtor<void>((resolve) => resolve());
+
 export function resolvedPromise(): Promise<void> {
-  return new PromiseCtor<void>((resolve) => resolve());
+  return fulfilledPromise;
 }
 
 export function rejectedPromise<T = never>(reason: unknown): Promise<T> {
