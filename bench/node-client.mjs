@@ -21,7 +21,7 @@ const wsOrigin = origin.replace(/^http/, 'ws');
 
 const contenders = {
   polyfill: streamContender(PolyfillWebSocketStream),
-  raw: eventContender(WebSocket, { sendCallbacks: true }),
+  raw: eventContender(WebSocket, { sendCallbacks: true, binaryType: 'nodebuffer' }),
   undici: streamContender(UndiciWebSocketStream),
 };
 if (options.candidate) {

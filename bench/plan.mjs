@@ -14,7 +14,7 @@ const MIB = 1024 * 1024;
  * experiment needs.
  */
 export function planSettings({ quick = false, repetitions, contenders = null, kinds = null, sizes = null, types = null } = {}) {
-  const common = { contenders, kinds: kinds ?? ['receive', 'send', 'echo', 'pausedReader'] };
+  const common = { contenders, kinds: kinds ?? ['receive', 'send', 'echo', 'pausedReader', 'streamFloor'] };
   const settings = quick ? quickSettings(repetitions) : fullSettings(repetitions);
   return { ...common, ...settings, sizes: sizes ?? settings.sizes, types: types ?? settings.types };
 }
@@ -117,7 +117,16 @@ export function* benchmarkPlan(hello, settings, record) {
     }
   }
 
+  if (settings.kinds.includes('streamFloor')) {
+    for (let repetition = 0; repetition < settings.repetitions; repetition++) {
+      const result = yield* attempt({ kind: 'streamFloor', contender: 'platform streams', messages: STREAM_FLOOR_MESSAGES });
+      if (result) record.streamFloors.push({ repetition, ...result });
+    }
+  }
 }
+
+/** Chunks per stream-floor measurement: a few hundred milliseconds in the slowest engine. */
+const STREAM_FLOOR_MESSAGES = 50_000;
 
 /** Stream contenders, which can have a reader that stops reading. */
 export function pausedReaderContenders(hello, settings) {
@@ -150,5 +159,5 @@ function runCount(warmUps, size, targetRunMs) {
 }
 
 export function emptyRecord() {
-  return { pilots: [], runs: [], pausedReaders: [], errors: [] };
+  return { pilots: [], runs: [], pausedReaders: [], streamFloors: [], errors: [] };
 }

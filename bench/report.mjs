@@ -123,6 +123,7 @@ function summarizeEnvironment(environment) {
     pauseMs,
     ...(result === null ? { failed: true } : pausedReaderFigures(result)),
   }));
+  const streamFloor = streamFloorFigures(environment.streamFloors ?? [], rows);
   // Where an environment's time went, by workload: what to trim when a run takes too long.
   const secondsByKind = {};
   for (const run of environment.runs) {
@@ -143,7 +144,42 @@ function summarizeEnvironment(environment) {
     pilots: environment.pilots,
     rows,
     pausedReaders,
+    streamFloor,
   };
+}
+
+/**
+ * The platform streams' own cost per message, beside the raw contender's whole cost per 16-byte
+ * message in the same run: raw ÷ (raw + floor) is the best ratio any stream-based WebSocket can
+ * reach over that socket, if it added nothing else.
+ */
+function streamFloorFigures(floors, rows) {
+  if (floors.length === 0) return null;
+  const readNs = spread(floors.map((floor) => floor.readNs));
+  const writeNs = spread(floors.map((floor) => floor.writeNs));
+  const rawNsPerMessage = (kind) => {
+    const rate = rows.find((row) => row.kind === kind && row.size === 16 && row.type === 'binary')?.contenders.raw?.messagesPerSecond?.median;
+    return rate ? 1e9 / rate : null;
+  };
+  const ceiling = (rawNs, floorNs) => (rawNs === null ? null : rawNs / (rawNs + floorNs));
+  const receiveRawNs = rawNsPerMessage('receive');
+  const sendRawNs = rawNsPerMessage('send');
+  return {
+    readNs,
+    writeNs,
+    receive: { rawNsPerMessage: receiveRawNs, ceiling: ceiling(receiveRawNs, readNs.median) },
+    send: { rawNsPerMessage: sendRawNs, ceiling: ceiling(sendRawNs, writeNs.median) },
+  };
+}
+
+const nanoseconds = (value) => (value === null ? '—' : value >= 1000 ? `${(value / 1000).toFixed(1)} µs` : `${value.toFixed(0)} ns`);
+
+function streamFloorLine(environment) {
+  const floor = environment.streamFloor;
+  if (floor === null) return null;
+  const part = (label, floorNs, side) =>
+    `${label} ${nanoseconds(floorNs.median)} (${nanoseconds(floorNs.min)}–${nanoseconds(floorNs.max)}) on top of raw's ${nanoseconds(side.rawNsPerMessage)} per 16 B message → at most ${fixed(side.ceiling)} × raw`;
+  return `  stream floor (the platform's streams alone, per message): ${part('enqueue + read', floor.readNs, floor.receive)}; ${part('ready + write', floor.writeNs, floor.send)}`;
 }
 
 function pausedReaderFigures(result) {
@@ -270,6 +306,8 @@ export function toText(summary) {
         out.push(`    ${paused.contender}: the server got ${bytes(paused.serverBytesTakenByEndOfPause)} out by the end of the pause (${bytes(paused.serverBytesTakenDuringPause)} during it); client memory grew ${bytes(paused.memoryGrowth)} from before the firehose (peak ${bytes(paused.memoryPeakGrowth)})${userSpace}; drained the rest in ${fixed(paused.drainMs, 0)} ms`);
       }
     }
+    const floorLine = streamFloorLine(environment);
+    if (floorLine !== null) out.push('', floorLine);
     for (const error of environment.errors.slice(0, 5)) out.push(`  error: ${JSON.stringify(error).slice(0, 300)}`);
   }
   out.push('', 'Bundle sizes (bytes: as built, gzip -9, brotli 11; budget from scripts/size-budget.json):');
@@ -330,6 +368,17 @@ export function toMarkdown(summary) {
       if (paused.failed) continue;
       const userSpace = paused.userSpaceBufferedBytes ? `${(paused.userSpaceBufferedBytes.max / 1024).toFixed(0)} KiB` : '—';
       lines.push(`| ${environment.name} | ${paused.contender} | ${bytes(paused.serverBytesTakenByEndOfPause)} of ${bytes(paused.firehoseBytes)} | ${bytes(paused.memoryGrowth)} | ${userSpace} |`);
+    }
+  }
+  const floors = summary.environments.filter((environment) => environment.streamFloor !== null);
+  if (floors.length > 0) {
+    lines.push('');
+    lines.push("Stream floor — what the platform's own streams cost per message, with no socket (enqueue a 16 B chunk and `await reader.read()`; `await writer.ready` and `write()` into a sink that settles at once), beside the raw contender's whole cost per 16 B binary message in the same run; raw ÷ (raw + floor) is the best ratio a stream-based WebSocket can reach there:");
+    lines.push('');
+    lines.push('| environment | enqueue + read | raw receive, 16 B | receive ceiling | ready + write | raw send, 16 B | send ceiling |');
+    lines.push('|---|---|---|---|---|---|---|');
+    for (const { name, streamFloor: floor } of floors) {
+      lines.push(`| ${name} | ${nanoseconds(floor.readNs.median)} | ${nanoseconds(floor.receive.rawNsPerMessage)} | ${fixed(floor.receive.ceiling)} | ${nanoseconds(floor.writeNs.median)} | ${nanoseconds(floor.send.rawNsPerMessage)} | ${fixed(floor.send.ceiling)} |`);
     }
   }
   lines.push('');

@@ -9,6 +9,7 @@
 //   npm run bench -- --candidate OTHER_DIST --contenders polyfill,candidate --kinds send --sizes 1048576
 //       measures another build of the polyfill (its dist/ folder) against this one, interleaved
 //   npm run bench -- --only chromium --browser-arg=--js-flags=--prof   (extra browser arguments)
+//   npm run bench -- --kinds streamFloor          only what the platform's streams cost per message
 //
 // Writes reports/bench/bench.{json,txt,md,svg} (and a timestamped copy of the JSON).
 import { mkdir, writeFile } from 'node:fs/promises';

@@ -158,12 +158,14 @@ export function streamContender(WebSocketStreamClass) {
 /**
  * `sendCallbacks`: the class's send() takes a callback called once the bytes are written out (the
  * `ws` package), so the send loop wakes on those. Otherwise the loop looks at bufferedAmount again
- * on every setTimeout(0), the way a page has to.
+ * on every setTimeout(0), the way a page has to. `binaryType`: how binary messages arrive — an
+ * ArrayBuffer in browsers (a Blob, their default, is slower still), and for `ws` its own default,
+ * a Buffer, which is what a `ws` application gets and the cheapest it has.
  */
-export function eventContender(WebSocketClass, { sendCallbacks = false } = {}) {
+export function eventContender(WebSocketClass, { sendCallbacks = false, binaryType = 'arraybuffer' } = {}) {
   async function connect(url) {
     const socket = new WebSocketClass(url);
-    socket.binaryType = 'arraybuffer';
+    socket.binaryType = binaryType;
     const closed = new Promise((resolve) => {
       socket.onclose = resolve;
     });
@@ -279,9 +281,53 @@ export function eventContender(WebSocketClass, { sendCallbacks = false } = {}) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The stream floor: what the platform's own streams cost per message, with no socket at all
+
+/**
+ * Nanoseconds per message that a stream-based WebSocket pays on top of the socket, whoever
+ * implements it: a 16-byte chunk enqueued into a ReadableStream and taken with `await
+ * reader.read()` (a high-water mark of 0, as the polyfill's readable), and a chunk written with
+ * `await writer.ready; writer.write()` into a WritableStream of high-water mark 1 whose sink
+ * settles at once (as the polyfill's writable, and native Chromium's). Enqueued in bursts of 64,
+ * as a socket read hands over several messages at once.
+ */
+export async function streamFloor({ messages }) {
+  const BURST = 64;
+  let controller;
+  const readable = new ReadableStream({ start: (c) => void (controller = c) }, { highWaterMark: 0 });
+  const reader = readable.getReader();
+  let bytes = 0;
+  let started = now();
+  for (let i = 0; i < messages; i += BURST) {
+    for (let j = 0; j < BURST; j++) controller.enqueue(new Uint8Array(16));
+    for (let j = 0; j < BURST; j++) bytes += (await reader.read()).value.byteLength;
+  }
+  const readNs = ((now() - started) * 1e6) / messages;
+  if (bytes !== Math.ceil(messages / BURST) * BURST * 16) throw new Error('the stream floor lost chunks');
+
+  const writer = new WritableStream({ write: () => undefined }, { highWaterMark: 1 }).getWriter();
+  const chunk = new Uint8Array(16);
+  started = now();
+  for (let i = 0; i < messages; i++) {
+    await writer.ready;
+    writer.write(chunk);
+  }
+  await writer.close();
+  const writeNs = ((now() - started) * 1e6) / messages;
+  return { messages, readNs, writeNs };
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** Runs one job from the plan with the named contender. → its result, or `{ error }`. */
 export async function runJob(job, contenders, { wsOrigin, mark, pause }) {
+  if (job.kind === 'streamFloor') {
+    try {
+      return { id: job.id, result: await withBound(streamFloor(job), job.timeBoundMs ?? 120_000, job.kind) };
+    } catch (error) {
+      return { id: job.id, error: String(error?.stack ?? error) };
+    }
+  }
   const contender = contenders[job.contender];
   try {
     if (contender === undefined) throw new Error(`no contender "${job.contender}" here`);
