@@ -41,12 +41,16 @@ class SendCallbackWatcher implements BufferedAmountWatcher {
 export const WS_CLOSE_TIMEOUT_MS = 10_000;
 
 /**
- * `ws` hands binary messages out as Buffers, usually slices of a larger pooled buffer: copy the
- * bytes into a Uint8Array of their own. (Its "arraybuffer" binaryType makes the same copy through
- * ArrayBuffer.prototype.slice, measured several times slower for small messages.)
+ * `ws` hands binary messages out as Buffers. A message that arrived in pieces is a Buffer over an
+ * ArrayBuffer of its own, which can be handed on as it is; a small one is usually a slice of a
+ * larger pooled buffer, and its bytes are copied into a Uint8Array of their own. (ws's
+ * "arraybuffer" binaryType makes the same choice, but copies through ArrayBuffer.prototype.slice,
+ * measured several times slower for small messages.)
  */
-function copyBuffer(data: unknown): Uint8Array {
-  return new Uint8Array(data as Uint8Array);
+function toOwnUint8Array(data: unknown): Uint8Array {
+  const buffer = data as Uint8Array;
+  if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength) return new Uint8Array(buffer.buffer);
+  return new Uint8Array(buffer);
 }
 
 type WsClass = new (url: string, protocols: string[], options: { closeTimeout: number }) => ReturnType<CreateWebSocket>;
@@ -57,7 +61,7 @@ export function wsConnector(WebSocketFromWs: WsClass): SocketConnector {
   return webSocketConnector(createWebSocket, {
     canPause: true,
     binaryType: 'nodebuffer',
-    toUint8Array: copyBuffer,
+    toUint8Array: toOwnUint8Array,
     createWatcher: (socket) => new SendCallbackWatcher(socket),
   });
 }
