@@ -52,6 +52,25 @@ export function defineReadingTests(context) {
       }
     });
 
+    test('every binary message is a Uint8Array over an ArrayBuffer of its own, small or large, alone or in a burst', async () => {
+      // Small messages arrive many to a socket read, and implementations tend to hand them out as
+      // slices of one shared buffer; a large one arrives in pieces and is put together.
+      const { reader, writer } = await context.openEcho();
+      const lengths = [1, 16, 64, 65, 1000, 4096, 70_000, 1024 * 1024 + 3, 5, 16];
+      await within(Promise.all(lengths.map((length) => writer.write(new Uint8Array(length).fill(length & 0xff)))), 'writes');
+      const chunks = [];
+      for (const length of lengths) chunks.push(await read(reader, `${length} bytes`));
+      for (const [index, chunk] of chunks.entries()) {
+        const length = lengths[index];
+        assert.equal(Object.getPrototypeOf(chunk), Uint8Array.prototype, `${length} bytes: exactly a Uint8Array`);
+        assert.equal(chunk.byteOffset, 0, `${length} bytes: starts its buffer`);
+        assert.equal(chunk.buffer.byteLength, length, `${length} bytes: the buffer holds this message and nothing else`);
+        assert.ok(chunk.every((byte) => byte === (length & 0xff)), `${length} bytes: its own bytes`);
+      }
+      chunks[1].fill(0xee);
+      assert.ok(chunks[9].every((byte) => byte === 16), 'changing one message changes no other');
+    });
+
     test('a large binary message is one chunk with every byte', async () => {
       const { reader, writer } = await context.openEcho();
       const large = new Uint8Array(3 * 1024 * 1024 + 5);
