@@ -37,7 +37,9 @@ function fullSettings(repetitions) {
     sizes: ALL_SIZES,
     types: ALL_TYPES,
     repetitions: repetitions ?? 5,
-    targetRunMs: 150,
+    // Runs of about 400 ms: at 150 ms the paired ratios of one configuration ranged from 0.5 to 1.1
+    // between repetitions on this two-core machine.
+    targetRunMs: 400,
     // 2,000 sequential round trips where a round trip is mostly latency; large messages are
     // mostly transfer time, and fewer of them give as stable a median at a fraction of the time.
     echoRoundTrips: { 16: 2000, 1024: 2000, [64 * 1024]: 300, [MIB]: 40 },
