@@ -17,6 +17,17 @@ export const setTimeoutFn: (callback: () => void, ms: number) => unknown = globa
 export const clearTimeoutFn: (handle: unknown) => void = global.clearTimeout.bind(global) as (handle: unknown) => void;
 
 export const reflectApply = Reflect.apply;
+const functionToString = Function.prototype.toString;
+
+/** Whether `fn` is built into the engine rather than written in script ("[native code]"). */
+export function isNativeFunction(fn: unknown): boolean {
+  if (typeof fn !== 'function') return false;
+  try {
+    return /\{\s*\[native code\]\s*\}\s*$/.test(reflectApply(functionToString, fn, []) as string);
+  } catch {
+    return false;
+  }
+}
 export const defineProperty = Object.defineProperty;
 export const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 export const isArrayBufferView = ArrayBuffer.isView;

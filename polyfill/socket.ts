@@ -12,7 +12,10 @@ export interface SocketEventSink {
 export interface Socket {
   /** Bytes handed to send() that the network has not taken yet. */
   readonly bufferedAmount: number;
-  /** Sends one message; a Uint8Array is the polyfill's own copy, which nothing changes later. */
+  /**
+   * Sends one message. A Uint8Array may be a view of the application's buffer, which may change
+   * right after the call: the socket takes the bytes as they are now, as the standard requires.
+   */
   send(data: string | Uint8Array): void;
   /** Starts the closing handshake, or fails the connection if it is still being established. */
   close(code?: number, reason?: string): void;

@@ -356,10 +356,9 @@ function write(state: StreamState, chunk: unknown): Promise<void> {
 const WRITE_CONTEXT = "Failed to write to 'WebSocketStream'";
 
 /**
- * Converts a chunk to what is sent: BufferSources as a copy of their bytes now, anything else as
- * a USVString. Buffers that can change size or are shared cannot be copied safely, and are refused.
- * The copy is needed even over a WebSocket API: browsers copy at send(), but not every
- * implementation does (jsdom's sends later, reading the application's buffer then).
+ * Converts a chunk to what is sent: BufferSources as a view of their bytes, which the socket takes
+ * as they are at send(), anything else as a USVString. Buffers that can change size or are shared
+ * cannot be taken safely, and are refused.
  */
 function toMessage(chunk: unknown): string | Uint8Array {
   if (typeof chunk === 'string') return toUSVString(chunk, WRITE_CONTEXT);
@@ -368,20 +367,18 @@ function toMessage(chunk: unknown): string | Uint8Array {
     const buffer = chunk.buffer;
     if (!isArrayBuffer(buffer)) throw typeError(WRITE_CONTEXT, 'The ArrayBufferView is backed by a SharedArrayBuffer.');
     if (isResizableArrayBuffer(buffer)) throw typeError(WRITE_CONTEXT, 'The ArrayBufferView is backed by a resizable ArrayBuffer.');
-    return copyBytes(buffer, chunk.byteOffset, chunk.byteLength);
+    return viewOf(buffer, chunk.byteOffset, chunk.byteLength);
   }
   if (isArrayBuffer(chunk)) {
     if (isResizableArrayBuffer(chunk)) throw typeError(WRITE_CONTEXT, 'The ArrayBuffer is resizable.');
-    return copyBytes(chunk, 0, arrayBufferByteLengthOf(chunk));
+    return viewOf(chunk, 0, arrayBufferByteLengthOf(chunk));
   }
   return toUSVString(chunk, WRITE_CONTEXT);
 }
 
-function copyBytes(buffer: ArrayBuffer, byteOffset: number, byteLength: number): Uint8Array {
-  const copy = new Uint8Array(byteLength);
-  // A detached buffer reports a length of 0 and sends an empty message.
-  if (byteLength > 0) copy.set(new Uint8Array(buffer, byteOffset, byteLength));
-  return copy;
+function viewOf(buffer: ArrayBuffer, byteOffset: number, byteLength: number): Uint8Array {
+  // A detached buffer reports a length of 0 and sends an empty message; it cannot be viewed.
+  return byteLength > 0 ? new Uint8Array(buffer, byteOffset, byteLength) : new Uint8Array(0);
 }
 
 /** The writable's close algorithm: a clean close with no code, settled by the closing handshake. */

@@ -62,6 +62,9 @@ export function wsConnector(WebSocketFromWs: WsClass): SocketConnector {
     canPause: true,
     binaryType: 'nodebuffer',
     toUint8Array: toOwnUint8Array,
+    // ws frames (and copies) a message at send(), but queues it uncopied while an earlier one is
+    // still being compressed (permessage-deflate).
+    sendTakesBytesAtOnce: false,
     createWatcher: (socket) => new SendCallbackWatcher(socket),
   });
 }
