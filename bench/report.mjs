@@ -151,11 +151,13 @@ function summarizeEnvironment(environment) {
 /**
  * The platform streams' own cost per message, beside the raw contender's whole cost per 16-byte
  * message in the same run: raw ÷ (raw + floor) is the best ratio any stream-based WebSocket can
- * reach over that socket, if it added nothing else.
+ * reach over that socket, if it added nothing else. Receiving has two floors, for a reader that
+ * is behind (messages queue) and one that is ahead (each message settles a waiting read).
  */
 function streamFloorFigures(floors, rows) {
   if (floors.length === 0) return null;
-  const readNs = spread(floors.map((floor) => floor.readNs));
+  const readQueuedNs = spread(floors.map((floor) => floor.readQueuedNs));
+  const readWaitingNs = spread(floors.map((floor) => floor.readWaitingNs));
   const writeNs = spread(floors.map((floor) => floor.writeNs));
   const rawNsPerMessage = (kind) => {
     const rate = rows.find((row) => row.kind === kind && row.size === 16 && row.type === 'binary')?.contenders.raw?.messagesPerSecond?.median;
@@ -165,34 +167,30 @@ function streamFloorFigures(floors, rows) {
   const receiveRawNs = rawNsPerMessage('receive');
   const sendRawNs = rawNsPerMessage('send');
   return {
-    readNs,
+    readQueuedNs,
+    readWaitingNs,
     writeNs,
-    receive: { rawNsPerMessage: receiveRawNs, ceiling: ceiling(receiveRawNs, readNs.median) },
+    receive: {
+      rawNsPerMessage: receiveRawNs,
+      ceilingQueued: ceiling(receiveRawNs, readQueuedNs.median),
+      ceilingWaiting: ceiling(receiveRawNs, readWaitingNs.median),
+    },
     send: { rawNsPerMessage: sendRawNs, ceiling: ceiling(sendRawNs, writeNs.median) },
   };
 }
 
 const nanoseconds = (value) => (value === null ? '—' : value >= 1000 ? `${(value / 1000).toFixed(1)} µs` : `${value.toFixed(0)} ns`);
+const nanosecondsSpread = (stats) => `${nanoseconds(stats.median)} (${nanoseconds(stats.min)}–${nanoseconds(stats.max)})`;
 
 function streamFloorLine(environment) {
   const floor = environment.streamFloor;
   if (floor === null) return null;
-  const part = (label, floorNs, side) =>
-    `${label} ${nanoseconds(floorNs.median)} (${nanoseconds(floorNs.min)}–${nanoseconds(floorNs.max)}) on top of raw's ${nanoseconds(side.rawNsPerMessage)} per 16 B message → at most ${fixed(side.ceiling)} × raw`;
-  return `  stream floor (the platform's streams alone, per message): ${part('enqueue + read', floor.readNs, floor.receive)}; ${part('ready + write', floor.writeNs, floor.send)}`;
-}
-
-function pausedReaderFigures(result) {
-  const { serverBytes, anonymousBytes, userSpaceBufferedBytes, drainMs } = result;
-  return {
-    serverBytesTakenDuringPause: serverBytes?.acceptedAtEnd != null ? serverBytes.acceptedAtEnd - serverBytes.acceptedAtStart : null,
-    serverBytesTakenByEndOfPause: serverBytes?.acceptedAtEnd ?? null,
-    // From before the firehose started to the end of the pause, in the client's whole process tree.
-    memoryGrowth: anonymousBytes ? anonymousBytes.atEnd - anonymousBytes.before : null,
-    memoryPeakGrowth: anonymousBytes ? anonymousBytes.peak - anonymousBytes.before : null,
-    userSpaceBufferedBytes: userSpaceBufferedBytes ?? null,
-    drainMs,
-  };
+  const { receive, send } = floor;
+  return [
+    "  stream floor (the platform's streams alone, per 16 B message):",
+    `    read ${nanosecondsSpread(floor.readQueuedNs)} queued, ${nanosecondsSpread(floor.readWaitingNs)} into a waiting read, on top of raw's ${nanoseconds(receive.rawNsPerMessage)} → receive at most ${fixed(receive.ceilingWaiting)}–${fixed(receive.ceilingQueued)} × raw`,
+    `    ready + write ${nanosecondsSpread(floor.writeNs)}, on top of raw's ${nanoseconds(send.rawNsPerMessage)} → send at most ${fixed(send.ceiling)} × raw`,
+  ].join('\n');
 }
 
 /** min+gzip and brotli bytes of every JavaScript file in dist/, with its budget where it has one. */
@@ -373,12 +371,13 @@ export function toMarkdown(summary) {
   const floors = summary.environments.filter((environment) => environment.streamFloor !== null);
   if (floors.length > 0) {
     lines.push('');
-    lines.push("Stream floor — what the platform's own streams cost per message, with no socket (enqueue a 16 B chunk and `await reader.read()`; `await writer.ready` and `write()` into a sink that settles at once), beside the raw contender's whole cost per 16 B binary message in the same run; raw ÷ (raw + floor) is the best ratio a stream-based WebSocket can reach there:");
+    lines.push("Stream floor — what the platform's own streams cost per 16 B message, with no socket: a read of a queued chunk (the reader is behind), a read that was already waiting (the reader is ahead), and `await writer.ready` + `write()` into a sink that settles at once; beside the raw contender's whole cost per 16 B binary message in the same run. raw ÷ (raw + floor) is the best ratio a stream-based WebSocket can reach there:");
     lines.push('');
-    lines.push('| environment | enqueue + read | raw receive, 16 B | receive ceiling | ready + write | raw send, 16 B | send ceiling |');
-    lines.push('|---|---|---|---|---|---|---|');
+    lines.push('| environment | read, queued | read, waiting | raw receive | receive ceiling | ready + write | raw send | send ceiling |');
+    lines.push('|---|---|---|---|---|---|---|---|');
     for (const { name, streamFloor: floor } of floors) {
-      lines.push(`| ${name} | ${nanoseconds(floor.readNs.median)} | ${nanoseconds(floor.receive.rawNsPerMessage)} | ${fixed(floor.receive.ceiling)} | ${nanoseconds(floor.writeNs.median)} | ${nanoseconds(floor.send.rawNsPerMessage)} | ${fixed(floor.send.ceiling)} |`);
+      const { receive, send } = floor;
+      lines.push(`| ${name} | ${nanoseconds(floor.readQueuedNs.median)} | ${nanoseconds(floor.readWaitingNs.median)} | ${nanoseconds(receive.rawNsPerMessage)} | ${fixed(receive.ceilingWaiting)}–${fixed(receive.ceilingQueued)} | ${nanoseconds(floor.writeNs.median)} | ${nanoseconds(send.rawNsPerMessage)} | ${fixed(send.ceiling)} |`);
     }
   }
   lines.push('');

@@ -285,25 +285,42 @@ export function eventContender(WebSocketClass, { sendCallbacks = false, binaryTy
 
 /**
  * Nanoseconds per message that a stream-based WebSocket pays on top of the socket, whoever
- * implements it: a 16-byte chunk enqueued into a ReadableStream and taken with `await
- * reader.read()` (a high-water mark of 0, as the polyfill's readable), and a chunk written with
- * `await writer.ready; writer.write()` into a WritableStream of high-water mark 1 whose sink
- * settles at once (as the polyfill's writable, and native Chromium's). Enqueued in bursts of 64,
- * as a socket read hands over several messages at once.
+ * implements it, measured with 16-byte chunks and no socket at all:
+ *   - read, queued: chunks enqueued in bursts of 64 (a socket read hands over several messages at
+ *     once) into a ReadableStream of high-water mark 0, as the polyfill's, then each taken with
+ *     `await reader.read()`;
+ *   - read, waiting: the reader is ahead, so each chunk settles a read that was already waiting
+ *     (a fast reader on a slower network);
+ *   - write: `await writer.ready; writer.write()` into a WritableStream of high-water mark 1 whose
+ *     sink settles at once, as the polyfill's writable and native Chromium's.
  */
 export async function streamFloor({ messages }) {
   const BURST = 64;
-  let controller;
-  const readable = new ReadableStream({ start: (c) => void (controller = c) }, { highWaterMark: 0 });
-  const reader = readable.getReader();
+  const openReadable = () => {
+    let controller;
+    const readable = new ReadableStream({ start: (c) => void (controller = c) }, { highWaterMark: 0 });
+    return { controller, reader: readable.getReader() };
+  };
+  const perMessageNs = (started) => ((now() - started) * 1e6) / messages;
+
   let bytes = 0;
+  const queued = openReadable();
   let started = now();
   for (let i = 0; i < messages; i += BURST) {
-    for (let j = 0; j < BURST; j++) controller.enqueue(new Uint8Array(16));
-    for (let j = 0; j < BURST; j++) bytes += (await reader.read()).value.byteLength;
+    for (let j = 0; j < BURST; j++) queued.controller.enqueue(new Uint8Array(16));
+    for (let j = 0; j < BURST; j++) bytes += (await queued.reader.read()).value.byteLength;
   }
-  const readNs = ((now() - started) * 1e6) / messages;
-  if (bytes !== Math.ceil(messages / BURST) * BURST * 16) throw new Error('the stream floor lost chunks');
+  const readQueuedNs = perMessageNs(started);
+
+  const waiting = openReadable();
+  started = now();
+  for (let i = 0; i < messages; i++) {
+    const read = waiting.reader.read();
+    waiting.controller.enqueue(new Uint8Array(16));
+    bytes += (await read).value.byteLength;
+  }
+  const readWaitingNs = perMessageNs(started);
+  if (bytes !== (Math.ceil(messages / BURST) * BURST + messages) * 16) throw new Error('the stream floor lost chunks');
 
   const writer = new WritableStream({ write: () => undefined }, { highWaterMark: 1 }).getWriter();
   const chunk = new Uint8Array(16);
@@ -313,8 +330,8 @@ export async function streamFloor({ messages }) {
     writer.write(chunk);
   }
   await writer.close();
-  const writeNs = ((now() - started) * 1e6) / messages;
-  return { messages, readNs, writeNs };
+  const writeNs = perMessageNs(started);
+  return { messages, readQueuedNs, readWaitingNs, writeNs };
 }
 
 // ---------------------------------------------------------------------------------------------
