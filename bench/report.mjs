@@ -193,6 +193,19 @@ function streamFloorLine(environment) {
   ].join('\n');
 }
 
+function pausedReaderFigures(result) {
+  const { serverBytes, anonymousBytes, userSpaceBufferedBytes, drainMs } = result;
+  return {
+    serverBytesTakenDuringPause: serverBytes?.acceptedAtEnd != null ? serverBytes.acceptedAtEnd - serverBytes.acceptedAtStart : null,
+    serverBytesTakenByEndOfPause: serverBytes?.acceptedAtEnd ?? null,
+    // From before the firehose started to the end of the pause, in the client's whole process tree.
+    memoryGrowth: anonymousBytes ? anonymousBytes.atEnd - anonymousBytes.before : null,
+    memoryPeakGrowth: anonymousBytes ? anonymousBytes.peak - anonymousBytes.before : null,
+    userSpaceBufferedBytes: userSpaceBufferedBytes ?? null,
+    drainMs,
+  };
+}
+
 /** min+gzip and brotli bytes of every JavaScript file in dist/, with its budget where it has one. */
 export function bundleSizes() {
   const files = [];

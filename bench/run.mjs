@@ -261,9 +261,11 @@ async function main() {
     await server.close();
   }
 
-  const summary = summarize({ environments, settings, sizes: bundleSizes(), seconds: (Date.now() - started) / 1000 });
+  // The raw outcomes go to disk before anything is computed from them: a run takes minutes.
   await mkdir(options.out, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  await writeFile(path.join(options.out, `bench-raw-${stamp}.json`), JSON.stringify({ settings, environments }));
+  const summary = summarize({ environments, settings, sizes: bundleSizes(), seconds: (Date.now() - started) / 1000 });
   const json = JSON.stringify(summary, null, 2);
   await writeFile(path.join(options.out, 'bench.json'), json);
   await writeFile(path.join(options.out, `bench-${stamp}.json`), json);
