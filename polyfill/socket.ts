@@ -23,10 +23,12 @@ export interface Socket {
   pause(): void;
   resume(): void;
   /**
-   * Calls `callback` once bufferedAmount is at most `limit`. A callback still waiting when the
-   * connection closes is dropped, with any timer behind it.
+   * Whether the message just sent may count as sent: handed to the network, with bufferedAmount at
+   * most `limit`. → true if it does now; otherwise false, and `callback` is called once it does
+   * (never synchronously). A callback still waiting when the connection closes is dropped, with
+   * any timer behind it.
    */
-  whenBufferedAmountAtMost(limit: number, callback: () => void): void;
+  whenSent(limit: number, callback: () => void): boolean;
 }
 
 export type SocketConnector = (url: string, protocols: readonly string[], events: SocketEventSink) => Socket;

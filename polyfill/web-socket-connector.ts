@@ -185,11 +185,15 @@ export function webSocketConnector(
           webSocket.resume!();
         }
       },
-      whenBufferedAmountAtMost(limit, callback) {
-        if (bufferedAmount() <= limit) callback();
+      whenSent(limit, callback) {
+        // Where each send is reported (ws), the report is what says the bytes reached the
+        // network; waiting for it also lets the implementation finish each write before the
+        // next. The WebSocket API has no such report: bufferedAmount is all there is.
+        if (onSent === undefined && bufferedAmount() <= limit) return true;
         // Once the connection is closing, the buffer may shrink because bytes are being thrown
         // away, not sent: the close event settles the waiting write instead.
-        else watcher.wait(limit, () => webSocket.readyState === OPEN && callback());
+        watcher.wait(limit, () => webSocket.readyState === OPEN && callback());
+        return false;
       },
     };
   };

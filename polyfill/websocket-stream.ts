@@ -85,8 +85,10 @@ interface StreamState {
   /** The sizes of the messages waiting in the readable's queue, oldest first. */
   readonly receiveQueue: ReceiveQueueSizes;
   writableController: WritableStreamDefaultController | undefined;
-  /** The write whose bytes are still above the send high-water mark. */
+  /** The write whose message the socket has not yet reported sent. */
   pendingWrite: Deferred<void> | undefined;
+  /** Given to the socket to call when it has: one write is in flight at a time. */
+  readonly writeSent: () => void;
   /** writer.close() waiting for the closing handshake. */
   pendingWritableClose: Deferred<void> | undefined;
 }
@@ -178,6 +180,7 @@ function createStreamState(url: string): StreamState {
     receiveQueue: new ReceiveQueueSizes(),
     writableController: undefined,
     pendingWrite: undefined,
+    writeSent: () => writeSent(state),
     pendingWritableClose: undefined,
   };
   // The standard marks both promises as handled: a page that never looks at them sees no
@@ -343,14 +346,17 @@ function write(state: StreamState, chunk: unknown): Promise<void> {
   if (state.readyState !== 'open') return resolvedPromise();
   const socket = state.socket!;
   socket.send(data);
-  if (socket.bufferedAmount <= SEND_HIGH_WATER_MARK) return resolvedPromise();
+  if (socket.whenSent(SEND_HIGH_WATER_MARK, state.writeSent)) return resolvedPromise();
   const pending = createDeferred<void>();
   state.pendingWrite = pending;
-  socket.whenBufferedAmountAtMost(SEND_HIGH_WATER_MARK, () => {
-    if (state.pendingWrite === pending) state.pendingWrite = undefined;
-    pending.resolve();
-  });
   return pending.promise;
+}
+
+/** The socket has sent the pending write's message: settle it. */
+function writeSent(state: StreamState): void {
+  const pending = state.pendingWrite;
+  state.pendingWrite = undefined;
+  pending?.resolve();
 }
 
 const WRITE_CONTEXT = "Failed to write to 'WebSocketStream'";
