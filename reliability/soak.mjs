@@ -3,18 +3,21 @@
 //   - one connection carrying MESSAGES (default 1,000,000) messages to an echo server and back;
 //   - CONNECTIONS (default 1,000) concurrent connections each exchanging PER_CONNECTION (1,000).
 // Every message is numbered and must come back exactly once, in order. The client runs in its own
-// process (the server stays here), whose RSS is sampled every 250 ms; the least-squares slope of
-// RSS over time is reported. Results: stdout and reports/reliability/soak.json.
+// process (the server stays here). Its RSS is sampled every 250 ms from here, out of /proc: a
+// client busy writing may not run its own timers for seconds. The client marks where each phase
+// starts and ends on stdout; the least-squares slope of RSS over each phase is reported.
+// Results: stdout and reports/reliability/soak.json.
 //
 //   node reliability/soak.mjs [--messages N] [--connections N] [--per-connection N] [--adapters ws,global]
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocketServer } from 'ws';
 
 const WRITE_WINDOW = 512;
+const RSS_SAMPLE_INTERVAL_MS = 250;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values: options } = parseArgs({
   options: {
@@ -41,10 +44,27 @@ async function runSoak() {
     const child = spawn(process.execPath, [...nodeArgs, fileURLToPath(import.meta.url), '--client', adapter, '--url', url,
       '--messages', options.messages, '--connections', options.connections, '--per-connection', options['per-connection']],
     { stdio: ['ignore', 'pipe', 'inherit'] });
+    const samples = [];
+    const marks = [];
     let output = '';
-    child.stdout.on('data', (chunk) => { output += chunk; });
+    const sampler = setInterval(() => {
+      const rss = rssMiBOf(child.pid);
+      if (rss !== null) samples.push([performance.now(), rss]);
+    }, RSS_SAMPLE_INTERVAL_MS);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const lines = output.split('\n');
+      output = lines.pop();
+      for (const line of lines) {
+        const message = JSON.parse(line);
+        if (message.mark) marks.push({ ...message, at: performance.now(), rss: rssMiBOf(child.pid) });
+        else output = `${line}\n${output}`;
+      }
+    });
     const code = await new Promise((resolve) => child.on('close', resolve));
+    clearInterval(sampler);
     const result = JSON.parse(output.trim().split('\n').at(-1));
+    for (const phase of result.phases) Object.assign(phase, rssFigures(phase.name, marks, samples));
     result.exitCode = code;
     results.push(result);
     printResult(result);
@@ -116,11 +136,9 @@ async function exchange(WebSocketStream, url, count) {
 }
 
 async function measured(name, expected, run) {
-  const samples = [];
+  const mark = (event) => process.stdout.write(`${JSON.stringify({ mark: event, name })}\n`);
   const started = performance.now();
-  const sample = () => samples.push([(performance.now() - started) / 1000, process.memoryUsage().rss / 1048576]);
-  sample();
-  const timer = setInterval(sample, 250);
+  mark('start');
   const errors = [];
   let received = 0;
   try {
@@ -129,15 +147,40 @@ async function measured(name, expected, run) {
     errors.push(String(error?.message ?? error));
     received = error?.received ?? 0;
   }
-  clearInterval(timer);
-  sample();
-  const seconds = (performance.now() - started) / 1000;
-  const round = (value) => Math.round(value * 10) / 10;
+  mark('end');
+  return { name, expected, received, errors, seconds: round((performance.now() - started) / 1000) };
+}
+
+function round(value) {
+  return Math.round(value * 10) / 10;
+}
+
+/** The client's resident set, in MiB, read from /proc; null once it has exited. */
+function rssMiBOf(pid) {
+  try {
+    const kib = Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return Number.isFinite(kib) ? kib / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** RSS over one phase: the samples between its marks, with the RSS read at each mark. */
+function rssFigures(name, marks, samples) {
+  const start = marks.find((mark) => mark.name === name && mark.mark === 'start');
+  const end = marks.find((mark) => mark.name === name && mark.mark === 'end');
+  if (!start || !end) return { samples: 0 };
+  const points = [
+    [start.at, start.rss],
+    ...samples.filter(([at]) => at > start.at && at < end.at),
+    [end.at, end.rss],
+  ].filter(([, rss]) => rss !== null).map(([at, rss]) => [(at - start.at) / 1000, rss]);
   return {
-    name, expected, received, errors, seconds: round(seconds), samples: samples.length,
-    rssStartMiB: round(samples[0][1]), rssEndMiB: round(samples.at(-1)[1]),
-    rssPeakMiB: round(Math.max(...samples.map(([, rss]) => rss))),
-    rssSlopeMiBPerMinute: round(slope(samples) * 60),
+    samples: points.length,
+    rssStartMiB: round(points[0][1]),
+    rssEndMiB: round(points.at(-1)[1]),
+    rssPeakMiB: round(Math.max(...points.map(([, rss]) => rss))),
+    rssSlopeMiBPerMinute: round(slope(points) * 60),
   };
 }
 
