@@ -5,6 +5,8 @@
 // order (A B C, B C A, C A B, …) over all repetitions, so a slow patch of a busy machine falls on
 // every contender alike, and each repetition pairs runs made moments apart.
 
+import { PLATFORM_STREAMS } from './workloads.mjs';
+
 export const ALL_SIZES = [16, 1024, 64 * 1024, 1024 * 1024];
 export const ALL_TYPES = ['binary', 'text'];
 const MIB = 1024 * 1024;
@@ -121,7 +123,7 @@ export function* benchmarkPlan(hello, settings, record) {
 
   if (settings.kinds.includes('streamFloor')) {
     for (let repetition = 0; repetition < settings.repetitions; repetition++) {
-      const result = yield* attempt({ kind: 'streamFloor', contender: 'platform streams', messages: STREAM_FLOOR_MESSAGES });
+      const result = yield* attempt({ kind: 'streamFloor', contender: PLATFORM_STREAMS, messages: STREAM_FLOOR_MESSAGES });
       if (result) record.streamFloors.push({ repetition, ...result });
     }
   }

@@ -283,6 +283,9 @@ export function eventContender(WebSocketClass, { sendCallbacks = false, binaryTy
 // ---------------------------------------------------------------------------------------------
 // The stream floor: what the platform's own streams cost per message, with no socket at all
 
+/** The contender name of stream-floor jobs. */
+export const PLATFORM_STREAMS = 'platform streams';
+
 /**
  * Nanoseconds per message that a stream-based WebSocket pays on top of the socket, whoever
  * implements it, measured with 16-byte chunks and no socket at all:
@@ -338,14 +341,8 @@ export async function streamFloor({ messages }) {
 
 /** Runs one job from the plan with the named contender. → its result, or `{ error }`. */
 export async function runJob(job, contenders, { wsOrigin, mark, pause }) {
-  if (job.kind === 'streamFloor') {
-    try {
-      return { id: job.id, result: await withBound(streamFloor(job), job.timeBoundMs ?? 120_000, job.kind) };
-    } catch (error) {
-      return { id: job.id, error: String(error?.stack ?? error) };
-    }
-  }
-  const contender = contenders[job.contender];
+  // The stream floor needs no socket: every environment has it, whatever contenders it brought.
+  const contender = job.contender === PLATFORM_STREAMS ? { streamFloor } : contenders[job.contender];
   try {
     if (contender === undefined) throw new Error(`no contender "${job.contender}" here`);
     const operation = contender[job.kind];
