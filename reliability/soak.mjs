@@ -46,24 +46,25 @@ async function runSoak() {
     { stdio: ['ignore', 'pipe', 'inherit'] });
     const samples = [];
     const marks = [];
-    let output = '';
+    let result = null;
+    let unfinishedLine = '';
     const sampler = setInterval(() => {
       const rss = rssMiBOf(child.pid);
       if (rss !== null) samples.push([performance.now(), rss]);
     }, RSS_SAMPLE_INTERVAL_MS);
+    // Every line the client prints is JSON: a phase mark, timed here as it arrives, or its result.
     child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const lines = output.split('\n');
-      output = lines.pop();
-      for (const line of lines) {
+      const lines = `${unfinishedLine}${chunk}`.split('\n');
+      unfinishedLine = lines.pop();
+      for (const line of lines.filter(Boolean)) {
         const message = JSON.parse(line);
         if (message.mark) marks.push({ ...message, at: performance.now(), rss: rssMiBOf(child.pid) });
-        else output = `${line}\n${output}`;
+        else result = message;
       }
     });
     const code = await new Promise((resolve) => child.on('close', resolve));
     clearInterval(sampler);
-    const result = JSON.parse(output.trim().split('\n').at(-1));
+    if (result === null) throw new Error(`the ${adapter} client printed no result (exit ${code})`);
     for (const phase of result.phases) Object.assign(phase, rssFigures(phase.name, marks, samples));
     result.exitCode = code;
     results.push(result);
