@@ -5,7 +5,8 @@
 //                    "scope": "window|worker|*", "variant": "default|wss|*",
 //                    "mode": "native|polyfill|*", "expected": "FAIL", "reason": "why" } ] }
 //
-// An entry without "test" is about the file as a whole: its harness status
+// "tests": ["a", "b"] instead of "test" names several subtests that share one reason.
+// An entry without "test" or "tests" is about the file as a whole: its harness status
 // (OK, ERROR, TIMEOUT, PRECONDITION_FAILED) or CRASH when the browser died on it.
 // "expected" may also be a list, as in WPT's own metadata (["FAIL", "PASS"]), for an
 // outcome that depends on an engine's timing; the reason must say what it depends on.
@@ -43,15 +44,15 @@ export function validateEntries(document, where = 'expectations') {
   if (!document || !Array.isArray(document.entries)) {
     throw new ExpectationsError(`${where}: expected an object with an "entries" array`);
   }
-  return document.entries.map((entry, index) => {
+  return document.entries.flatMap((entry, index) => {
     const at = `${where}: entry ${index}`;
     if (!entry || typeof entry !== 'object') throw new ExpectationsError(`${at} is not an object`);
     if (typeof entry.file !== 'string' || entry.file === '') throw new ExpectationsError(`${at} needs a "file"`);
     if (typeof entry.reason !== 'string' || entry.reason.trim() === '') {
       throw new ExpectationsError(`${at} (${entry.file}) needs a "reason": every allowed difference says why`);
     }
-    const fileLevel = entry.test === undefined;
-    if (!fileLevel && typeof entry.test !== 'string') throw new ExpectationsError(`${at}: "test" must be a string`);
+    const tests = testsOf(entry, at);
+    const fileLevel = tests === undefined;
     const allowed = fileLevel ? FILE_STATUSES : SUBTEST_STATUSES;
     const statuses = Array.isArray(entry.expected) ? entry.expected : [entry.expected];
     if (statuses.length === 0 || !statuses.every((status) => allowed.includes(status))) {
@@ -61,17 +62,31 @@ export function validateEntries(document, where = 'expectations') {
       const value = entry[field] ?? '*';
       if (value !== '*' && !values.includes(value)) throw new ExpectationsError(`${at}: "${field}" must be ${values.join(', ')} or *`);
     }
-    return {
+    return (tests ?? [undefined]).map((test) => ({
       file: entry.file,
-      test: fileLevel ? undefined : entry.test,
+      test,
       scope: entry.scope ?? '*',
       variant: entry.variant ?? '*',
       mode: entry.mode ?? '*',
       expected: entry.expected,
       reason: entry.reason,
       index,
-    };
+    }));
   });
+}
+
+/** The subtests an entry names ("test" or "tests"), or undefined for a file-level entry. */
+function testsOf(entry, at) {
+  if (entry.test !== undefined && entry.tests !== undefined) throw new ExpectationsError(`${at}: give "test" or "tests", not both`);
+  if (entry.test !== undefined) {
+    if (typeof entry.test !== 'string') throw new ExpectationsError(`${at}: "test" must be a string`);
+    return [entry.test];
+  }
+  if (entry.tests === undefined) return undefined;
+  if (!Array.isArray(entry.tests) || entry.tests.length === 0 || !entry.tests.every((test) => typeof test === 'string')) {
+    throw new ExpectationsError(`${at}: "tests" must be a non-empty list of subtest names`);
+  }
+  return entry.tests;
 }
 
 /** Whether a status is what an entry's "expected" (one status or a list) allows. */

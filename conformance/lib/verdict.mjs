@@ -53,7 +53,7 @@ export function judge(records, expectationsByName) {
   }
   const used = new Set();
   const note = (entry, name) => {
-    if (entry) used.add(`${name}#${entry.index}`);
+    if (entry) used.add(usageKey(name, entry));
     return entry;
   };
 
@@ -178,11 +178,16 @@ function listUnexpected(records) {
   return list;
 }
 
+// An entry naming several subtests is used (or stale) test by test.
+function usageKey(name, entry) {
+  return `${name}#${entry.index}#${entry.test ?? ''}`;
+}
+
 function unusedEntries(expectationsByName, used) {
   const unused = [];
   for (const [name, entries] of Object.entries(expectationsByName)) {
     for (const entry of entries) {
-      if (!used.has(`${name}#${entry.index}`)) unused.push({ expectations: name, ...entry });
+      if (!used.has(usageKey(name, entry))) unused.push({ expectations: name, ...entry });
     }
   }
   return unused;
