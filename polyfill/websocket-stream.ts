@@ -455,9 +455,12 @@ function handleConnectionClose(state: StreamState, wasClean: boolean, code: numb
   const readableWasOpen = state.readableOpen;
   state.readableOpen = false;
 
+  // A write still in flight rejects with an InvalidStateError, clean close or not, and that very
+  // object errors the writable; otherwise the writable errors as the rest of the connection does.
+  const writableError = pendingWrite !== undefined || clean ? invalidStateError() : undefined;
+  pendingWrite?.reject(writableError);
+
   if (clean) {
-    const writableError = new DOMExceptionCtor('The WebSocket connection is closed.', 'InvalidStateError');
-    pendingWrite?.reject(writableError);
     if (pendingWritableClose !== undefined) pendingWritableClose.resolve();
     else state.writableController!.error(writableError);
     if (readableWasOpen) readableController.close();
@@ -466,9 +469,12 @@ function handleConnectionClose(state: StreamState, wasClean: boolean, code: numb
   }
 
   const error = createWebSocketError('The WebSocket connection was closed abnormally.', code, reason);
-  pendingWrite?.reject(error);
   pendingWritableClose?.reject(error);
-  state.writableController!.error(error);
+  state.writableController!.error(writableError ?? error);
   if (readableWasOpen) readableController.error(error);
   state.closed.reject(error);
+}
+
+function invalidStateError(): DOMException {
+  return new DOMExceptionCtor('The WebSocket connection is closed.', 'InvalidStateError');
 }

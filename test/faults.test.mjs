@@ -1,7 +1,7 @@
 // Every /fault/... endpoint of the conformance server, through both Node.js adapters: dist/node.js
 // (the `ws` package) in this process, and dist/index.js over Node's global WebSocket (undici) in a
-// child process started with --experimental-websocket. Each fault asserts, per the standard, how
-// `opened`, `closed`, the readable and the writable settle, and how soon.
+// child process started with --experimental-websocket, which never loads dist/node.js. Each fault
+// asserts, per the standard, how `opened`, `closed`, the readable and the writable settle, and how soon.
 //
 //   node --test test/faults.test.mjs
 import assert from 'node:assert/strict';
@@ -67,6 +67,14 @@ async function assertNotClean(stream, { readable, writable }, WebSocketError, { 
   assert.equal(await rejectionOf(reader.read(), 'read after the fault', 500), closedError, 'the readable errors with the same object');
   assert.equal(await rejectionOf(writer.closed, 'writer.closed', 500), closedError, 'the writable errors with the same object');
   assert.equal(await rejectionOf(writer.write('late'), 'a write after the fault', 500), closedError);
+}
+
+/** The write in flight at the close rejected with an InvalidStateError, and every write behind it with that very object. */
+function assertOneInvalidStateError(rejected) {
+  const [first] = rejected;
+  assert.ok(first.reason instanceof DOMException, `expected a DOMException, got ${first.reason?.name}`);
+  assert.equal(first.reason.name, 'InvalidStateError');
+  for (const { reason } of rejected) assert.equal(reason, first.reason, 'each unsent write rejects with the same object');
 }
 
 async function assertNeverEstablished(stream, WebSocketError, ms = SETTLE_MS) {
@@ -170,17 +178,33 @@ function defineFaultSuite(adapter, load) {
       assert.ok(rejected.length > 0, 'the writes still queued when the close came reject');
       const closedError = await rejectionOf(stream.closed, 'closed', SETTLE_MS);
       assertWebSocketError(closedError, WebSocketError, 4002, 'queued');
-      for (const { reason } of rejected) assert.equal(reason, closedError, 'each unsent write rejects with the closed error');
+      assertOneInvalidStateError(rejected);
+      assert.equal(await rejectionOf(readable.getReader().read(), 'read', 500), closedError);
+    });
+
+    test('TCP dropped while megabytes are queued: the write in flight rejects with an InvalidStateError that errors the writable; 1006 in closed and the readable', async () => {
+      const stream = new WebSocketStream(url('/fault/drop-while-queued'));
+      const { readable, writable } = await within(stream.opened, 'opened', SETTLE_MS);
+      const writer = writable.getWriter();
+      writer.write('start').catch(() => {});
+      const inFlight = writer.write(new Uint8Array(20 * 1024 * 1024));
+      const writableError = await rejectionOf(inFlight, 'the 20 MiB write in flight', 10_000);
+      assertOneInvalidStateError([{ reason: writableError }]);
+      assert.equal(await rejectionOf(writer.write('later'), 'a later write', 500), writableError, 'a later write rejects with the same object');
+      assert.equal(await rejectionOf(writer.closed, 'writer.closed', 500), writableError, 'writer.closed rejects with the same object');
+      const closedError = await rejectionOf(stream.closed, 'closed', SETTLE_MS);
+      assertWebSocketError(closedError, WebSocketError, 1006);
       assert.equal(await rejectionOf(readable.getReader().read(), 'read', 500), closedError);
     });
   });
 }
 
-if (!ONLY_GLOBAL) defineFaultSuite('ws (dist/node.js)', () => import('../dist/node.js'));
-
-if (typeof globalThis.WebSocket === 'function') {
+// The /node entry switches every WebSocketStream of the realm to `ws` (one class per realm), so
+// the global WebSocket adapter is tested in a process that never loads it.
+if (ONLY_GLOBAL) {
   defineFaultSuite('global WebSocket (dist/index.js)', () => import('../dist/index.js'));
 } else {
+  defineFaultSuite('ws (dist/node.js)', () => import('../dist/node.js'));
   test('faults through the global WebSocket adapter, in a child process started with --experimental-websocket', () => {
     const child = spawnSync(process.execPath, ['--experimental-websocket', '--test', '--test-reporter=spec', fileURLToPath(import.meta.url)], {
       encoding: 'utf8',
@@ -188,7 +212,7 @@ if (typeof globalThis.WebSocket === 'function') {
       timeout: 60_000,
     });
     assert.equal(child.status, 0, `the suite failed:\n${child.stdout}\n${child.stderr}`);
-    assert.match(child.stdout, /pass 8\b/, `expected 8 passing fault tests:\n${child.stdout}`);
+    assert.match(child.stdout, /pass 9\b/, `expected 9 passing fault tests:\n${child.stdout}`);
   });
 }
 

@@ -19,6 +19,8 @@
 //                                  client's writes to back up, then sends a close frame (default
 //                                  4002 "queued") and reads (and drops) again until the client's close
 //                                  frame arrives, which it answers by ending the TCP connection
+//   /fault/drop-while-queued       on the first message stops reading, waits for the client's writes to
+//                                  back up, then ends the TCP connection with no close frame
 import { acceptHandshake, closeFrame, watchForCloseFrame } from './raw-websocket.mjs';
 
 const OPCODE_TEXT = 0x1;
@@ -110,6 +112,14 @@ export function createFaultEndpoints({ lifetime }) {
           socket.resume();
           lifetime.after(GIVE_UP_MS, () => socket.destroy());
         });
+      });
+    },
+
+    '/fault/drop-while-queued': (request, socket) => {
+      if (!acceptHandshake(request, socket)) return;
+      socket.once('data', () => {
+        socket.pause();
+        lifetime.after(QUEUE_UP_MS, () => endWithoutCloseFrame(socket, lifetime));
       });
     },
   };

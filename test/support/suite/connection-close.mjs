@@ -1,6 +1,7 @@
 // SPEC "When the connection closes": clean closes resolve `closed` with the peer's code and reason
 // and error the writable with InvalidStateError; unclean ones put one WebSocketError in the
-// readable, the writable and `closed`; writes still waiting reject.
+// readable, the writable and `closed`, except that a write still in flight at the close rejects
+// with an InvalidStateError that errors the writable, clean close or not.
 //
 // Not covered: "closing handshake not completed in time". The peer that never answers a close
 // frame is covered by /passive-close-abort (the server drops the connection); a peer that keeps
@@ -27,6 +28,16 @@ async function assertSameErrorEverywhere(context, { stream, reader, writer }, ex
   assert.equal(await rejectionOf(writer.closed, 'writer.closed'), error, 'writer.closed rejects with the same object');
   assert.equal(await rejectionOf(writer.write('later'), 'a later write'), error, 'a later write rejects with the same object');
   return error;
+}
+
+/** The write in flight rejected with an InvalidStateError; the writes queued behind it reject with that very object. */
+async function assertWritableErroredWithInvalidState({ writer, queued }, writableError) {
+  assertDOMException(writableError, 'InvalidStateError', 'the writable error');
+  const outcomes = await Promise.allSettled(queued);
+  for (const outcome of outcomes.filter(({ status }) => status === 'rejected')) {
+    assert.equal(outcome.reason, writableError, 'every unsent write rejects with the same object');
+  }
+  assert.equal(await rejectionOf(writer.closed, 'writer.closed'), writableError, 'writer.closed rejects with the same object');
 }
 
 export function defineConnectionCloseTests(context) {
@@ -76,7 +87,7 @@ export function defineConnectionCloseTests(context) {
       await assertSameErrorEverywhere(context, { stream, reader, writer }, { closeCode: 1006, reason: '' });
     });
 
-    test('a clean close by the peer while our data is still unsent is not clean: a WebSocketError with the peer\'s code (4567) everywhere, and unsent writes reject with it', async () => {
+    test('a clean close by the peer while our data is still unsent is not clean: a WebSocketError with the peer\'s code (4567) in closed and the readable; the write in flight rejects with an InvalidStateError that errors the writable', async () => {
       // /remote-close-with-unsent-data sends its close frame (4567 "unsent") on our first
       // message and stops reading for half a second, while 32 MiB more wait on our side.
       const { stream, readable, writable } = await context.open(context.wptUrl('/remote-close-with-unsent-data'));
@@ -92,11 +103,13 @@ export function defineConnectionCloseTests(context) {
       }
       const error = await rejectionOf(stream.closed, 'closed', 15_000);
       assertWebSocketError(context.WebSocketError, error, { closeCode: 4567, reason: 'unsent' }, 'closed');
-      assert.equal(await rejectionOf(queued.at(-1), 'the last queued write'), error, 'the last queued write rejects with the same object');
-      await assertSameErrorEverywhere(context, { stream, reader, writer }, { closeCode: 4567, reason: 'unsent' });
+      assert.equal(await rejectionOf(reader.read(), 'read()'), error, 'read() rejects with the same object');
+      const writableError = await rejectionOf(queued.at(-1), 'the last queued write');
+      assertWritableErroredWithInvalidState({ writer, queued }, writableError);
+      assert.equal(await rejectionOf(writer.write('later'), 'a later write'), writableError, 'a later write rejects with the same object');
     });
 
-    test('a write still waiting for the network when the connection drops rejects with the closing WebSocketError', async () => {
+    test('a write still waiting for the network when the connection drops rejects with an InvalidStateError that errors the writable; closed gets the WebSocketError (1006)', async () => {
       // The server reads nothing, so 1 MiB writes back up until one stays pending; then the
       // server drops the connection.
       const { stream, writer, record } = await openRecorded(context, '&pause=1');
@@ -110,9 +123,11 @@ export function defineConnectionCloseTests(context) {
       }
       assert.ok(pendingWrite !== null, 'a write stayed pending while the server did not read');
       record.websocket.terminate();
-      const error = await rejectionOf(pendingWrite, 'the pending write');
-      assertWebSocketError(context.WebSocketError, error, { closeCode: 1006 }, 'the pending write');
-      assert.equal(await rejectionOf(stream.closed, 'closed'), error, 'closed rejects with the same object');
+      const writableError = await rejectionOf(pendingWrite, 'the pending write');
+      assertDOMException(writableError, 'InvalidStateError', 'the pending write');
+      assert.equal(await rejectionOf(writer.write('later'), 'a later write'), writableError, 'a later write rejects with the same object');
+      assert.equal(await rejectionOf(writer.closed, 'writer.closed'), writableError, 'writer.closed rejects with the same object');
+      assertWebSocketError(context.WebSocketError, await rejectionOf(stream.closed, 'closed'), { closeCode: 1006 }, 'closed');
     });
   });
 }

@@ -95,6 +95,10 @@ promise_test(async (t) => {
   const rejected = outcomes.filter((outcome) => outcome.status === 'rejected');
   assert_greater_than(rejected.length, 0, 'the writes still queued when the close came reject');
   const closedError = await assertRejectsWithWebSocketError(t, wss.closed, 4002, 'queued', 'closed');
-  for (const { reason } of rejected) assert_equals(reason, closedError, 'each unsent write rejects with the closed error');
+  // The write in flight rejects with an InvalidStateError that errors the writable, so the writes
+  // queued behind it reject with that very object.
+  const writableError = rejected[0].reason;
+  assert_equals(writableError.name, 'InvalidStateError', 'the write in flight rejects with an InvalidStateError');
+  for (const { reason } of rejected) assert_equals(reason, writableError, 'each unsent write rejects with that InvalidStateError');
   assert_equals(await rejectionOf(t, readable.getReader().read(), 'read()'), closedError, 'the readable errors with the closed error');
 }, "the server closes while megabytes are queued: not clean, the peer's code, every unsent write rejects");

@@ -218,9 +218,10 @@
       const writerClosed = await outcomeOf(writer.closed, 'writer.closed', SETTLE_MS).catch((error) => ({ status: 'pending', error }));
       if (writerClosed.status === 'pending') violations.push('writer.closed never settled');
       else {
-        // The writable's stored error: the abort reason if the abort came first, else what closed says.
-        const expected = closedOutcome.status === 'fulfilled' ? 'InvalidStateError' : closedOutcome.reason;
-        const matchesClose = expected === 'InvalidStateError' ? writerClosed.reason?.name === 'InvalidStateError' : writerClosed.reason === expected;
+        // The writable's stored error: the abort reason if the abort came first; an InvalidStateError
+        // after a clean close, or when a write was in flight at the close; else closed's error.
+        const isInvalidState = writerClosed.reason?.name === 'InvalidStateError';
+        const matchesClose = isInvalidState || (closedOutcome.status === 'rejected' && writerClosed.reason === closedOutcome.reason);
         // A write rejected for bad input errors the writable with that TypeError (the connection stays open).
         const fromBadWrite = badWritten && writerClosed.reason instanceof TypeError;
         check(writerClosed.status === 'rejected' && (matchesClose || fromBadWrite || (aborted && writerClosed.reason === abortReason)),
