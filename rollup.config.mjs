@@ -1,4 +1,3 @@
-// Every entry is bundled on its own (no shared chunks), so each file in dist/ stands alone.
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
 import resolve from '@rollup/plugin-node-resolve';
@@ -21,15 +20,18 @@ const minify = () =>
     format: { comments: false },
   });
 
-const moduleEntries = ['index', 'polyfill', 'node'].map((entry) => ({
-  input: `polyfill/${entry}.ts`,
+// The ES module entries share one implementation, and so do the CommonJS ones: importing two
+// entries gives one WebSocketStream, not two. (Separate copies — a classic script beside a bundle,
+// two versions of the package — find each other through the realm registry, realm.ts.)
+const moduleEntries = {
+  input: { index: 'polyfill/index.ts', polyfill: 'polyfill/polyfill.ts', node: 'polyfill/node.ts' },
   external: ['node:module', 'ws'],
   plugins: [typescriptFor('ES2022')],
   output: [
-    { file: `${out}/${entry}.js`, format: 'es', sourcemap: true },
-    { file: `${out}/cjs/${entry}.js`, format: 'cjs', sourcemap: true, exports: 'named' },
+    { dir: out, format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'shared/websocketstream.js' },
+    { dir: `${out}/cjs`, format: 'cjs', sourcemap: true, exports: 'named', entryFileNames: '[name].js', chunkFileNames: 'shared/websocketstream.js' },
   ],
-}));
+};
 
 const classicScript = {
   input: 'polyfill/iife.ts',
@@ -47,4 +49,4 @@ const legacyClassicScript = {
   output: { file: `${out}/websocketstream-polyfill.legacy.min.js`, format: 'iife', sourcemap: true, plugins: [minify()] },
 };
 
-export default [...moduleEntries, classicScript, legacyClassicScript];
+export default [moduleEntries, classicScript, legacyClassicScript];

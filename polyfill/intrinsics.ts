@@ -1,6 +1,14 @@
-// Everything the polyfill calls on the platform is looked up once, when the module loads, so that
-// page code which later replaces or patches a global (Promise, ReadableStream, URL, ...) cannot
-// change how an existing WebSocketStream behaves.
+// The platform functions the polyfill calls are looked up once, when the module loads, so that page
+// code which later replaces or patches a global (Promise, ReadableStream, URL, String, Math, ...)
+// or a prototype method it relies on (Promise.prototype.then, the AbortSignal and ArrayBuffer
+// getters, addEventListener) cannot change how an existing WebSocketStream behaves.
+//
+// Not captured, on purpose: methods called on values the polyfill made itself or was just given —
+// a string's charCodeAt/slice/indexOf, a URL record's href, a stream controller's enqueue. Taking
+// each from its prototype at load and calling it through Reflect.apply would cost bytes and time
+// on every message for a page that rewrites String.prototype, which breaks far more than this.
+//
+// Every call here is marked pure, so a bundler can drop what a program does not use.
 
 const global = globalThis;
 
@@ -12,18 +20,32 @@ export const WritableStreamCtor: typeof WritableStream | undefined = global.Writ
 export const DOMExceptionCtor: typeof DOMException = global.DOMException;
 export const URLCtor: typeof URL = global.URL;
 export const WebSocketCtor: typeof WebSocket | undefined = global.WebSocket;
+export const StringCtor = String;
+export const NumberCtor = Number;
+export const isFiniteNumber = Number.isFinite;
+export const mathTrunc = Math.trunc;
+export const mathMin = Math.min;
+export const mathMax = Math.max;
+export const dateNow = Date.now;
+export const objectCreate = Object.create;
+const regExpTest = RegExp.prototype.test;
 
-export const setTimeoutFn: (callback: () => void, ms: number) => unknown = global.setTimeout.bind(global);
-export const clearTimeoutFn: (handle: unknown) => void = global.clearTimeout.bind(global) as (handle: unknown) => void;
+export const setTimeoutFn: (callback: () => void, ms: number) => unknown = /*#__PURE__*/ global.setTimeout.bind(global);
+export const clearTimeoutFn = /*#__PURE__*/ global.clearTimeout.bind(global) as (handle: unknown) => void;
 
 export const reflectApply = Reflect.apply;
 const functionToString = Function.prototype.toString;
+
+/** RegExp.prototype.test as it was at load. */
+export function matches(pattern: RegExp, string: string): boolean {
+  return reflectApply(regExpTest, pattern, [string]) as boolean;
+}
 
 /** Whether `fn` is built into the engine rather than written in script ("[native code]"). */
 export function isNativeFunction(fn: unknown): boolean {
   if (typeof fn !== 'function') return false;
   try {
-    return /\{\s*\[native code\]\s*\}\s*$/.test(reflectApply(functionToString, fn, []) as string);
+    return matches(/\{\s*\[native code\]\s*\}\s*$/, reflectApply(functionToString, fn, []) as string);
   } catch {
     return false;
   }
@@ -41,10 +63,10 @@ function getter(prototype: object | undefined, name: string): ((this: unknown) =
 
 // Native getters double as brand checks: they throw a TypeError for anything that is not really
 // an instance, across realms too, which `instanceof` cannot promise.
-const arrayBufferByteLength = getter(ArrayBuffer.prototype, 'byteLength')!;
-const arrayBufferResizable = getter(ArrayBuffer.prototype, 'resizable');
-const abortSignalAborted = getter(global.AbortSignal?.prototype, 'aborted');
-const abortSignalReason = getter(global.AbortSignal?.prototype, 'reason');
+const arrayBufferByteLength = /*#__PURE__*/ getter(ArrayBuffer.prototype, 'byteLength')!;
+const arrayBufferResizable = /*#__PURE__*/ getter(ArrayBuffer.prototype, 'resizable');
+const abortSignalAborted = /*#__PURE__*/ getter(global.AbortSignal?.prototype, 'aborted');
+const abortSignalReason = /*#__PURE__*/ getter(global.AbortSignal?.prototype, 'reason');
 const eventTargetPrototype = global.EventTarget?.prototype;
 const addEventListenerFn = eventTargetPrototype?.addEventListener;
 const removeEventListenerFn = eventTargetPrototype?.removeEventListener;
@@ -134,7 +156,7 @@ export function createDeferred<T>(): Deferred<T> {
 
 // One fulfilled promise serves every caller: it is only ever awaited inside the polyfill and the
 // streams, never handed to page code, and a write that settles at once needs no promise of its own.
-const fulfilledPromise = new PromiseCtor<void>((resolve) => resolve());
+const fulfilledPromise = /*#__PURE__*/ new PromiseCtor<void>((resolve) => resolve());
 
 export function resolvedPromise(): Promise<void> {
   return fulfilledPromise;

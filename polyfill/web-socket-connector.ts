@@ -2,7 +2,7 @@
 // package (which implements the same event API, and adds pause/resume and send callbacks).
 
 import { type Socket, type SocketConnector, type SocketEventSink } from './socket.js';
-import { WebSocketCtor, clearTimeoutFn, isNativeFunction, setTimeoutFn } from './intrinsics.js';
+import { WebSocketCtor, clearTimeoutFn, dateNow, isNativeFunction, mathMax, mathMin, mathTrunc, setTimeoutFn } from './intrinsics.js';
 
 const OPEN = 1;
 const CLOSING = 2;
@@ -54,7 +54,7 @@ class PollingWatcher implements BufferedAmountWatcher {
   wait(limit: number, callback: () => void): void {
     this.#waiter = { limit, callback };
     this.#lastAmount = this.socket.bufferedAmount;
-    this.#lastTime = Date.now();
+    this.#lastTime = dateNow();
     this.#schedule(this.#lastAmount - limit);
   }
 
@@ -64,16 +64,16 @@ class PollingWatcher implements BufferedAmountWatcher {
   }
 
   #schedule(excessBytes: number): void {
-    const delay = this.#bytesPerMs > 0 ? Math.min(MAX_DRAIN_POLL_MS, Math.floor(excessBytes / this.#bytesPerMs)) : 1;
+    const delay = this.#bytesPerMs > 0 ? mathMin(MAX_DRAIN_POLL_MS, mathTrunc(excessBytes / this.#bytesPerMs)) : 1;
     this.#timer = setTimeoutFn(() => this.#look(), delay);
   }
 
   #look(): void {
     this.#timer = undefined;
     const amount = this.socket.bufferedAmount;
-    const now = Date.now();
+    const now = dateNow();
     const elapsed = now - this.#lastTime;
-    if (elapsed > 0) this.#bytesPerMs = Math.max(0, this.#lastAmount - amount) / elapsed;
+    if (elapsed > 0) this.#bytesPerMs = mathMax(0, this.#lastAmount - amount) / elapsed;
     this.#lastAmount = amount;
     this.#lastTime = now;
     const waiter = this.#waiter!;
@@ -199,18 +199,20 @@ export function webSocketConnector(
   };
 }
 
+let platform: SocketConnector | undefined;
+
 /** The platform's own WebSocket, as it was when the polyfill loaded; undefined where there is none. */
-export const platformConnector: SocketConnector | undefined =
-  WebSocketCtor === undefined
-    ? undefined
-    : webSocketConnector((url, protocols) => new (WebSocketCtor as unknown as WebSocketClass)(url, protocols), {
-        canPause: false,
-        binaryType: 'arraybuffer',
-        toUint8Array: viewArrayBuffer,
-        // A browser's WebSocket, built into the engine, copies the bytes at send(): its network
-        // code cannot read script memory later. One written in script may keep the view and send
-        // it afterwards (jsdom's does), so it gets a copy. Copying cost 45 µs per 64 KiB and
-        // 0.55 ms per MiB in Chromium 156: a fifth of the time of sending a megabyte.
-        sendTakesBytesAtOnce: isNativeFunction(WebSocketCtor),
-        createWatcher: (socket) => new PollingWatcher(socket),
-      });
+export function platformConnector(): SocketConnector | undefined {
+  if (platform !== undefined || WebSocketCtor === undefined) return platform;
+  return (platform = webSocketConnector((url, protocols) => new (WebSocketCtor as unknown as WebSocketClass)(url, protocols), {
+    canPause: false,
+    binaryType: 'arraybuffer',
+    toUint8Array: viewArrayBuffer,
+    // A browser's WebSocket, built into the engine, copies the bytes at send(): its network
+    // code cannot read script memory later. One written in script may keep the view and send
+    // it afterwards (jsdom's does), so it gets a copy. Copying cost 45 µs per 64 KiB and
+    // 0.55 ms per MiB in Chromium 156: a fifth of the time of sending a megabyte.
+    sendTakesBytesAtOnce: isNativeFunction(WebSocketCtor),
+    createWatcher: (socket) => new PollingWatcher(socket),
+  }));
+}

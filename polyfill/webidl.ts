@@ -4,9 +4,15 @@
 
 import {
   DOMExceptionCtor,
+  NumberCtor,
+  StringCtor,
   URLCtor,
   currentBaseURL,
   isAbortSignal,
+  isFiniteNumber,
+  matches,
+  mathTrunc,
+  objectCreate,
   reflectApply,
   stringIsWellFormed,
   stringToWellFormed,
@@ -14,6 +20,11 @@ import {
 
 export function typeError(context: string, message: string): TypeError {
   return new TypeError(`${context}: ${message}`);
+}
+
+/** The TypeError an attribute getter throws for a `this` that is not an instance of its interface. */
+export function illegalInvocation(interfaceName: string, member: string): TypeError {
+  return typeError(`Failed to read the '${member}' property from '${interfaceName}'`, 'Illegal invocation');
 }
 
 export function domException(context: string, message: string, name: string): DOMException {
@@ -24,7 +35,7 @@ export function domException(context: string, message: string, name: string): DO
 export function toDOMString(value: unknown, context: string): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'symbol') throw typeError(context, 'Cannot convert a Symbol value to a string.');
-  return String(value);
+  return StringCtor(value);
 }
 
 // In unicode mode a surrogate pair is one code point outside this class: only lone ones match.
@@ -48,7 +59,10 @@ export function toDictionary(value: unknown, context: string, dictionaryName: st
   return value as Record<string, unknown>;
 }
 
-/** Web IDL sequence<USVString>: any iterable object; a string is not an object and is refused. */
+/**
+ * Web IDL sequence<USVString>: any iterable object; a string is not an object and is refused.
+ * As Web IDL does, @@iterator and the iterator's next are each read once.
+ */
 export function toUSVStringSequence(value: unknown, context: string): string[] {
   if (typeof value !== 'object' && typeof value !== 'function') {
     throw typeError(context, 'The provided value cannot be converted to a sequence.');
@@ -57,9 +71,16 @@ export function toUSVStringSequence(value: unknown, context: string): string[] {
   if (typeof iteratorMethod !== 'function') {
     throw typeError(context, 'The object must have a callable @@iterator property.');
   }
+  const iterator = reflectApply(iteratorMethod, value, []) as { next?: unknown };
+  if (typeof iterator !== 'object' || iterator === null) throw typeError(context, 'The iterator is not an object.');
+  const next = iterator.next;
   const result: string[] = [];
-  for (const item of value as Iterable<unknown>) result.push(toUSVString(item, context));
-  return result;
+  for (;;) {
+    const step = reflectApply(next as () => unknown, iterator, []) as IteratorResult<unknown>;
+    if (typeof step !== 'object' || step === null) throw typeError(context, 'The iterator result is not an object.');
+    if (step.done) return result;
+    result[result.length] = toUSVString(step.value, context);
+  }
 }
 
 /** Web IDL [EnforceRange] unsigned short. */
@@ -67,9 +88,9 @@ export function toEnforcedUnsignedShort(value: unknown, context: string): number
   if (typeof value === 'symbol' || typeof value === 'bigint') {
     throw typeError(context, `Cannot convert a ${typeof value === 'symbol' ? 'Symbol' : 'BigInt'} value to a number.`);
   }
-  const number = Number(value);
-  if (!Number.isFinite(number)) throw typeError(context, 'Value is not a finite number.');
-  const integer = Math.trunc(number);
+  const number = NumberCtor(value);
+  if (!isFiniteNumber(number)) throw typeError(context, 'Value is not a finite number.');
+  const integer = mathTrunc(number);
   if (integer < 0 || integer > 0xffff) {
     throw typeError(context, `Value is outside the 'unsigned short' value range.`);
   }
@@ -109,15 +130,15 @@ const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Every protocol must be an HTTP token, and none may repeat. */
 export function validateProtocols(protocols: readonly string[], context: string): void {
-  const seen = new Set<string>();
+  const seen = objectCreate(null) as Record<string, true>;
   for (const protocol of protocols) {
-    if (!HTTP_TOKEN.test(protocol)) {
+    if (!matches(HTTP_TOKEN, protocol)) {
       throw domException(context, `The subprotocol '${protocol}' is invalid.`, 'SyntaxError');
     }
-    if (seen.has(protocol)) {
+    if (seen[protocol]) {
       throw domException(context, `The subprotocol '${protocol}' is duplicated.`, 'SyntaxError');
     }
-    seen.add(protocol);
+    seen[protocol] = true;
   }
 }
 

@@ -23,10 +23,12 @@ import {
 } from './intrinsics.js';
 import { defineInterfaceShape } from './interface.js';
 import { type Socket, type SocketConnector } from './socket.js';
+import { sharedInterface, sharedRecord } from './realm.js';
 import { platformConnector } from './web-socket-connector.js';
-import { closeInfoOfWebSocketError, createWebSocketError, isWebSocketError } from './websocket-error.js';
+import { type WebSocketCloseInfo, closeInfoOfWebSocketError, createWebSocketError, isWebSocketError } from './websocket-error.js';
 import {
   MAX_REASON_BYTES,
+  illegalInvocation,
   isSendableCloseCode,
   parseWebSocketURL,
   toAbortSignal,
@@ -52,6 +54,7 @@ export const SEND_HIGH_WATER_MARK = 1024 * 1024;
  */
 export const RECEIVE_HIGH_WATER_MARK = 64 * 1024;
 
+/** Web IDL `dictionary WebSocketOpenInfo`: what `opened` resolves with. */
 export interface WebSocketOpenInfo {
   readable: ReadableStream<string | Uint8Array>;
   writable: WritableStream<unknown>;
@@ -59,14 +62,23 @@ export interface WebSocketOpenInfo {
   protocol: string;
 }
 
-export interface WebSocketCloseInfo {
-  closeCode?: number;
-  reason?: string;
-}
-
+/** Web IDL `dictionary WebSocketStreamOptions`. */
 export interface WebSocketStreamOptions {
   protocols?: Iterable<string>;
   signal?: AbortSignal;
+}
+
+/** Web IDL `interface WebSocketStream`. */
+export interface WebSocketStream {
+  readonly url: string;
+  readonly opened: Promise<WebSocketOpenInfo>;
+  readonly closed: Promise<Required<WebSocketCloseInfo>>;
+  close(closeInfo?: WebSocketCloseInfo): void;
+}
+
+export interface WebSocketStreamConstructor {
+  readonly prototype: WebSocketStream;
+  new (url: string | URL, options?: WebSocketStreamOptions): WebSocketStream;
 }
 
 type ReadyState = 'connecting' | 'open' | 'closing' | 'closed';
@@ -76,7 +88,7 @@ interface StreamState {
   readyState: ReadyState;
   socket: Socket | undefined;
   readonly opened: Deferred<WebSocketOpenInfo>;
-  readonly closed: Deferred<{ closeCode: number; reason: string }>;
+  readonly closed: Deferred<Required<WebSocketCloseInfo>>;
   signal: AbortSignal | undefined;
   abortListener: (() => void) | undefined;
   readableController: ReadableStreamDefaultController<string | Uint8Array> | undefined;
@@ -93,77 +105,94 @@ interface StreamState {
   pendingWritableClose: Deferred<void> | undefined;
 }
 
-let connectSocket: SocketConnector | undefined = platformConnector;
-
-/** Chooses how new WebSocketStreams connect; the Node entry points it at the `ws` package. */
-export function setSocketConnector(connector: SocketConnector | undefined): void {
-  connectSocket = connector;
+/** What the realm keeps of the WebSocketStream interface. */
+interface WebSocketStreamRecord {
+  readonly interface: WebSocketStreamConstructor;
+  /** Chooses how the realm's WebSocketStreams connect; undefined is the platform's WebSocket. */
+  readonly setSocketConnector: (connector: SocketConnector | undefined) => void;
 }
 
+const INTERFACE_NAME = 'WebSocketStream';
 const CONSTRUCT_CONTEXT = "Failed to construct 'WebSocketStream'";
 const CLOSE_CONTEXT = "Failed to execute 'close' on 'WebSocketStream'";
 
-let stateOf!: (stream: unknown) => StreamState | undefined;
+function defineWebSocketStream(): WebSocketStreamRecord {
+  let connectSocket: SocketConnector | undefined;
+  let stateOf!: (stream: unknown) => StreamState | undefined;
+  const brandedState = (stream: unknown, member: string): StreamState => {
+    const state = stateOf(stream);
+    if (state === undefined) throw illegalInvocation(INTERFACE_NAME, member);
+    return state;
+  };
 
-export class WebSocketStream {
-  readonly #state: StreamState;
+  class WebSocketStream {
+    readonly #state: StreamState;
 
-  constructor(url: unknown, options: unknown = undefined) {
-    // `url` is required: Web IDL counts arguments before converting any of them.
-    if (arguments.length < 1) throw typeError(CONSTRUCT_CONTEXT, '1 argument required, but only 0 present.');
-    // Web IDL converts every argument before the constructor's own steps run.
-    const urlString = toUSVString(url, CONSTRUCT_CONTEXT);
-    const dictionary = toDictionary(options, CONSTRUCT_CONTEXT, 'WebSocketStreamOptions');
-    const rawProtocols = dictionary['protocols'];
-    const protocols = rawProtocols === undefined ? [] : toUSVStringSequence(rawProtocols, CONSTRUCT_CONTEXT);
-    const rawSignal = dictionary['signal'];
-    const signal = rawSignal === undefined ? undefined : toAbortSignal(rawSignal, CONSTRUCT_CONTEXT);
+    // https://websockets.spec.whatwg.org/#dom-websocketstream-websocketstream
+    constructor(url: unknown, options: unknown = undefined) {
+      // `url` is required: Web IDL counts arguments before converting any of them.
+      if (arguments.length < 1) throw typeError(CONSTRUCT_CONTEXT, '1 argument required, but only 0 present.');
+      // Web IDL converts every argument before the constructor's own steps run.
+      const urlString = toUSVString(url, CONSTRUCT_CONTEXT);
+      const dictionary = toDictionary(options, CONSTRUCT_CONTEXT, 'WebSocketStreamOptions');
+      const rawProtocols = dictionary['protocols'];
+      const protocols = rawProtocols === undefined ? [] : toUSVStringSequence(rawProtocols, CONSTRUCT_CONTEXT);
+      const rawSignal = dictionary['signal'];
+      const signal = rawSignal === undefined ? undefined : toAbortSignal(rawSignal, CONSTRUCT_CONTEXT);
 
-    const parsedURL = parseWebSocketURL(urlString, CONSTRUCT_CONTEXT);
-    validateProtocols(protocols, CONSTRUCT_CONTEXT);
-    if (connectSocket === undefined) {
-      throw typeError(CONSTRUCT_CONTEXT, 'This environment has no WebSocket implementation (in Node.js, install the `ws` package and use websocketstream-polyfill/node).');
+      const parsedURL = parseWebSocketURL(urlString, CONSTRUCT_CONTEXT);
+      validateProtocols(protocols, CONSTRUCT_CONTEXT);
+      const connect = connectSocket ?? platformConnector();
+      if (connect === undefined) {
+        throw typeError(CONSTRUCT_CONTEXT, 'This environment has no WebSocket implementation (in Node.js, install the `ws` package and use websocketstream-polyfill/node).');
+      }
+
+      this.#state = createStreamState(parsedURL);
+      startConnecting(this.#state, connect, protocols, signal);
     }
 
-    this.#state = createStreamState(parsedURL);
-    startConnecting(this.#state, protocols, signal);
+    get url(): string {
+      return brandedState(this, 'url').url;
+    }
+
+    // Promise-returning attributes reject instead of throwing for a foreign `this`, as Web IDL says.
+    get opened(): Promise<WebSocketOpenInfo> {
+      const state = stateOf(this);
+      return state === undefined ? rejectedPromise(illegalInvocation(INTERFACE_NAME, 'opened')) : state.opened.promise;
+    }
+
+    get closed(): Promise<Required<WebSocketCloseInfo>> {
+      const state = stateOf(this);
+      return state === undefined ? rejectedPromise(illegalInvocation(INTERFACE_NAME, 'closed')) : state.closed.promise;
+    }
+
+    // https://websockets.spec.whatwg.org/#dom-websocketstream-close
+    close(closeInfo: unknown = undefined): void {
+      const state = stateOf(this);
+      if (state === undefined) throw typeError(CLOSE_CONTEXT, 'Illegal invocation');
+      const { closeCode, reason } = toValidatedCloseInfo(closeInfo, CLOSE_CONTEXT);
+      closeTheWebSocket(state, closeCode, reason);
+    }
+
+    static {
+      stateOf = (stream) => (typeof stream === 'object' && stream !== null && #state in stream ? (stream as WebSocketStream).#state : undefined);
+    }
   }
 
-  get url(): string {
-    const state = stateOf(this);
-    if (state === undefined) throw illegalInvocation("Failed to read the 'url' property from 'WebSocketStream'");
-    return state.url;
-  }
-
-  get opened(): Promise<WebSocketOpenInfo> {
-    const state = stateOf(this);
-    if (state === undefined) return rejectedPromise(illegalInvocation("Failed to read the 'opened' property from 'WebSocketStream'"));
-    return state.opened.promise;
-  }
-
-  get closed(): Promise<{ closeCode: number; reason: string }> {
-    const state = stateOf(this);
-    if (state === undefined) return rejectedPromise(illegalInvocation("Failed to read the 'closed' property from 'WebSocketStream'"));
-    return state.closed.promise;
-  }
-
-  close(closeInfo: WebSocketCloseInfo | undefined = undefined): void {
-    const state = stateOf(this);
-    if (state === undefined) throw illegalInvocation(CLOSE_CONTEXT);
-    const { closeCode, reason } = toValidatedCloseInfo(closeInfo, CLOSE_CONTEXT);
-    closeTheWebSocket(state, closeCode, reason);
-  }
-
-  static {
-    stateOf = (stream) =>
-      typeof stream === 'object' && stream !== null && #state in stream ? (stream as WebSocketStream).#state : undefined;
-  }
+  defineInterfaceShape(WebSocketStream, INTERFACE_NAME, ['url', 'opened', 'closed', 'close']);
+  return {
+    interface: WebSocketStream as unknown as WebSocketStreamConstructor,
+    setSocketConnector: (connector) => {
+      connectSocket = connector;
+    },
+  };
 }
 
-defineInterfaceShape(WebSocketStream, 'WebSocketStream', ['url', 'opened', 'closed', 'close']);
+export const WebSocketStream: WebSocketStreamConstructor = /*#__PURE__*/ sharedInterface(INTERFACE_NAME, defineWebSocketStream);
 
-function illegalInvocation(context: string): TypeError {
-  return typeError(context, 'Illegal invocation');
+/** Chooses how every WebSocketStream of the realm connects; the Node entry points it at the `ws` package. */
+export function setSocketConnector(connector: SocketConnector | undefined): void {
+  sharedRecord(INTERFACE_NAME, defineWebSocketStream).setSocketConnector(connector);
 }
 
 function createStreamState(url: string): StreamState {
@@ -191,7 +220,7 @@ function createStreamState(url: string): StreamState {
 }
 
 /** Constructor steps 3–4: honour the signal, then establish a WebSocket connection. */
-function startConnecting(state: StreamState, protocols: readonly string[], signal: AbortSignal | undefined): void {
+function startConnecting(state: StreamState, connect: SocketConnector, protocols: readonly string[], signal: AbortSignal | undefined): void {
   if (signal !== undefined && isSignalAborted(signal)) {
     // An already-aborted signal: reject both promises and never touch the network.
     state.readyState = 'closed';
@@ -206,7 +235,7 @@ function startConnecting(state: StreamState, protocols: readonly string[], signa
     addEventListenerTo(signal, 'abort', state.abortListener);
   }
   try {
-    state.socket = connectSocket!(state.url, protocols, {
+    state.socket = connect(state.url, protocols, {
       open: (protocol, extensions) => handleConnectionEstablished(state, protocol, extensions),
       message: (data) => handleMessage(state, data),
       close: (wasClean, code, reason) => handleConnectionClose(state, wasClean, code, reason),

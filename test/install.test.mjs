@@ -16,6 +16,8 @@ ensureBuild();
 
 const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const NAMES = ['WebSocketStream', 'WebSocketError'];
+// The one property a copy of the polyfill adds to the global object: the realm's record (realm.ts).
+const REALM_KEY = Symbol.for('websocketstream-polyfill.realm.v1');
 
 // Values rather than descriptors: Node defines some globals (DOMException, ReadableStream, ...) as
 // getters that turn into plain values when first read, which is no change made by the polyfill.
@@ -29,7 +31,7 @@ function globalSnapshot() {
 }
 
 function assertSameGlobals(before, after, what) {
-  const added = [...after.keys()].filter((key) => !before.has(key)).map(String);
+  const added = [...after.keys()].filter((key) => !before.has(key) && key !== REALM_KEY).map(String);
   const removed = [...before.keys()].filter((key) => !after.has(key)).map(String);
   const changed = [...before.keys()].filter((key) => {
     const [a, b] = [before.get(key), after.get(key)];
@@ -48,7 +50,7 @@ function assertInstalledLikeAnInterface(name, value) {
   assert.deepEqual(descriptor, { value, writable: true, enumerable: false, configurable: true }, `${name}'s descriptor`);
 }
 
-test('importing the ponyfill entries (dist/index.js, dist/node.js) changes no global', async () => {
+test('importing the ponyfill entries (dist/index.js, dist/node.js) defines no global but the realm record', async () => {
   // The first snapshot reads every lazy global, which may itself define more (undici's dispatcher symbol).
   globalSnapshot();
   const before = globalSnapshot();
@@ -61,6 +63,7 @@ test('importing the ponyfill entries (dist/index.js, dist/node.js) changes no gl
     assert.equal(typeof module.install, 'function');
   }
   for (const name of NAMES) assert.equal(name in globalThis, false, `${name} stays absent`);
+  assert.equal(Object.getOwnPropertyDescriptor(globalThis, REALM_KEY)?.enumerable, false, 'the realm record is not enumerable');
 });
 
 test('install() defines both where absent, like interface objects, and returns their names', async () => {
@@ -76,7 +79,7 @@ test('install() defines both where absent, like interface objects, and returns t
   }
 });
 
-test('install() again, or where the names exist, replaces nothing and returns only what it defined', async () => {
+test('install() again, or where both names exist, replaces nothing and returns only what it defined', async () => {
   const { install, WebSocketStream } = await import('../dist/index.js');
   removeGlobals();
   try {
@@ -85,11 +88,50 @@ test('install() again, or where the names exist, replaces nothing and returns on
     assert.equal(globalThis.WebSocketStream, WebSocketStream);
 
     removeGlobals();
-    // Stand-ins for a native implementation: only the absent name is installed.
-    const NativeStandIn = class WebSocketStream {};
-    globalThis.WebSocketStream = NativeStandIn;
-    assert.deepEqual(install(), ['WebSocketError']);
-    assert.equal(globalThis.WebSocketStream, NativeStandIn, 'an existing WebSocketStream is kept');
+    // Stand-ins for a native pair: kept as they are.
+    const [NativeStream, NativeError] = [class WebSocketStream {}, class WebSocketError {}];
+    Object.assign(globalThis, { WebSocketStream: NativeStream, WebSocketError: NativeError });
+    assert.deepEqual(install(), []);
+    assert.equal(globalThis.WebSocketStream, NativeStream, 'an existing WebSocketStream is kept');
+    assert.equal(globalThis.WebSocketError, NativeError, 'an existing WebSocketError is kept');
+  } finally {
+    removeGlobals();
+  }
+});
+
+test('install() where only one of the pair exists installs the polyfill\'s pair, replacing the lone half', async () => {
+  const { install, WebSocketStream, WebSocketError } = await import('../dist/index.js');
+  for (const [present, absent] of [['WebSocketStream', 'WebSocketError'], ['WebSocketError', 'WebSocketStream']]) {
+    removeGlobals();
+    try {
+      globalThis[present] = class {};
+      assert.deepEqual(install(), ['WebSocketStream', 'WebSocketError'], `with only ${present} present`);
+      assertInstalledLikeAnInterface('WebSocketStream', WebSocketStream);
+      assertInstalledLikeAnInterface('WebSocketError', WebSocketError);
+      assert.equal(absent in globalThis, true);
+    } finally {
+      removeGlobals();
+    }
+  }
+});
+
+test('install({ replaceNonconforming: true }) replaces a pair that fails the feature test, and keeps one that passes', async () => {
+  const { install, WebSocketStream, WebSocketError } = await import('../dist/index.js');
+  removeGlobals();
+  try {
+    // A pair that departs as native Chromium does: InvalidAccessError for a close code of 65536.
+    class DepartingError extends Error {
+      constructor(message, init) {
+        super(message);
+        if (init?.closeCode > 65535) throw new DOMException('out of range', 'InvalidAccessError');
+      }
+    }
+    Object.assign(globalThis, { WebSocketStream, WebSocketError: DepartingError });
+    assert.deepEqual(install(), [], 'without the option a complete pair is kept');
+    assert.deepEqual(install({ replaceNonconforming: true }), ['WebSocketError']);
+    assert.equal(globalThis.WebSocketError, WebSocketError);
+    // The polyfill's own pair passes: nothing to replace.
+    assert.deepEqual(install({ replaceNonconforming: true }), []);
   } finally {
     removeGlobals();
   }
@@ -109,7 +151,7 @@ test('install({ force: true }) replaces existing ones', async () => {
   }
 });
 
-test('dist/polyfill.js installs on import; importing a second copy is harmless and keeps the first', async () => {
+test('dist/polyfill.js installs on import; a second copy of the module hands out the same classes', async () => {
   removeGlobals();
   try {
     const first = await import('../dist/polyfill.js');
@@ -117,9 +159,9 @@ test('dist/polyfill.js installs on import; importing a second copy is harmless a
     assertInstalledLikeAnInterface('WebSocketError', first.WebSocketError);
     // A query string makes a second, separate instance of the module: a page that loads the polyfill twice.
     const second = await import('../dist/polyfill.js?loaded-again');
-    assert.notEqual(second.WebSocketStream, first.WebSocketStream, 'a separate instance');
+    assert.equal(second.WebSocketStream, first.WebSocketStream, 'the realm\'s WebSocketStream');
+    assert.equal(second.WebSocketError, first.WebSocketError, 'the realm\'s WebSocketError');
     assert.equal(globalThis.WebSocketStream, first.WebSocketStream, 'the first one stays installed');
-    assert.equal(globalThis.WebSocketError, first.WebSocketError, 'the first one stays installed');
   } finally {
     removeGlobals();
   }
