@@ -28,14 +28,14 @@ type Globals = Record<InstalledName, unknown>;
  * names it defined.
  */
 export function install(options: InstallOptions = {}): InstalledName[] {
-  const global = globalThis as unknown as Globals;
+  const globalObject = globalThis as unknown as Globals;
   const pair: Globals = { WebSocketStream, WebSocketError };
-  const present = typeof global.WebSocketStream === 'function' && typeof global.WebSocketError === 'function';
-  const replace = options.force === true || (options.replaceNonconforming === true && !conformsToStandard(global));
+  const present = typeof globalObject.WebSocketStream === 'function' && typeof globalObject.WebSocketError === 'function';
+  const replace = options.force === true || (options.replaceNonconforming === true && !conformsToStandard(globalObject));
   if (present && !replace) return [];
   const installed: InstalledName[] = [];
   for (const name of NAMES) {
-    if (global[name] === pair[name]) continue;
+    if (globalObject[name] === pair[name]) continue;
     defineProperty(globalThis, name, { value: pair[name], writable: true, configurable: true, enumerable: false });
     installed.push(name);
   }
@@ -48,16 +48,16 @@ export function install(options: InstallOptions = {}): InstalledName[] {
  * close code outside 0..65535 is a TypeError (Web IDL EnforceRange), and a stream made with an
  * already-aborted signal still reports its URL.
  */
-function conformsToStandard(global: Globals): boolean {
+function conformsToStandard(globalObject: Globals): boolean {
   try {
-    new (global.WebSocketError as typeof WebSocketError)('', { closeCode: 65536 });
+    new (globalObject.WebSocketError as typeof WebSocketError)('', { closeCode: 65536 });
     return false;
   } catch (error) {
     if (!(error instanceof TypeError)) return false;
   }
   try {
     const url = 'ws://127.0.0.1:9/';
-    const stream = new (global.WebSocketStream as typeof WebSocketStream)(url, { signal: AbortSignal.abort() });
+    const stream = new (globalObject.WebSocketStream as typeof WebSocketStream)(url, { signal: AbortSignal.abort() });
     stream.opened.catch(() => {});
     stream.closed.catch(() => {});
     return stream.url === url;

@@ -10,16 +10,16 @@
 //
 // Every call here is marked pure, so a bundler can drop what a program does not use.
 
-const global = globalThis;
+const globalObject = globalThis;
 
 export const PromiseCtor = Promise;
 const promiseThen = Promise.prototype.then;
 
-export const ReadableStreamCtor: typeof ReadableStream | undefined = global.ReadableStream;
-export const WritableStreamCtor: typeof WritableStream | undefined = global.WritableStream;
-export const DOMExceptionCtor: typeof DOMException = global.DOMException;
-export const URLCtor: typeof URL = global.URL;
-export const WebSocketCtor: typeof WebSocket | undefined = global.WebSocket;
+export const ReadableStreamCtor: typeof ReadableStream | undefined = globalObject.ReadableStream;
+export const WritableStreamCtor: typeof WritableStream | undefined = globalObject.WritableStream;
+export const DOMExceptionCtor: typeof DOMException = globalObject.DOMException;
+export const URLCtor: typeof URL = globalObject.URL;
+export const WebSocketCtor: typeof WebSocket | undefined = globalObject.WebSocket;
 export const StringCtor = String;
 export const NumberCtor = Number;
 export const isFiniteNumber = Number.isFinite;
@@ -30,8 +30,8 @@ export const dateNow = Date.now;
 export const objectCreate = Object.create;
 const regExpTest = RegExp.prototype.test;
 
-export const setTimeoutFn: (callback: () => void, ms: number) => unknown = /*#__PURE__*/ global.setTimeout.bind(global);
-export const clearTimeoutFn = /*#__PURE__*/ global.clearTimeout.bind(global) as (handle: unknown) => void;
+export const setTimeoutFn: (callback: () => void, ms: number) => unknown = /*#__PURE__*/ globalObject.setTimeout.bind(globalObject);
+export const clearTimeoutFn = /*#__PURE__*/ globalObject.clearTimeout.bind(globalObject) as (handle: unknown) => void;
 
 export const reflectApply = Reflect.apply;
 const functionToString = Function.prototype.toString;
@@ -65,9 +65,9 @@ function getter(prototype: object | undefined, name: string): ((this: unknown) =
 // an instance, across realms too, which `instanceof` cannot promise.
 const arrayBufferByteLength = /*#__PURE__*/ getter(ArrayBuffer.prototype, 'byteLength')!;
 const arrayBufferResizable = /*#__PURE__*/ getter(ArrayBuffer.prototype, 'resizable');
-const abortSignalAborted = /*#__PURE__*/ getter(global.AbortSignal?.prototype, 'aborted');
-const abortSignalReason = /*#__PURE__*/ getter(global.AbortSignal?.prototype, 'reason');
-const eventTargetPrototype = global.EventTarget?.prototype;
+const abortSignalAborted = /*#__PURE__*/ getter(globalObject.AbortSignal?.prototype, 'aborted');
+const abortSignalReason = /*#__PURE__*/ getter(globalObject.AbortSignal?.prototype, 'reason');
+const eventTargetPrototype = globalObject.EventTarget?.prototype;
 const addEventListenerFn = eventTargetPrototype?.addEventListener;
 const removeEventListenerFn = eventTargetPrototype?.removeEventListener;
 
@@ -131,9 +131,9 @@ export function removeEventListenerFrom(target: EventTarget, type: string, liste
 
 /** The URL relative WebSocket URLs resolve against: the document's base URL, or a worker's location. */
 export function currentBaseURL(): string | undefined {
-  const document = (global as { document?: { baseURI?: unknown } }).document;
+  const document = (globalObject as { document?: { baseURI?: unknown } }).document;
   if (document !== undefined && typeof document.baseURI === 'string') return document.baseURI;
-  const location = (global as { location?: { href?: unknown } }).location;
+  const location = (globalObject as { location?: { href?: unknown } }).location;
   if (location !== undefined && typeof location.href === 'string') return location.href;
   return undefined;
 }

@@ -2,9 +2,9 @@
 
 import { ReadableStream, WritableStream } from 'web-streams-polyfill';
 
-const global = globalThis as Record<string, unknown>;
+const globalObject = globalThis as Record<string, unknown>;
 for (const [name, value] of [['ReadableStream', ReadableStream], ['WritableStream', WritableStream]] as const) {
-  if (!(name in global)) {
-    Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
+  if (!(name in globalObject)) {
+    Object.defineProperty(globalObject, name, { value, writable: true, configurable: true, enumerable: false });
   }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// What a user installs: the packed tarball must pass publint and "are the types wrong", and every
-// bundle must stay within its compressed size budget.
+// What a user installs: the packed tarball must pass publint and "are the types wrong", every source
+// map must carry its sources, and every bundle must stay within its compressed size budget.
 import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { root } from './bootstrap.mjs';
 import { compressedSizes, sizeBudgets } from './compressed-sizes.mjs';
@@ -21,13 +22,24 @@ function tool(name, args) {
 const publint = tool('publint', ['--strict']);
 check('publint', publint.ok, publint.ok ? '' : publint.output);
 // node10 resolution is not a target: the package requires Node >= 20 and bundlers read `exports`.
-const attw = tool('attw', ['--pack', '.', '--profile', 'node16']);
+// The classic scripts and ./global (their type declarations) are not modules: a page loads them
+// with <script> or importScripts, and require() of them means nothing, so attw leaves them out.
+const notModules = ['./dist/websocketstream-polyfill.js', './dist/websocketstream-polyfill.min.js', './dist/websocketstream-polyfill.legacy.min.js', './global'];
+const attw = tool('attw', ['--pack', '.', '--profile', 'node16', '--exclude-entrypoints', ...notModules]);
 check('are the types wrong (node16 profile)', attw.ok, attw.ok ? '' : attw.output);
+
+// The maps point at TypeScript the package does not ship, so each must carry its sources.
+const maps = readdirSync(path.join(root, 'dist'), { recursive: true }).filter((file) => file.endsWith('.map'));
+const withoutSources = maps.filter((file) => {
+  const map = JSON.parse(readFileSync(path.join(root, 'dist', file), 'utf8'));
+  return map.sources.some((_, index) => typeof map.sourcesContent?.[index] !== 'string');
+});
+check(`every source map in dist/ carries its sources (${maps.length} maps)`, maps.length > 0 && withoutSources.length === 0, withoutSources.join(', '));
 
 for (const [file, budget] of Object.entries(sizeBudgets.files)) {
   const sizes = compressedSizes(file);
   check(`${file} ≤ ${budget.gzip} B min+gzip`, sizes.gzip <= budget.gzip, `${sizes.minified} B min, ${sizes.gzip} B gzip, ${sizes.brotli} B brotli`);
 }
 
-console.log(`package: ${Object.keys(sizeBudgets.files).length + 2 - failures} passed, ${failures} failed`);
+console.log(`package: ${Object.keys(sizeBudgets.files).length + 3 - failures} passed, ${failures} failed`);
 process.exit(failures === 0 ? 0 : 1);
