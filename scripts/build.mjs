@@ -10,6 +10,9 @@ import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+// TypeScript 5.9 by its own path: TypeScript 7 is installed beside it (for the type tests) and
+// npm may link either one as node_modules/.bin/tsc.
+const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const staging = `.dist-build-${process.pid}`;
 const stagingPath = path.join(root, staging);
 
@@ -22,7 +25,7 @@ function run(command, args, env = {}) {
 }
 
 run(bin('rollup'), ['-c', '--silent'], { BUILD_OUT_DIR: staging });
-run(bin('tsc'), ['-p', '.', '--emitDeclarationOnly', '--declaration', '--declarationMap', 'false', '--outDir', staging]);
+run(process.execPath, [tsc, '-p', '.', '--emitDeclarationOnly', '--declaration', '--declarationMap', 'false', '--outDir', staging]);
 
 const cjs = path.join(stagingPath, 'cjs');
 await mkdir(cjs, { recursive: true });

@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { bootstrap, root } from './bootstrap.mjs';
 
 const steps = [
-  ['types', 'npx', ['tsc', '--noEmit', '-p', '.']],
+  // TypeScript 5.9 by its path: npm may link TypeScript 7 (installed for the type tests) as .bin/tsc.
+  ['types', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']],
   ['unit and harness tests (node:test)', 'npm', ['run', '--silent', 'test:node']],
   ['package (publint, attw, size budget)', 'npm', ['run', '--silent', 'test:package']],
   ['WPT suite in Node (jsdom)', 'npm', ['run', '--silent', 'test:wpt-node']],

@@ -1,0 +1,170 @@
+// One WebSocketStream and one WebSocketError per realm, in real browser pages:
+// - a page that loads the classic script and also imports the ES module entries gets the same two
+//   classes from all of them, and a WebSocketError from either, given to abort() or cancel() of a
+//   stream from the other, reaches the server with its code and reason (Chromium with its native
+//   pair deleted, and Firefox);
+// - in Chromium with only its native WebSocketError deleted, the polyfill installs a matching pair;
+// - in Chromium with its native pair kept, install({ replaceNonconforming: true }) replaces it, and
+//   binary messages then arrive as Uint8Array instead of native Chromium's ArrayBuffer.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, firefox } from 'playwright';
+import { detectBrowsers } from '../conformance/lib/browsers.mjs';
+import { startServer } from '../conformance/server/index.mjs';
+import { ensureBuild } from '../scripts/bootstrap.mjs';
+import { startHelperServer } from './support/helper-server.mjs';
+import { within } from './support/waiting.mjs';
+
+ensureBuild();
+
+const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const PAGE_MS = 30_000;
+const TEST_MS = 120_000;
+
+const DELETE_NATIVE_PAIR = 'delete self.WebSocketStream; delete self.WebSocketError;';
+const PAGES = {
+  // The classic script, then the module entries; the test reads self.entries once `ready` is set.
+  '/mixed.html': `<!doctype html><script>${DELETE_NATIVE_PAIR}</script>
+<script src="/dist/websocketstream-polyfill.js"></script>
+<script type="module">
+  import * as index from '/dist/index.js';
+  import * as polyfill from '/dist/polyfill.js';
+  self.entries = { 'classic script': self.WebSocketStreamPolyfill, 'ES module index': index, 'ES module polyfill': polyfill };
+  self.ready = true;
+</script>`,
+  '/one-half.html': `<!doctype html><script>self.nativeStream = self.WebSocketStream; delete self.WebSocketError;</script>
+<script src="/dist/websocketstream-polyfill.js"></script><script>self.ready = true;</script>`,
+  '/keep-native.html': `<!doctype html><script>self.nativeStream = self.WebSocketStream;</script>
+<script src="/dist/websocketstream-polyfill.js"></script><script>self.ready = true;</script>`,
+};
+
+const found = await detectBrowsers();
+let helper;
+let wpt;
+let site;
+
+before(async () => {
+  [helper, wpt, site] = await Promise.all([startHelperServer(), startServer(), startSite()]);
+});
+after(async () => {
+  await Promise.all([helper?.close(), wpt?.close(), site?.close()]);
+});
+
+async function startSite() {
+  const server = http.createServer(async (request, response) => {
+    const pathname = new URL(request.url, 'http://site').pathname;
+    if (PAGES[pathname] !== undefined) {
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGES[pathname]);
+      return;
+    }
+    const file = path.join(dist, path.normalize(pathname.replace(/^\/dist\//, '')));
+    if (!pathname.startsWith('/dist/') || !file.startsWith(dist)) return void response.writeHead(404).end();
+    const body = await readFile(file).catch(() => null);
+    if (body === null) return void response.writeHead(404).end();
+    response.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' }).end(body);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+async function withPage(engine, pathname, body) {
+  const where = found[engine];
+  assert.ok(where, `no ${engine} here: run scripts/setup-browsers`);
+  const options = { headless: true, timeout: PAGE_MS };
+  if (engine === 'chromium') {
+    options.args = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+    if (where.executablePath) options.executablePath = where.executablePath;
+  } else if (where.executablePath) {
+    Object.assign(options, { channel: 'moz-firefox', executablePath: where.executablePath, env: { ...process.env, HOME: process.env.HOME || os.userInfo().homedir } });
+  }
+  const browser = await (engine === 'chromium' ? chromium : firefox).launch(options);
+  try {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(PAGE_MS);
+    await page.goto(`${site.origin}${pathname}`);
+    await page.waitForFunction(() => self.ready === true);
+    return await body(page);
+  } finally {
+    await within(browser.close(), `closing ${engine}`, 15_000).catch(() => browser.process?.()?.kill('SIGKILL'));
+  }
+}
+
+/** In the page: a stream from one entry, closed through abort() or cancel() with another entry's WebSocketError. */
+function closeAcrossEntries(page, { url, streamEntry, errorEntry, how, closeCode }) {
+  return page.evaluate(async ({ url, streamEntry, errorEntry, how, closeCode }) => {
+    const { WebSocketStream } = streamEntry === 'global' ? self : self.entries[streamEntry];
+    const { WebSocketError } = errorEntry === 'global' ? self : self.entries[errorEntry];
+    const stream = new WebSocketStream(url);
+    const { readable, writable } = await stream.opened;
+    const error = new WebSocketError('', { closeCode, reason: errorEntry });
+    await (how === 'abort' ? writable.abort(error) : readable.cancel(error));
+  }, { url, streamEntry, errorEntry, how, closeCode });
+}
+
+async function assertCloseAtServer(id, expected, what) {
+  const record = await within(helper.record(id), `${what}: the server record`);
+  assert.deepEqual(await within(record.closeSeen, `${what}: the close at the server`), expected, what);
+}
+
+for (const engine of ['chromium', 'firefox']) {
+  test(`${engine}: the classic script and the ES module entries share one pair, and each one's WebSocketError closes the other's stream with its code`, { timeout: TEST_MS }, async () => {
+    await withPage(engine, '/mixed.html', async (page) => {
+      const names = await page.evaluate(() => Object.keys(self.entries));
+      const same = await page.evaluate(() => Object.values(self.entries).every((entry) =>
+        entry.WebSocketStream === self.WebSocketStream && entry.WebSocketError === self.WebSocketError));
+      assert.equal(same, true, `every entry (${names.join(', ')}) hands out the installed pair`);
+      let closeCode = 4100;
+      for (const streamEntry of names) {
+        for (const errorEntry of names) {
+          const how = closeCode % 2 === 0 ? 'abort' : 'cancel';
+          const id = `${engine}-${closeCode}`;
+          await within(closeAcrossEntries(page, { url: helper.url(`/record?id=${id}`), streamEntry, errorEntry, how, closeCode }), 'the close', PAGE_MS);
+          await assertCloseAtServer(id, { code: closeCode, reason: errorEntry }, `${streamEntry}'s stream, ${how}() with ${errorEntry}'s WebSocketError`);
+          closeCode++;
+        }
+      }
+    });
+  });
+}
+
+test('chromium: with only the native WebSocketStream left, the polyfill installs its own pair, which works together', { timeout: TEST_MS }, async () => {
+  await withPage('chromium', '/one-half.html', async (page) => {
+    const globals = await page.evaluate(() => ({
+      streamReplaced: self.WebSocketStream !== self.nativeStream,
+      streamIsPolyfill: self.WebSocketStream === self.WebSocketStreamPolyfill.WebSocketStream,
+      errorIsPolyfill: self.WebSocketError === self.WebSocketStreamPolyfill.WebSocketError,
+    }));
+    assert.deepEqual(globals, { streamReplaced: true, streamIsPolyfill: true, errorIsPolyfill: true });
+    await within(closeAcrossEntries(page, { url: helper.url('/record?id=one-half'), streamEntry: 'global', errorEntry: 'global', how: 'abort', closeCode: 4321 }), 'the close', PAGE_MS);
+    await assertCloseAtServer('one-half', { code: 4321, reason: 'global' }, 'abort() with the installed WebSocketError');
+  });
+});
+
+test('chromium: the native pair is kept by default; install({ replaceNonconforming: true }) replaces it, and binary messages become Uint8Array', { timeout: TEST_MS }, async () => {
+  await withPage('chromium', '/keep-native.html', async (page) => {
+    const readBinary = () => page.evaluate(async (url) => {
+      const stream = new WebSocketStream(url);
+      const { readable, writable } = await stream.opened;
+      await writable.getWriter().write(new Uint8Array([1, 2, 3]));
+      const { value } = await readable.getReader().read();
+      stream.close();
+      return Object.prototype.toString.call(value);
+    }, `ws://127.0.0.1:${wpt.ports.ws}/echo`);
+    assert.equal(await page.evaluate(() => self.WebSocketStream === self.nativeStream), true, 'the native WebSocketStream is kept');
+    assert.equal(await within(readBinary(), 'a binary echo, native', PAGE_MS), '[object ArrayBuffer]', 'native Chromium hands out an ArrayBuffer');
+    const installed = await page.evaluate(() => self.WebSocketStreamPolyfill.install({ replaceNonconforming: true }));
+    assert.deepEqual(installed, ['WebSocketStream', 'WebSocketError'], 'native Chromium fails the feature test');
+    assert.equal(await within(readBinary(), 'a binary echo, polyfill', PAGE_MS), '[object Uint8Array]', 'the polyfill hands out a Uint8Array');
+  });
+});
