@@ -198,6 +198,28 @@ promise_test(async (t) => {
   assert_equals(protocol, 'from-generator');
 }, 'protocols accepts any iterable (a generator)');
 
+test((t) => {
+  // Web IDL reads @@iterator once, and the iterator's next once, however many items follow.
+  const reads = { iterator: 0, next: 0 };
+  const items = ['one', 'two', 'three'];
+  const protocols = {
+    get [Symbol.iterator]() {
+      reads.iterator++;
+      return () => {
+        let index = 0;
+        return {
+          get next() {
+            reads.next++;
+            return () => (index < items.length ? { done: false, value: items[index++] } : { done: true, value: undefined });
+          },
+        };
+      };
+    },
+  };
+  createStream(t, wsUrl('/echo'), { protocols });
+  assert_object_equals(reads, { iterator: 1, next: 1 }, 'reads');
+}, "protocols: @@iterator and the iterator's next are each read once");
+
 promise_test(async (t) => {
   const protocols = [{ toString() { return 'stringified'; } }];
   const { protocol } = await openStream(t, '/protocol_array', { protocols });
