@@ -22,6 +22,7 @@
 //   /fault/drop-while-queued       on the first message stops reading, waits for the client's writes to
 //                                  back up, then ends the TCP connection with no close frame
 import { acceptHandshake, closeFrame, watchForCloseFrame } from './raw-websocket.mjs';
+import { requestUrl } from './request-url.mjs';
 
 const OPCODE_TEXT = 0x1;
 const OPCODE_BINARY = 0x2;
@@ -126,7 +127,7 @@ export function createFaultEndpoints({ lifetime }) {
 }
 
 function urlOf(request) {
-  return new URL(request.url, 'ws://server');
+  return requestUrl(request, 'ws://server');
 }
 
 // The header of one unmasked, final frame carrying `length` payload bytes.

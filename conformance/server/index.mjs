@@ -15,6 +15,7 @@ import { contentTypeOf, extraHeadersFor, resolveFile } from './static-files.mjs'
 import { Stash } from './stash.mjs';
 import { isSubstitutedFile, substitute } from './substitution.mjs';
 import { createWebSocketEndpoints } from './websocket-endpoints.mjs';
+import { requestUrl } from './request-url.mjs';
 
 export { listTestFiles, parseMeta, testPages } from './meta.mjs';
 export { variantName, variantQuery } from './meta.mjs';
@@ -129,7 +130,7 @@ function respond(response, status, type, body) {
 function answerUpgradeOnHttpPort(request, socket, scheme, { stash, report }, lifetime) {
   lifetime.adopt(socket);
   socket.on('error', () => {});
-  const answer = stash.handle(new URL(request.url, `${scheme}://server`));
+  const answer = stash.handle(requestUrl(request, `${scheme}://server`));
   report(`upgrade on ${scheme} port ${request.url} → ${answer ? answer.status : 404}`);
   const status = answer ? `${answer.status} OK` : '404 Not Found';
   const body = answer ? answer.body : '';
@@ -137,7 +138,7 @@ function answerUpgradeOnHttpPort(request, socket, scheme, { stash, report }, lif
 }
 
 async function serveHttp(request, response, scheme, context) {
-  const url = new URL(request.url, `${scheme}://${request.headers.host ?? context.host}`);
+  const url = requestUrl(request, `${scheme}://${request.headers.host ?? context.host}`);
   try {
     const answer = await answerHttp(request, url, context);
     context.report(`${request.method} ${scheme} ${url.pathname}${url.search} → ${answer.status}`);

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { acceptHandshake, closeFrame, watchForCloseFrame } from './raw-websocket.mjs';
 import { createFaultEndpoints } from './fault-endpoints.mjs';
+import { requestUrl } from './request-url.mjs';
 
 const ONE_MIB = 1024 * 1024;
 const SEND_BACKPRESSURE_MESSAGES = 16;
@@ -34,7 +35,7 @@ export function createWebSocketEndpoints({ lifetime, stash, log }) {
   const accept = (request, socket, head, onOpen) => {
     server.handleUpgrade(request, socket, head, (websocket) => {
       websocket.on('error', (error) => log(`ws ${pathOf(request)}: ${error.message}`));
-      onOpen(websocket, new URL(request.url, 'ws://server'));
+      onOpen(websocket, requestUrl(request, 'ws://server'));
     });
   };
 
@@ -142,7 +143,7 @@ export function createWebSocketEndpoints({ lifetime, stash, log }) {
   return function handleUpgrade(request, socket, head) {
     lifetime.adopt(socket);
     socket.on('error', (error) => log(`socket ${request.url}: ${error.message}`));
-    const url = new URL(request.url, 'ws://server');
+    const url = requestUrl(request, 'ws://server');
     const endpoint = endpoints[url.pathname];
     log(`upgrade ${request.url}${endpoint ? '' : ' → 404'}`);
     if (!endpoint) {
@@ -173,7 +174,7 @@ function dropConnection(socket, lifetime) {
 }
 
 function pathOf(request) {
-  return new URL(request.url, 'ws://server').pathname;
+  return requestUrl(request, 'ws://server').pathname;
 }
 
 // Echoes every message as it came (text as text, binary as binary). `ws`

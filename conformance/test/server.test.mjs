@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
+import net from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,17 @@ function within(promise, ms, what) {
     timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
   });
   return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
+}
+
+/** The status code of a GET with exactly this request-target (fetch would normalise it). */
+function rawGetStatus(port, target) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+    let answer = '';
+    socket.on('data', (chunk) => { answer += chunk; });
+    socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1])));
+    socket.on('error', reject);
+  });
 }
 
 /** A `ws` client and promises for what it sees. Every message is queued. */
@@ -359,6 +371,14 @@ describe('pages and files', () => {
       from = at + needle.length;
     }
   };
+
+  test('a request-target that starts with // is a path, not a host: the server answers and keeps serving', async () => {
+    for (const target of ['//', '//example.test/x', '//websockets']) {
+      const status = await within(rawGetStatus(server.ports.http, target), TIMEOUT, `GET ${target}`);
+      assert.equal(status, 404, `GET ${target}`);
+    }
+    assert.equal((await get('/')).status, 200, 'still serving');
+  });
 
   test('a window page loads testharness, the report hook, META scripts, then the test', async () => {
     const page = await get('/websockets/stream/both.any.html');
