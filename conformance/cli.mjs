@@ -4,14 +4,21 @@
 // non-zero when any result is not what native Chromium and the expectations
 // say it should be. Exit codes: 0 all as expected, 1 unexpected results,
 // 2 bad usage or inputs, 130/143 interrupted.
+//
+//   websocketstream-conformance [options]          run the matrix
+//   websocketstream-conformance setup-browsers     install what drives the three engines
+//
+// Only what parses the command line is loaded up front; the runner and its dependencies
+// (Playwright, ws, jsdom) load after, so --help and usage errors work even where one is missing.
 import path from 'node:path';
 import { ExpectationsError } from './lib/expectations.mjs';
 import { parseOptions, USAGE, UsageError } from './lib/options.mjs';
 import { killAllHelpers } from './lib/processes.mjs';
-import { runConformance } from './lib/run.mjs';
-import { writeReports } from './reporters/index.mjs';
 
 const PROGRAM = 'websocketstream-conformance';
+const SUBCOMMANDS = {
+  'setup-browsers': async (argv) => (await import('./lib/setup-browsers.mjs')).setupBrowsers(argv),
+};
 
 function progressPrinter(quiet) {
   return (event) => {
@@ -39,26 +46,18 @@ function exitOnSignals() {
   }
 }
 
-async function main(argv) {
-  let options;
-  try {
-    options = parseOptions(argv);
-  } catch (error) {
-    if (error instanceof UsageError) return usageFailure(error.message);
-    throw error;
-  }
-  if (options.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+/** A package the harness depends on could not be loaded: say which, not a stack trace. */
+function missingDependency(error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND') return null;
+  const name = /Cannot find package '([^']+)'/.exec(error.message)?.[1];
+  return name === undefined ? null : `cannot load the package '${name}', which ${PROGRAM} depends on: reinstall it (npm install ${PROGRAM})`;
+}
+
+async function runMatrix(options) {
   exitOnSignals();
-  let report;
-  try {
-    report = await runConformance(options, { progress: progressPrinter(options.quiet) });
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof ExpectationsError) return usageFailure(error.message);
-    throw error;
-  }
+  const { runConformance } = await import('./lib/run.mjs');
+  const { writeReports } = await import('./reporters/index.mjs');
+  const report = await runConformance(options, { progress: progressPrinter(options.quiet) });
   const { terminal, files } = await writeReports(report, {
     reporters: options.reporters,
     outDir: path.resolve(options.outDir),
@@ -67,6 +66,24 @@ async function main(argv) {
   if (terminal) process.stdout.write(terminal);
   for (const file of files) process.stdout.write(`report: ${path.relative(process.cwd(), file) || file}\n`);
   return report.run.exitCode;
+}
+
+async function main(argv) {
+  const subcommand = SUBCOMMANDS[argv[0]];
+  try {
+    if (subcommand) return await subcommand(argv.slice(1));
+    const options = parseOptions(argv);
+    if (options.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    return await runMatrix(options);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ExpectationsError) return usageFailure(error.message);
+    const missing = missingDependency(error);
+    if (missing) return usageFailure(missing);
+    throw error;
+  }
 }
 
 function usageFailure(message) {

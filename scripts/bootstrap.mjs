@@ -55,7 +55,7 @@ export function ensureBuild() {
 }
 
 export function ensureBrowsers() {
-  run(path.join(root, 'scripts', 'setup-browsers'), []);
+  run(process.execPath, [path.join(root, 'conformance', 'cli.mjs'), 'setup-browsers']);
 }
 
 export function bootstrap({ browsers = true } = {}) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// What a user installs: the packed tarball must pass publint and "are the types wrong", every source
+// What a user installs: both packed tarballs must pass publint, the polyfill's "are the types wrong", every source
 // map must carry its sources, and every bundle must stay within its compressed size budget.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -14,13 +14,15 @@ function check(name, ok, detail) {
   if (!ok) failures++;
 }
 
-function tool(name, args) {
-  const result = spawnSync(path.join(root, 'node_modules', '.bin', name), args, { cwd: root, encoding: 'utf8' });
+function tool(name, args, cwd = root) {
+  const result = spawnSync(path.join(root, 'node_modules', '.bin', name), args, { cwd, encoding: 'utf8' });
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
 }
 
-const publint = tool('publint', ['--strict']);
-check('publint', publint.ok, publint.ok ? '' : publint.output);
+for (const [label, folder] of [['websocketstream-polyfill', root], ['websocketstream-conformance', path.join(root, 'conformance')]]) {
+  const publint = tool('publint', ['--strict'], folder);
+  check(`publint ${label}`, publint.ok, publint.ok ? '' : publint.output);
+}
 // node10 resolution is not a target: the package requires Node >= 20 and bundlers read `exports`.
 // The classic scripts and ./global (their type declarations) are not modules: a page loads them
 // with <script> or importScripts, and require() of them means nothing, so attw leaves them out.
@@ -41,5 +43,5 @@ for (const [file, budget] of Object.entries(sizeBudgets.files)) {
   check(`${file} ≤ ${budget.gzip} B min+gzip`, sizes.gzip <= budget.gzip, `${sizes.minified} B min, ${sizes.gzip} B gzip, ${sizes.brotli} B brotli`);
 }
 
-console.log(`package: ${Object.keys(sizeBudgets.files).length + 3 - failures} passed, ${failures} failed`);
+console.log(`package: ${Object.keys(sizeBudgets.files).length + 4 - failures} passed, ${failures} failed`);
 process.exit(failures === 0 ? 0 : 1);

@@ -4,6 +4,7 @@
 // browsers Debian packages (chromium, firefox-esr, webkit2gtk-driver + xvfb).
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { UsageError } from './options.mjs';
 
 export const ENGINES = ['chromium', 'firefox', 'webkit'];
 
@@ -70,6 +71,14 @@ async function playwrightBuilds() {
   return builds;
 }
 
+/** The path an environment variable names, or null when it is unset; a path that does not exist is an error. */
+function explicitPath(env, variable) {
+  const value = env[variable];
+  if (value === undefined || value === '') return null;
+  if (!existsSync(value)) throw new UsageError(`${variable}=${value}: no such file`);
+  return value;
+}
+
 /**
  * How each engine can be run here: null when it cannot. Each found engine is
  * { source: 'environment'|'playwright'|'system', executablePath?, webDriver?, miniBrowser?, xvfb? }.
@@ -79,7 +88,7 @@ export async function detectBrowsers(env = process.env) {
   const builds = await playwrightBuilds();
   const found = {};
 
-  const fromEnvironment = (name) => (env[ENVIRONMENT_OVERRIDES[name]] && existsSync(env[ENVIRONMENT_OVERRIDES[name]]) ? env[ENVIRONMENT_OVERRIDES[name]] : null);
+  const fromEnvironment = (name) => explicitPath(env, ENVIRONMENT_OVERRIDES[name]);
 
   for (const engine of ['chromium', 'firefox']) {
     const explicit = fromEnvironment(engine);

@@ -12,9 +12,12 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage: websocketstream-conformance [options]
+       websocketstream-conformance setup-browsers [--no-playwright]
 
 Runs the WebSocketStream WPT suite in real browsers, natively and with the
-polyfill, and compares every subtest with native Chromium.
+polyfill, and compares every subtest with native Chromium. setup-browsers
+installs what drives Chromium, Firefox and WebKit here (Playwright's builds,
+else Debian's packages as root) and says which will be used.
 
 Matrix
   --browsers LIST       ${BROWSER_NAMES.join(',')} (default: all)
@@ -30,10 +33,11 @@ Matrix
   --no-reference        do not add native Chromium as the reference automatically
 
 Inputs
-  --wpt-root DIR        WPT tree to run (default: this package's wpt/); an upstream
-                        checkout runs its websockets/stream/ files unmodified
-  --polyfill FILE       polyfill build to test (default: dist/websocketstream-polyfill.js)
-  --expectations DIR    expectations folder (default: conformance/expectations)
+  --wpt-root DIR        WPT tree to run (default: the suite this package carries); an
+                        upstream checkout runs its websockets/stream/ files unmodified
+  --polyfill FILE       the classic-script build to test (default: the project's
+                        node_modules/websocketstream-polyfill/dist/websocketstream-polyfill.js)
+  --expectations DIR    expectations folder (default: this package's expectations/)
 
 Browsers
   --playwright-endpoint WS   drive Chromium/Firefox (and Playwright's WebKit) through

@@ -6,30 +6,22 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createDriver } from '../drivers/index.mjs';
 import { listTestFiles, parseMeta, startServer } from '../server/index.mjs';
 import { detectBrowsers } from './browsers.mjs';
 import { findExpectation, isExpectedStatus, loadExpectations } from './expectations.mjs';
 import { buildConfigurations, fileTimeoutMs, pageUrl, pagesForFile, REFERENCE_ID } from './matrix.mjs';
 import { UsageError } from './options.mjs';
+import { checkPolyfill, harnessPackage, resolveInputs } from './inputs.mjs';
 import { buildReport } from './schema.mjs';
 import { selectShard } from './shard.mjs';
 import { judge } from './verdict.mjs';
 
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const MAX_BROWSERS = 2;
 
 // Slowest engines first, so the end of the run is short Chromium pages that
 // both workers can share.
 const BROWSER_ORDER = ['webkit', 'firefox', 'chromium', 'chromium-experimental'];
-
-export function resolveInputs(options, cwd = process.cwd()) {
-  const wptRoot = path.resolve(cwd, options.wptRoot ?? path.join(PACKAGE_ROOT, 'wpt'));
-  const polyfill = path.resolve(cwd, options.polyfill ?? path.join(PACKAGE_ROOT, 'dist/websocketstream-polyfill.js'));
-  const expectationsDir = path.resolve(cwd, options.expectationsDir ?? path.join(PACKAGE_ROOT, 'conformance/expectations'));
-  return { wptRoot, polyfill, expectationsDir };
-}
 
 /** The test files to run after --filter, --exclude and --shard, with their META. */
 export async function planFiles(wptRoot, { filters = [], excludes = [], shard = null } = {}) {
@@ -116,9 +108,7 @@ export async function runConformance(options, { progress = () => {}, cwd = proce
   const inputs = resolveInputs(options, cwd);
   const configurations = buildConfigurations(options);
   if (configurations.length === 0) throw new UsageError('nothing to run: no browser supports the chosen --modes');
-  if (configurations.some((configuration) => configuration.mode === 'polyfill') && !existsSync(inputs.polyfill)) {
-    throw new UsageError(`polyfill build not found: ${inputs.polyfill} (run npm run build, or pass --polyfill FILE)`);
-  }
+  if (configurations.some((configuration) => configuration.mode === 'polyfill')) checkPolyfill(inputs.polyfill, { given: Boolean(options.polyfill) });
   const planned = await planFiles(inputs.wptRoot, options);
   if (planned.length === 0) throw new UsageError('no test files match --filter/--exclude/--shard');
 
@@ -234,13 +224,13 @@ export async function runConformance(options, { progress = () => {}, cwd = proce
   }
 
   const finishedAt = new Date();
-  const packageJson = JSON.parse(await readFile(path.join(PACKAGE_ROOT, 'package.json'), 'utf8'));
+  const packageJson = harnessPackage();
   const run = {
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     wallTimeMs: finishedAt - startedAt,
     exitCode: verdict.unexpected.length > 0 || signal?.aborted ? 1 : 0,
-    tool: { name: `${packageJson.name} conformance`, version: packageJson.version },
+    tool: { name: packageJson.name, version: packageJson.version },
     node: process.version,
     platform: process.platform,
     arch: process.arch,
@@ -254,7 +244,7 @@ export async function runConformance(options, { progress = () => {}, cwd = proce
       excludes: options.excludes,
       shard: options.shard,
       wptRoot: path.relative(cwd, inputs.wptRoot) || '.',
-      polyfill: path.relative(cwd, inputs.polyfill),
+      polyfill: inputs.polyfill === null ? null : path.relative(cwd, inputs.polyfill),
       expectationsDir: path.relative(cwd, inputs.expectationsDir),
       timeoutMultiplier: options.timeoutMultiplier,
     },

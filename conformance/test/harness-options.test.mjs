@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildConfigurations, pagesForFile, REFERENCE_ID } from '../lib/matrix.mjs';
 import { parseOptions, UsageError } from '../lib/options.mjs';
@@ -12,8 +14,8 @@ import { planFiles } from '../lib/run.mjs';
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli.mjs');
 const REPOSITORY_ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-function runCli(args) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000 });
+function runCli(args, { cli = CLI, env = {} } = {}) {
+  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
 }
 
 describe('parseOptions', () => {
@@ -95,10 +97,25 @@ describe('the CLI on bad input', () => {
     assert.match(result.stderr, /Unknown option '--browser'/);
   });
 
-  it('exits 2 when --polyfill names a missing file', () => {
+  it('exits 2 when --polyfill names a missing file, saying so', () => {
     const result = runCli(['--browsers', 'firefox', '--polyfill', '/nonexistent/polyfill.js', '--reporter', 'terminal']);
     assert.equal(result.status, 2);
-    assert.match(result.stderr, /polyfill build not found: \/nonexistent\/polyfill\.js/);
+    assert.match(result.stderr, /--polyfill \/nonexistent\/polyfill\.js: no such file/);
+    assert.doesNotMatch(result.stderr, /npm run build/, 'a consumer has nothing to build');
+  });
+
+  it('exits 2 before any browser starts when --polyfill is an ES module, not a classic script', () => {
+    const module = path.join(REPOSITORY_ROOT, 'dist', 'index.js');
+    const result = runCli(['--browsers', 'chromium', '--polyfill', module, '--reporter', 'terminal']);
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /is an ES module; the pages load the polyfill as a classic script/);
+    assert.doesNotMatch(result.stderr, /starting chromium/);
+  });
+
+  it('exits 2 when a CONFORMANCE_*_PATH names a file that does not exist', () => {
+    const result = runCli(['--browsers', 'chromium', '--reporter', 'terminal'], { env: { CONFORMANCE_CHROMIUM_PATH: '/nonexistent/chromium' } });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /CONFORMANCE_CHROMIUM_PATH=\/nonexistent\/chromium: no such file/);
   });
 
   it('exits 2 when --filter matches no test file', () => {
@@ -113,6 +130,38 @@ describe('the CLI on bad input', () => {
     for (const flag of ['--browsers', '--modes', '--scopes', '--variants', '--filter', '--shard', '--wpt-root', '--polyfill', '--reporter', '--out', '--webdriver-url', '--playwright-endpoint']) {
       assert.ok(result.stdout.includes(flag), `usage mentions ${flag}`);
     }
+  });
+});
+
+describe('the CLI where its dependencies are missing', () => {
+  // A copy of the harness in a folder from which no node_modules can be reached.
+  let copy;
+  before(() => {
+    copy = mkdtempSync(path.join(os.tmpdir(), 'harness-without-dependencies-'));
+    for (const folder of ['lib', 'drivers', 'reporters', 'server', 'expectations']) {
+      cpSync(path.join(REPOSITORY_ROOT, 'conformance', folder), path.join(copy, folder), { recursive: true });
+    }
+    for (const file of ['cli.mjs', 'package.json']) cpSync(path.join(REPOSITORY_ROOT, 'conformance', file), path.join(copy, file));
+  });
+  after(() => rmSync(copy, { recursive: true, force: true }));
+
+  it('--help still prints the usage and exits 0', () => {
+    const result = runCli(['--help'], { cli: path.join(copy, 'cli.mjs') });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^Usage: websocketstream-conformance/);
+  });
+
+  it('a run names the missing package in one line and exits 2, with no stack trace', () => {
+    const result = runCli(['--browsers', 'chromium', '--polyfill', path.join(REPOSITORY_ROOT, 'dist', 'websocketstream-polyfill.js')], { cli: path.join(copy, 'cli.mjs') });
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /cannot load the package '[^']+', which websocketstream-conformance depends on: reinstall it/);
+    assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('setup-browsers is a command of the CLI, and does not ask a consumer to run npm ci', () => {
+    const result = runCli(['setup-browsers', '--no-playwright'], { cli: path.join(copy, 'cli.mjs') });
+    assert.match(result.stdout, /setup-browsers: /);
+    assert.doesNotMatch(`${result.stdout}${result.stderr}`, /npm ci/);
   });
 });
 

@@ -1,15 +1,14 @@
-// Makes sure the three engines the conformance harness drives are here, and
-// says which will be used. Idempotent: when they are all present it changes
+// `websocketstream-conformance setup-browsers`: makes sure the three engines the harness drives are
+// here, and says which will be used. Idempotent: when they are all present it changes
 // nothing. Otherwise it first tries Playwright's own builds (they need the
 // Playwright download hosts) and then, as root on Debian, the distribution's
 // packages: chromium, firefox-esr, webkit2gtk-driver (+ xvfb for its display).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DEBIAN_PACKAGES, ENGINES, describeBrowser, detectBrowsers } from '../conformance/lib/browsers.mjs';
+import { DEBIAN_PACKAGES, ENGINES, describeBrowser, detectBrowsers } from './browsers.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PLAYWRIGHT_INSTALL_TIMEOUT_MS = 10 * 60_000;
 const APT_TIMEOUT_MS = 15 * 60_000;
 
@@ -29,7 +28,6 @@ function missingEngines(found) {
 function run(command, args, timeoutMs) {
   say(`$ ${command} ${args.join(' ')}`);
   const result = spawnSync(command, args, {
-    cwd: root,
     stdio: 'inherit',
     timeout: timeoutMs,
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
@@ -37,10 +35,20 @@ function run(command, args, timeoutMs) {
   return result.status === 0;
 }
 
+/** Playwright's own command line, from the Playwright this package depends on; null if it is missing. */
+function playwrightCli() {
+  try {
+    const cli = path.join(path.dirname(createRequire(import.meta.url).resolve('playwright/package.json')), 'cli.js');
+    return existsSync(cli) ? cli : null;
+  } catch {
+    return null;
+  }
+}
+
 function tryPlaywrightBuilds(engines) {
-  const cli = path.join(root, 'node_modules', 'playwright', 'cli.js');
-  if (!existsSync(cli)) {
-    say('Playwright is not installed (npm ci first); skipping its browser builds');
+  const cli = playwrightCli();
+  if (cli === null) {
+    say('Playwright is missing (reinstall websocketstream-conformance); skipping its browser builds');
     return;
   }
   // Browsers first: on a closed network this fails before any system change.
@@ -68,7 +76,8 @@ function tryDebianPackages(engines) {
   }
 }
 
-async function main() {
+/** → the exit code: 0 when all three engines can run, 1 when one is still missing. */
+export async function setupBrowsers(argv) {
   let found = await detectBrowsers();
   let missing = missingEngines(found);
   if (missing.length === 0) {
@@ -78,7 +87,7 @@ async function main() {
   }
 
   say(`missing: ${missing.join(', ')}`);
-  if (!process.argv.includes('--no-playwright')) {
+  if (!argv.includes('--no-playwright')) {
     tryPlaywrightBuilds(missing);
     found = await detectBrowsers();
     missing = missingEngines(found);
@@ -98,5 +107,3 @@ async function main() {
   }
   return 0;
 }
-
-process.exitCode = await main();
