@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run conformance`: from a fresh clone to a full conformance run.
 // Installs dependencies if missing, builds dist/ if it is missing or older
-// than the sources, makes sure the browsers are here (scripts/setup-browsers),
+// than the sources, makes sure the browsers are here (the CLI's setup-browsers),
 // then runs the default matrix — Chromium native (stock and experimental) and
 // polyfill, Firefox and WebKit polyfill; window and worker; ws and wss — with
 // reports in reports/conformance/. Extra arguments go to the CLI unchanged.

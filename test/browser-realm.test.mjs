@@ -80,7 +80,7 @@ async function startSite() {
 
 async function withPage(engine, pathname, body) {
   const where = found[engine];
-  assert.ok(where, `no ${engine} here: run scripts/setup-browsers`);
+  assert.ok(where, `no ${engine} here: run node conformance/cli.mjs setup-browsers`);
   const options = { headless: true, timeout: PAGE_MS };
   if (engine === 'chromium') {
     options.args = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

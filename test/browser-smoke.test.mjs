@@ -63,7 +63,7 @@ function assertWorkerSmoke(report, { nativeBefore }) {
 }
 
 function requireEngine(engine) {
-  assert.ok(found[engine], `${describeBrowser(engine, null)} — or run scripts/setup-browsers`);
+  assert.ok(found[engine], `${describeBrowser(engine, null)} — or run node conformance/cli.mjs setup-browsers`);
   return found[engine];
 }
 

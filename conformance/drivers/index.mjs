@@ -26,5 +26,5 @@ export function createDriver(configuration, { found, playwrightEndpoint = null, 
     if (playwrightEndpoint) return createPlaywrightDriver({ engine, args, endpoint: playwrightEndpoint, remoteLaunchOptions });
     if (found) return createPlaywrightDriver({ engine, args, found });
   }
-  throw new DriverUnavailableError(`no ${engine} here: run scripts/setup-browsers, or point --playwright-endpoint/--webdriver-url at a remote one`);
+  throw new DriverUnavailableError(`no ${engine} here: run websocketstream-conformance setup-browsers, or point --playwright-endpoint/--webdriver-url at a remote one`);
 }

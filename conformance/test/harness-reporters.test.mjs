@@ -109,7 +109,7 @@ describe('reporters', () => {
     const { files } = await writeReports(report, { reporters: ['html'], outDir: scratch.directory });
     const found = (await detectBrowsers()).chromium;
     if (!found) {
-      t.skip('no Chromium here (scripts/setup-browsers installs one)');
+      t.skip('no Chromium here (node conformance/cli.mjs setup-browsers installs one)');
       return;
     }
     const browser = await chromium.launch({
