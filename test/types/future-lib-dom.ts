@@ -4,38 +4,23 @@
 import 'websocketstream-polyfill/polyfill';
 
 declare global {
-  interface WebSocketCloseInfo {
-    closeCode?: number;
-    reason?: string;
+  interface WebSocketError extends DOMException {
+    readonly closeCode: number | null;
+    readonly reason: string;
   }
-  interface WebSocketOpenInfo {
-    extensions?: string;
-    protocol?: string;
-    readable?: ReadableStream;
-    writable?: WritableStream;
-  }
-  interface WebSocketStreamOptions {
-    protocols?: string[];
-    signal?: AbortSignal;
-  }
+  var WebSocketError: { prototype: WebSocketError; new (message?: string, init?: WebSocketCloseInfo): WebSocketError };
+
   interface WebSocketStream {
     readonly closed: Promise<WebSocketCloseInfo>;
     readonly opened: Promise<WebSocketOpenInfo>;
     readonly url: string;
     close(closeInfo?: WebSocketCloseInfo): void;
   }
-  var WebSocketStream: {
-    prototype: WebSocketStream;
-    new (url: string | URL, options?: WebSocketStreamOptions): WebSocketStream;
-  };
-  interface WebSocketError extends DOMException {
-    readonly closeCode: number | null;
-    readonly reason: string;
-  }
-  var WebSocketError: {
-    prototype: WebSocketError;
-    new (message?: string, init?: WebSocketCloseInfo): WebSocketError;
-  };
+  var WebSocketStream: { prototype: WebSocketStream; new (url: string | URL, options?: WebSocketStreamOptions): WebSocketStream };
+
+  interface WebSocketCloseInfo { closeCode?: number; reason?: string }
+  interface WebSocketOpenInfo { extensions?: string; protocol?: string; readable?: ReadableStream; writable?: WritableStream }
+  interface WebSocketStreamOptions { protocols?: string[]; signal?: AbortSignal }
 }
 
 export const stream = new WebSocketStream('wss://example.test/');
