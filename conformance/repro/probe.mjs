@@ -67,7 +67,7 @@ function parseArguments(argv) {
 /** Unpacks @sparticuz/chromium@version's binary into `folder`. → its path */
 function unpackSparticuz(version, folder) {
   const tarball = execFileSync('npm', ['pack', `@sparticuz/chromium@${version}`, '--silent'], { cwd: folder, encoding: 'utf8' }).trim().split('\n').pop();
-  execFileSync('tar', ['-xzf', tarball, '-C', folder, 'package/bin/chromium.br', 'package/bin/swiftshader.tar.br']);
+  execFileSync('tar', ['-xzf', path.join(folder, tarball), '-C', folder, 'package/bin/chromium.br', 'package/bin/swiftshader.tar.br']);
   rmSync(path.join(folder, tarball));
   const packed = path.join(folder, 'package', 'bin');
   const binary = path.join(folder, 'chromium');
@@ -170,4 +170,7 @@ async function main() {
   }
 }
 
-await main();
+await main().catch((error) => {
+  console.error(`probe.mjs: ${error.message}`);
+  process.exitCode = 1;
+});
