@@ -24,8 +24,11 @@ ensureBuild();
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const LAUNCH_MS = 60_000;
-// The slowest page is close-clean-with-queued-data on the polyfill: three attempts of about 2 s.
-const PAGE_MS = 25_000;
+// A page takes 1 to 9 s on an idle machine (the slowest: the 20 MiB write of
+// crash-drop-with-write-in-flight, whose frames Chromium also mirrors to Playwright, and
+// close-clean-with-queued-data, an attempt of 3 s or more); a busy machine has
+// been seen to take 24 s for the 20 MiB one. The bound is for a page that never reports.
+const PAGE_MS = 40_000;
 const CLOSE_MS = 15_000;
 const CHROMIUM_ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const EIGHT_MIB = 8 * 1024 * 1024;
@@ -115,8 +118,11 @@ const FINDINGS = [
       assert.equal(clean.closed, 'fulfilled {"closeCode":4002,"reason":"queued"}');
       assert.ok(clean.bytesTheServerRead < clean.bytesWritten, 'though the server read less than was written');
     },
-    // Fewer attempts: the polyfill must reject every time, so it never stops early.
-    polyfillQuery: '&attempts=3',
+    // A race by nature: a page whose 8 attempts all happened to reject is opened once more.
+    nativeRetries: 1,
+    // Fewer and shorter attempts: the polyfill must reject every time, so it never stops early,
+    // and how long the server waits does not change what the standard says.
+    polyfillQuery: '&attempts=2&delay=1000',
   },
   {
     page: 'websocket-bufferedamount-at-peer-close',
@@ -124,8 +130,9 @@ const FINDINGS = [
     check(observed) {
       assert.ok(observed.bytesTheServerRead < EIGHT_MIB, `the server read ${observed.bytesTheServerRead} bytes, less than the 8 MiB`);
       assert.equal(observed.bufferedAmountRightAfterSend, observed.bytesSent, 'bufferedAmount right after send()');
-      assert.match(observed.firstZeroWhileOpen, /ms after send\(\)$/, 'bufferedAmount read 0 while the socket was OPEN');
       assert.equal(observed.bufferedAmountAtClose, 0, 'bufferedAmount at close');
+      // Whether a look at bufferedAmount falls between its drop and the close event (the page looks
+      // every 5 ms) is timing: the write-up reports it where seen, this test does not require it.
       assert.deepEqual(observed.closeEvent, { wasClean: true, code: 1000, reason: '' }, 'the close event');
     },
     polyfillSkip: "about Chromium's own WebSocket (the classic API), which the polyfill runs on and cannot correct",
@@ -192,7 +199,11 @@ describe('native Chromium still shows each documented finding', () => {
     test(finding.page, { timeout: PAGE_MS + 20_000 }, async (t) => {
       t.diagnostic(`Chromium ${browser.version()}`);
       const before = reportsOf(finding.page, 'before-trigger').length;
-      const outcome = await openRepro(browser, finding.page);
+      let outcome = await openRepro(browser, finding.page);
+      for (let retry = 0; retry < (finding.nativeRetries ?? 0) && outcome.result?.verdict === 'PASS'; retry++) {
+        t.diagnostic(`as the standard says this time (${JSON.stringify(outcome.result.observed)}); once more`);
+        outcome = await openRepro(browser, finding.page);
+      }
       if (finding.native === 'crash') {
         assert.equal(outcome.crashed, true,
           `the renderer should crash, but the page reported ${JSON.stringify(outcome.result)}: fixed? update docs/native-chromium.md`);
