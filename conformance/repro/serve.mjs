@@ -1,0 +1,303 @@
+#!/usr/bin/env node
+// Serves the reproduction pages of docs/native-chromium.md, and the few WebSocket endpoints they
+// use, from one port on 127.0.0.1:
+//
+//   node conformance/repro/serve.mjs [--port N] [--quiet]      (npm run repro:chromium)
+//
+// It prints the URL of the index page and runs until interrupted. Each page runs one scenario
+// against this server and prints what happened beside what the standard says; `?polyfill` makes
+// a page delete the browser's own WebSocketStream and WebSocketError and load the project's
+// build (dist/websocketstream-polyfill.js, made by `npm run build`) first.
+//
+// Pages and WebSockets share the port, so a page finds its endpoints at ws://<its own host>/...
+// with no configuration, and a page saved for a bug report needs only this server.
+//
+// Endpoints (all on the same port):
+//   GET  /, /NAME.html                    the index and the pages (only the .html files of this folder)
+//   GET  /dist/websocketstream-polyfill.js the project's build, for ?polyfill
+//   POST /result                           a page's report ({ page, phase, ... } as JSON): kept, printed
+//   GET  /received?key=K                   bytes the server read on the WebSocket connection opened with ?key=K
+//   ws   /echo                             echoes every message as it came (text as text, binary as binary)
+//   ws   /echo-then-close?trigger=&code=&reason=&key=
+//                                          echoes; after echoing the text message `trigger` (default
+//                                          "Goodbye") closes with `code` (default 1000) and `reason`,
+//                                          still reading until the client's close frame
+//   ws   /close-on-first-message?code=&reason=&delay=&key=
+//                                          on the first message stops reading; `delay` ms later (default 0)
+//                                          sends a close frame (default 4567 "unsent"); half a second after
+//                                          that reads, and drops, everything until the client's close frame
+//   ws   /drop-while-queued                on the first message stops reading, lets the client's writes
+//                                          back up for 300 ms, then ends the TCP connection with no close frame
+//   ws   /never-answers                    reads the handshake request and never answers it
+import { EventEmitter } from 'node:events';
+import { readdir, readFile } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import { Lifetime } from '../server/lifetime.mjs';
+import { acceptHandshake } from '../server/raw-websocket.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const POLYFILL_FILE = path.join(root, 'dist', 'websocketstream-polyfill.js');
+
+// How long /drop-while-queued lets the client's writes pile up before it drops the connection:
+// long enough for a browser to have handed it megabytes that the kernel cannot take.
+const QUEUE_UP_MS = 300;
+// How long /close-on-first-message stays deaf after its close frame, so that what the client still
+// had queued stays unsent when the close frame is read; then it reads again to let the client's
+// close frame through, completing a clean closing handshake.
+const DEAF_AFTER_CLOSE_MS = 500;
+// A client that never finishes closing is cut off after this long, so no endpoint holds a socket
+// (and the server's exit) for longer than a page can take.
+const GIVE_UP_MS = 15_000;
+// A client that half-closed is cut off after this long (it had its chance to send a FIN back).
+const AFTER_FIN_MS = 2000;
+// Byte counts of the last connections opened with ?key=, for /received; older ones are forgotten.
+const RECEIVED_KEPT = 100;
+const RESULT_BODY_LIMIT = 64 * 1024;
+
+/**
+ * Starts the server. → { origin, port, results, events, close() }
+ * `results` lists every POST /result body (parsed, with `receivedAt`), in order; `events` emits
+ * 'result' with each as it comes, for a driver that waits for a page's report.
+ */
+export async function startReproServer({ port = 0, host = '127.0.0.1', log = () => {} } = {}) {
+  const lifetime = new Lifetime();
+  const results = [];
+  const events = new EventEmitter();
+  const received = new Map();
+
+  const pages = new Set((await readdir(here)).filter((name) => name.endsWith('.html')));
+
+  const server = http.createServer((request, response) => {
+    handleHttp(request, response).catch((error) => {
+      log(`http ${request.url}: ${error.message}`);
+      if (!response.headersSent) send(response, 500, 'text/plain', String(error.message));
+      else response.destroy();
+    });
+  });
+
+  async function handleHttp(request, response) {
+    const url = new URL(request.url, 'http://server');
+    if (request.method === 'POST' && url.pathname === '/result') {
+      const body = await readBody(request, RESULT_BODY_LIMIT);
+      let result;
+      try {
+        result = JSON.parse(body);
+      } catch {
+        send(response, 400, 'text/plain', 'not JSON');
+        return;
+      }
+      result.receivedAt = Date.now();
+      results.push(result);
+      events.emit('result', result);
+      log(`result ${result.page ?? '?'} ${result.phase ?? ''}${result.verdict ? `: ${result.verdict}` : ''}${result.run ? ` (run ${result.run})` : ''}`);
+      send(response, 204);
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      send(response, 405, 'text/plain', 'method not allowed');
+      return;
+    }
+    if (url.pathname === '/received') {
+      const count = received.get(url.searchParams.get('key'));
+      send(response, 200, 'application/json', JSON.stringify(count === undefined ? null : count));
+      return;
+    }
+    if (url.pathname === '/dist/websocketstream-polyfill.js') {
+      let source;
+      try {
+        source = await readFile(POLYFILL_FILE);
+      } catch {
+        send(response, 404, 'text/plain', 'dist/websocketstream-polyfill.js is missing: run `npm run build` first');
+        return;
+      }
+      send(response, 200, 'text/javascript; charset=utf-8', source);
+      return;
+    }
+    const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+    if (!pages.has(name)) {
+      send(response, 404, 'text/plain', 'not found');
+      return;
+    }
+    send(response, 200, 'text/html; charset=utf-8', await readFile(path.join(here, name)));
+  }
+
+  const wsServer = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  const accept = (request, socket, head, onOpen) => {
+    wsServer.handleUpgrade(request, socket, head, (websocket) => {
+      websocket.on('error', (error) => log(`ws ${request.url}: ${error.message}`));
+      onOpen(websocket);
+    });
+  };
+
+  // Counts what the server reads on this connection (frame headers included), for /received.
+  const countReceived = (socket, key) => {
+    if (!key) return;
+    received.delete(key);
+    received.set(key, 0);
+    if (received.size > RECEIVED_KEPT) received.delete(received.keys().next().value);
+    socket.on('data', (chunk) => received.set(key, (received.get(key) ?? 0) + chunk.length));
+  };
+
+  const endpoints = {
+    '/echo': (request, socket, head) => accept(request, socket, head, (websocket) => {
+      websocket.on('message', (data, isBinary) => websocket.send(data, { binary: isBinary }));
+    }),
+
+    '/echo-then-close': (request, socket, head, url) => accept(request, socket, head, (websocket) => {
+      countReceived(socket, url.searchParams.get('key'));
+      const trigger = url.searchParams.get('trigger') ?? 'Goodbye';
+      const code = Number(url.searchParams.get('code') ?? 1000);
+      const reason = url.searchParams.get('reason') ?? '';
+      websocket.on('message', (data, isBinary) => {
+        websocket.send(data, { binary: isBinary });
+        if (!isBinary && data.toString() === trigger) websocket.close(code, reason);
+      });
+    }),
+
+    '/close-on-first-message': (request, socket, head, url) => accept(request, socket, head, (websocket) => {
+      countReceived(socket, url.searchParams.get('key'));
+      const code = Number(url.searchParams.get('code') ?? 4567);
+      const reason = url.searchParams.get('reason') ?? 'unsent';
+      const delay = Number(url.searchParams.get('delay') ?? 0);
+      websocket.once('message', () => {
+        // Deaf from here on: what the client writes next backs up in its own buffers.
+        websocket.pause();
+        lifetime.after(delay, () => {
+          if (websocket.readyState !== websocket.OPEN) return;
+          websocket.close(code, reason);
+          lifetime.after(DEAF_AFTER_CLOSE_MS, () => websocket.resume());
+          lifetime.after(GIVE_UP_MS, () => websocket.terminate());
+        });
+      });
+    }),
+
+    // Spoken by hand: `ws` would always answer or send a close frame, and here there must be none.
+    '/drop-while-queued': (request, socket) => {
+      if (!acceptHandshake(request, socket)) return;
+      socket.once('data', () => {
+        socket.pause();
+        lifetime.after(QUEUE_UP_MS, () => endWithoutCloseFrame(socket));
+      });
+    },
+
+    '/never-answers': (request, socket) => {
+      socket.on('data', () => {});
+      lifetime.after(GIVE_UP_MS, () => socket.destroy());
+    },
+  };
+
+  function endWithoutCloseFrame(socket) {
+    if (socket.destroyed) return;
+    socket.end();
+    lifetime.after(AFTER_FIN_MS, () => socket.destroy());
+  }
+
+  server.on('upgrade', (request, socket, head) => {
+    lifetime.adopt(socket);
+    socket.on('error', (error) => log(`socket ${request.url}: ${error.message}`));
+    const url = new URL(request.url, 'ws://server');
+    const endpoint = endpoints[url.pathname];
+    log(`upgrade ${request.url}${endpoint ? '' : ' → 404'}`);
+    if (!endpoint) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    endpoint(request, socket, head, url);
+  });
+
+  // Page loads keep their HTTP connections alive; they are ours to end at close().
+  server.on('connection', (socket) => lifetime.adopt(socket));
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const actualPort = server.address().port;
+  const origin = `http://${host}:${actualPort}`;
+
+  return {
+    origin,
+    port: actualPort,
+    results,
+    events,
+    async close() {
+      lifetime.end();
+      wsServer.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+function send(response, status, type, body) {
+  const headers = { 'Cache-Control': 'no-store' };
+  if (type) headers['Content-Type'] = type;
+  response.writeHead(status, headers);
+  response.end(body);
+}
+
+function readBody(request, limit) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let length = 0;
+    request.on('data', (chunk) => {
+      length += chunk.length;
+      if (length > limit) {
+        reject(new Error(`request body over ${limit} bytes`));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function parseArguments(argv) {
+  const options = { port: 0, quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const argument = argv[i];
+    if (argument === '--port') {
+      options.port = Number(argv[++i]);
+      if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+        throw new Error('--port takes a port number (0 for a free one)');
+      }
+    } else if (argument === '--quiet') {
+      options.quiet = true;
+    } else if (argument === '--help' || argument === '-h') {
+      options.help = true;
+    } else {
+      throw new Error(`unknown argument ${argument}`);
+    }
+  }
+  return options;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  let options;
+  try {
+    options = parseArguments(process.argv.slice(2));
+  } catch (error) {
+    console.error(`serve.mjs: ${error.message}`);
+    process.exit(2);
+  }
+  if (options.help) {
+    console.log('usage: node conformance/repro/serve.mjs [--port N] [--quiet]');
+    process.exit(0);
+  }
+  const log = options.quiet ? () => {} : (line) => console.log(line);
+  const server = await startReproServer({ port: options.port, log });
+  console.log(`${server.origin}/`);
+  const stop = () => {
+    server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
