@@ -14,11 +14,18 @@ const typescriptFor = (target) =>
     include: ['polyfill/**/*.ts'],
   });
 
-const minify = () =>
+// `ecma` is the syntax the output may use: each build's own target, never newer. Measured in gzip
+// against terser's defaults: passes 3 −30 B (modern) / −66 B (legacy); arrow functions for
+// function expressions that use no `this` −12 B / −45 B; hoisting the declarations of functions
+// −43 B on the modern build but +164 B on the legacy one, so only on the modern one. No `unsafe` or
+// `pure_getters`: they assume property reads and conversions have no side effects, and Web IDL
+// conversions call the application's getters and toString in a set order.
+const minify = (ecma, { hoistFunctions }) =>
   terser({
-    ecma: 2020,
+    ecma,
     // Class names may go: the interfaces set their `name` explicitly (interface.ts).
     format: { comments: false },
+    compress: { passes: 3, unsafe_arrows: true, hoist_funs: hoistFunctions },
   });
 
 // The ES module entries share one implementation, and so do the CommonJS ones: importing two
@@ -39,7 +46,7 @@ const classicScript = {
   plugins: [typescriptFor('ES2022')],
   output: [
     { file: `${out}/websocketstream-polyfill.js`, format: 'iife', sourcemap: true },
-    { file: `${out}/websocketstream-polyfill.min.js`, format: 'iife', sourcemap: true, plugins: [minify()] },
+    { file: `${out}/websocketstream-polyfill.min.js`, format: 'iife', sourcemap: true, plugins: [minify(2022, { hoistFunctions: true })] },
   ],
 };
 
@@ -47,7 +54,7 @@ const classicScript = {
 const legacyClassicScript = {
   input: 'polyfill/legacy.ts',
   plugins: [resolve({ browser: true }), commonjs(), typescriptFor('ES2017')],
-  output: { file: `${out}/websocketstream-polyfill.legacy.min.js`, format: 'iife', sourcemap: true, plugins: [minify()] },
+  output: { file: `${out}/websocketstream-polyfill.legacy.min.js`, format: 'iife', sourcemap: true, plugins: [minify(2017, { hoistFunctions: false })] },
 };
 
 export default [moduleEntries, classicScript, legacyClassicScript];
