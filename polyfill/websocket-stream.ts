@@ -47,13 +47,6 @@ import {
  */
 export const SEND_HIGH_WATER_MARK = 1024 * 1024;
 
-/**
- * Received bytes the readable queues before it asks the socket to stop reading (where it can:
- * Node's `ws` package). Strings count their length, binary messages their byteLength. Reading
- * resumes once the application has read everything queued.
- */
-export const RECEIVE_HIGH_WATER_MARK = 64 * 1024;
-
 /** Web IDL `dictionary WebSocketOpenInfo`: what `opened` resolves with. */
 export interface WebSocketOpenInfo {
   readable: ReadableStream<string | Uint8Array>;
@@ -94,8 +87,6 @@ interface StreamState {
   readableController: ReadableStreamDefaultController<string | Uint8Array> | undefined;
   /** False once the readable is closed, errored or cancelled: nothing more may be enqueued. */
   readableOpen: boolean;
-  /** The sizes of the messages waiting in the readable's queue, oldest first. */
-  readonly receiveQueue: ReceiveQueueSizes;
   writableController: WritableStreamDefaultController | undefined;
   /** The write whose message the socket has not yet reported sent. */
   pendingWrite: Deferred<void> | undefined;
@@ -206,7 +197,6 @@ function createStreamState(url: string): StreamState {
     abortListener: undefined,
     readableController: undefined,
     readableOpen: false,
-    receiveQueue: new ReceiveQueueSizes(),
     writableController: undefined,
     pendingWrite: undefined,
     writeSent: () => writeSent(state),
@@ -287,9 +277,9 @@ function handleConnectionEstablished(state: StreamState, protocol: string, exten
         closeUsingReason(state, reason);
       },
     },
-    // Counted in messages, with a high-water mark of 0: the queue's byte size is tracked by
-    // handleMessage instead, because a size() callback costs several microseconds per message in
-    // some engines (Firefox), more than the rest of receiving one.
+    // Counted in messages, with a high-water mark of 0: the queue's byte size is tracked by the
+    // socket that can stop reading (ws-connector.ts) instead, because a size() callback costs
+    // several microseconds per message in some engines (Firefox), more than the rest of receiving one.
     { highWaterMark: 0 },
   );
   state.readableOpen = true;
@@ -308,50 +298,16 @@ function handleConnectionEstablished(state: StreamState, protocol: string, exten
   state.opened.resolve({ extensions, protocol, readable, writable });
 }
 
-function messageSize(chunk: string | Uint8Array): number {
-  return typeof chunk === 'string' ? chunk.length : chunk.byteLength;
-}
-
 /**
- * The byte sizes of the messages in the readable's queue. The queue counts messages with a
- * high-water mark of 0, so -desiredSize is how many are waiting; the ones read since the last look
- * are the oldest, and are forgotten first.
+ * "When a WebSocket message has been received": queue it. → how many messages wait in the queue:
+ * the socket, where it can stop reading, weighs them against its limit.
  */
-class ReceiveQueueSizes {
-  #sizes: number[] = [];
-  #head = 0;
-  #bytes = 0;
-
-  /** Records a message just queued behind `waitingBefore` others. → the bytes now queued. */
-  add(size: number, waitingBefore: number): number {
-    const sizes = this.#sizes;
-    while (sizes.length - this.#head > waitingBefore) this.#bytes -= sizes[this.#head++]!;
-    if (this.#head > 1024 && this.#head * 2 > sizes.length) {
-      sizes.splice(0, this.#head);
-      this.#head = 0;
-    }
-    sizes.push(size);
-    return (this.#bytes += size);
-  }
-
-  clear(): void {
-    if (this.#sizes.length === 0) return;
-    this.#sizes.length = 0;
-    this.#head = 0;
-    this.#bytes = 0;
-  }
-}
-
-/** "When a WebSocket message has been received": queue it, and stop reading once the queue is full. */
-function handleMessage(state: StreamState, data: string | Uint8Array): void {
-  if (state.readyState !== 'open' || !state.readableOpen) return;
+function handleMessage(state: StreamState, data: string | Uint8Array): number {
+  if (state.readyState !== 'open' || !state.readableOpen) return 0;
   const controller = state.readableController!;
   controller.enqueue(data);
-  // 0: a waiting read took the message at once. Otherwise it joined the queue.
-  const waiting = -controller.desiredSize!;
-  if (waiting > 0 && state.receiveQueue.add(messageSize(data), waiting - 1) >= RECEIVE_HIGH_WATER_MARK) {
-    state.socket!.pause();
-  }
+  // Counted in messages with a high-water mark of 0: 0 if a waiting read took it at once.
+  return -controller.desiredSize!;
 }
 
 /**
@@ -359,7 +315,6 @@ function handleMessage(state: StreamState, data: string | Uint8Array): void {
  * empty queue: the application wants more, so read from the network again.
  */
 function pull(state: StreamState): void {
-  state.receiveQueue.clear();
   state.socket?.resume();
 }
 
