@@ -74,7 +74,12 @@ export interface WebSocketStreamConstructor {
   new (url: string | URL, options?: WebSocketStreamOptions): WebSocketStream;
 }
 
-type ReadyState = 'connecting' | 'open' | 'closing' | 'closed';
+// The ready states, numbered as the WebSocket API numbers them: each is a step on from the one before.
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSING = 2;
+const CLOSED = 3;
+type ReadyState = typeof CONNECTING | typeof OPEN | typeof CLOSING | typeof CLOSED;
 
 interface StreamState {
   readonly url: string;
@@ -189,7 +194,7 @@ export function setSocketConnector(connector: SocketConnector | undefined): void
 function createStreamState(url: string): StreamState {
   const state: StreamState = {
     url,
-    readyState: 'connecting',
+    readyState: CONNECTING,
     socket: undefined,
     opened: createDeferred(),
     closed: createDeferred(),
@@ -213,7 +218,7 @@ function createStreamState(url: string): StreamState {
 function startConnecting(state: StreamState, connect: SocketConnector, protocols: readonly string[], signal: AbortSignal | undefined): void {
   if (signal !== undefined && isSignalAborted(signal)) {
     // An already-aborted signal: reject both promises and never touch the network.
-    state.readyState = 'closed';
+    state.readyState = CLOSED;
     const reason = abortReasonOf(signal);
     state.opened.reject(reason);
     state.closed.reject(reason);
@@ -233,7 +238,7 @@ function startConnecting(state: StreamState, connect: SocketConnector, protocols
   } catch {
     // A WebSocket implementation that refuses the URL outright fails the connection, as the
     // network would have; the URL itself was already validated.
-    state.readyState = 'closing';
+    state.readyState = CLOSING;
     queueConnectionFailure(state);
   }
 }
@@ -252,10 +257,10 @@ function detachSignal(state: StreamState): void {
 
 /** The signal's abort steps: only while the handshake is in progress, fail the connection. */
 function abortTheHandshake(state: StreamState): void {
-  if (state.readyState !== 'connecting') return;
+  if (state.readyState !== CONNECTING) return;
   const reason = abortReasonOf(state.signal!);
   detachSignal(state);
-  state.readyState = 'closed';
+  state.readyState = CLOSED;
   state.socket?.close();
   state.opened.reject(reason);
   state.closed.reject(reason);
@@ -263,9 +268,9 @@ function abortTheHandshake(state: StreamState): void {
 
 /** "When the WebSocket connection is established": expose the streams and resolve opened. */
 function handleConnectionEstablished(state: StreamState, protocol: string, extensions: string): void {
-  if (state.readyState !== 'connecting') return;
+  if (state.readyState !== CONNECTING) return;
   detachSignal(state);
-  state.readyState = 'open';
+  state.readyState = OPEN;
   const readable = new ReadableStreamCtor!<string | Uint8Array>(
     {
       start: (controller) => {
@@ -303,7 +308,7 @@ function handleConnectionEstablished(state: StreamState, protocol: string, exten
  * the socket, where it can stop reading, weighs them against its limit.
  */
 function handleMessage(state: StreamState, data: string | Uint8Array): number {
-  if (state.readyState !== 'open' || !state.readableOpen) return 0;
+  if (state.readyState !== OPEN || !state.readableOpen) return 0;
   const controller = state.readableController!;
   controller.enqueue(data);
   // Counted in messages with a high-water mark of 0: 0 if a waiting read took it at once.
@@ -327,7 +332,7 @@ function write(state: StreamState, chunk: unknown): Promise<void> {
     return rejectedPromise(error);
   }
   // Once the closing handshake has begun nothing more is sent, and the write is not an error.
-  if (state.readyState !== 'open') return resolvedPromise();
+  if (state.readyState !== OPEN) return resolvedPromise();
   const socket = state.socket!;
   socket.send(data);
   if (socket.whenSent(SEND_HIGH_WATER_MARK, state.writeSent)) return resolvedPromise();
@@ -396,9 +401,9 @@ function closeUsingReason(state: StreamState, reason: unknown): void {
 
 /** "Close the WebSocket": start the closing handshake, or fail a connection still being established. */
 function closeTheWebSocket(state: StreamState, closeCode: number | null, reason: string): void {
-  if (state.readyState === 'closing' || state.readyState === 'closed') return;
-  const wasConnecting = state.readyState === 'connecting';
-  state.readyState = 'closing';
+  if (state.readyState >= CLOSING) return;
+  const wasConnecting = state.readyState === CONNECTING;
+  state.readyState = CLOSING;
   // A paused socket would never read the peer's answering close frame.
   state.socket!.resume();
   if (wasConnecting) {
@@ -413,12 +418,12 @@ function closeTheWebSocket(state: StreamState, closeCode: number | null, reason:
 
 /** "Handle connection close" (the WebSocket connection is closed): settle every promise and stream. */
 function handleConnectionClose(state: StreamState, wasClean: boolean, code: number, reason: string): void {
-  if (state.readyState === 'closed') return;
+  if (state.readyState === CLOSED) return;
   const wasEstablished = state.readableController !== undefined;
   // A close we did not start, arriving while a write still waits for the network, left that
   // write's data unsent: the peer closed on data it never received.
-  const peerClosedOnWaitingWrite = state.readyState === 'open' && state.pendingWrite !== undefined;
-  state.readyState = 'closed';
+  const peerClosedOnWaitingWrite = state.readyState === OPEN && state.pendingWrite !== undefined;
+  state.readyState = CLOSED;
   detachSignal(state);
 
   if (!wasEstablished) {
