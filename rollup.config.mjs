@@ -50,10 +50,20 @@ const classicScript = {
   ],
 };
 
+// The fallbacks for engines that lack AbortSignal or EventTarget stay in this build alone: it sets
+// the constant in polyfill/legacy-engines.ts, which every other build leaves false.
+const forLegacyEngines = {
+  name: 'for-legacy-engines',
+  transform(code, id) {
+    if (!id.replaceAll('\\', '/').endsWith('/polyfill/legacy-engines.ts')) return null;
+    return { code: 'export const FOR_LEGACY_ENGINES = true;\n', map: { mappings: '' } };
+  },
+};
+
 // ES2017 output: private fields become WeakMaps, which the older engines this build is for run.
 const legacyClassicScript = {
   input: 'polyfill/legacy.ts',
-  plugins: [resolve({ browser: true }), commonjs(), typescriptFor('ES2017')],
+  plugins: [resolve({ browser: true }), commonjs(), typescriptFor('ES2017'), forLegacyEngines],
   output: { file: `${out}/websocketstream-polyfill.legacy.min.js`, format: 'iife', sourcemap: true, plugins: [minify(2017, { hoistFunctions: false })] },
 };
 

@@ -10,6 +10,8 @@
 //
 // Every call here is marked pure, so a bundler can drop what a program does not use.
 
+import { FOR_LEGACY_ENGINES } from './legacy-engines.js';
+
 const globalObject = globalThis;
 
 export const PromiseCtor = Promise;
@@ -105,12 +107,13 @@ export function isResizableArrayBuffer(buffer: ArrayBuffer): boolean {
 
 export function isAbortSignal(value: unknown): value is AbortSignal {
   if (typeof value !== 'object' || value === null) return false;
-  if (abortSignalAborted === undefined) return typeof (value as AbortSignal).aborted === 'boolean';
-  return passesBrandCheck(abortSignalAborted, value);
+  if (FOR_LEGACY_ENGINES && abortSignalAborted === undefined) return typeof (value as AbortSignal).aborted === 'boolean';
+  return passesBrandCheck(abortSignalAborted!, value);
 }
 
 export function isSignalAborted(signal: AbortSignal): boolean {
-  return (abortSignalAborted === undefined ? signal.aborted : reflectApply(abortSignalAborted, signal, [])) === true;
+  if (FOR_LEGACY_ENGINES && abortSignalAborted === undefined) return signal.aborted === true;
+  return reflectApply(abortSignalAborted!, signal, []) === true;
 }
 
 export function abortReasonOf(signal: AbortSignal): unknown {
@@ -120,13 +123,13 @@ export function abortReasonOf(signal: AbortSignal): unknown {
 }
 
 export function addEventListenerTo(target: EventTarget, type: string, listener: () => void): void {
-  if (addEventListenerFn === undefined) target.addEventListener(type, listener);
-  else reflectApply(addEventListenerFn, target, [type, listener]);
+  if (FOR_LEGACY_ENGINES && addEventListenerFn === undefined) target.addEventListener(type, listener);
+  else reflectApply(addEventListenerFn!, target, [type, listener]);
 }
 
 export function removeEventListenerFrom(target: EventTarget, type: string, listener: () => void): void {
-  if (removeEventListenerFn === undefined) target.removeEventListener(type, listener);
-  else reflectApply(removeEventListenerFn, target, [type, listener]);
+  if (FOR_LEGACY_ENGINES && removeEventListenerFn === undefined) target.removeEventListener(type, listener);
+  else reflectApply(removeEventListenerFn!, target, [type, listener]);
 }
 
 /** The URL relative WebSocket URLs resolve against: the document's base URL, or a worker's location. */
