@@ -87,7 +87,7 @@ interface StreamState {
   socket: Socket | undefined;
   readonly opened: Deferred<WebSocketOpenInfo>;
   readonly closed: Deferred<Required<WebSocketCloseInfo>>;
-  signal: AbortSignal | undefined;
+  abortSignal: AbortSignal | undefined;
   abortListener: (() => void) | undefined;
   readableController: ReadableStreamDefaultController<string | Uint8Array> | undefined;
   /** False once the readable is closed, errored or cancelled: nothing more may be enqueued. */
@@ -198,7 +198,7 @@ function createStreamState(url: string): StreamState {
     socket: undefined,
     opened: createDeferred(),
     closed: createDeferred(),
-    signal: undefined,
+    abortSignal: undefined,
     abortListener: undefined,
     readableController: undefined,
     readableOpen: false,
@@ -225,7 +225,7 @@ function startConnecting(state: StreamState, connect: SocketConnector, protocols
     return;
   }
   if (signal !== undefined) {
-    state.signal = signal;
+    state.abortSignal = signal;
     state.abortListener = () => abortTheHandshake(state);
     addEventListenerTo(signal, 'abort', state.abortListener);
   }
@@ -248,17 +248,17 @@ function queueConnectionFailure(state: StreamState): void {
 }
 
 function detachSignal(state: StreamState): void {
-  if (state.signal !== undefined && state.abortListener !== undefined) {
-    removeEventListenerFrom(state.signal, 'abort', state.abortListener);
+  if (state.abortSignal !== undefined && state.abortListener !== undefined) {
+    removeEventListenerFrom(state.abortSignal, 'abort', state.abortListener);
   }
-  state.signal = undefined;
+  state.abortSignal = undefined;
   state.abortListener = undefined;
 }
 
 /** The signal's abort steps: only while the handshake is in progress, fail the connection. */
 function abortTheHandshake(state: StreamState): void {
   if (state.readyState !== CONNECTING) return;
-  const reason = abortReasonOf(state.signal!);
+  const reason = abortReasonOf(state.abortSignal!);
   detachSignal(state);
   state.readyState = CLOSED;
   state.socket?.close();
