@@ -4,7 +4,7 @@
 // getters, addEventListener) cannot change how an existing WebSocketStream behaves.
 //
 // Not captured, on purpose: methods called on values the polyfill made itself or was just given —
-// a string's charCodeAt/slice/indexOf, a URL record's href, a stream controller's enqueue. Taking
+// a string's replace/slice/indexOf, a URL record's href, a stream controller's enqueue. Taking
 // each from its prototype at load and calling it through Reflect.apply would cost bytes and time
 // on every message for a page that rewrites String.prototype, which breaks far more than this.
 //
@@ -30,6 +30,7 @@ export const mathMin = Math.min;
 export const mathMax = Math.max;
 export const dateNow = Date.now;
 export const objectCreate = Object.create;
+export const encodeURIComponentFn = encodeURIComponent;
 const regExpTest = RegExp.prototype.test;
 
 export const setTimeoutFn: (callback: () => void, ms: number) => unknown = /*#__PURE__*/ globalObject.setTimeout.bind(globalObject);

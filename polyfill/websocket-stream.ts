@@ -248,9 +248,8 @@ function queueConnectionFailure(state: StreamState): void {
 }
 
 function detachSignal(state: StreamState): void {
-  if (state.abortSignal !== undefined && state.abortListener !== undefined) {
-    removeEventListenerFrom(state.abortSignal, 'abort', state.abortListener);
-  }
+  // The two are set together.
+  if (state.abortListener !== undefined) removeEventListenerFrom(state.abortSignal!, 'abort', state.abortListener);
   state.abortSignal = undefined;
   state.abortListener = undefined;
 }
