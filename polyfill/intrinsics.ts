@@ -135,11 +135,9 @@ export function removeEventListenerFrom(target: EventTarget, type: string, liste
 
 /** The URL relative WebSocket URLs resolve against: the document's base URL, or a worker's location. */
 export function currentBaseURL(): string | undefined {
-  const document = (globalObject as { document?: { baseURI?: unknown } }).document;
-  if (document !== undefined && typeof document.baseURI === 'string') return document.baseURI;
-  const location = (globalObject as { location?: { href?: unknown } }).location;
-  if (location !== undefined && typeof location.href === 'string') return location.href;
-  return undefined;
+  const { document, location } = globalObject as { document?: { baseURI?: unknown }; location?: { href?: unknown } };
+  const base = document?.baseURI ?? location?.href;
+  return typeof base === 'string' ? base : undefined;
 }
 
 export interface Deferred<T> {
@@ -160,11 +158,7 @@ export function createDeferred<T>(): Deferred<T> {
 
 // One fulfilled promise serves every caller: it is only ever awaited inside the polyfill and the
 // streams, never handed to page code, and a write that settles at once needs no promise of its own.
-const fulfilledPromise = /*#__PURE__*/ new PromiseCtor<void>((resolve) => resolve());
-
-export function resolvedPromise(): Promise<void> {
-  return fulfilledPromise;
-}
+export const fulfilledPromise = /*#__PURE__*/ new PromiseCtor<void>((resolve) => resolve());
 
 export function rejectedPromise<T = never>(reason: unknown): Promise<T> {
   return new PromiseCtor<T>((_resolve, reject) => reject(reason));

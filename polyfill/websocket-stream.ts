@@ -11,6 +11,7 @@ import {
   addEventListenerTo,
   arrayBufferByteLengthOf,
   createDeferred,
+  fulfilledPromise,
   isArrayBuffer,
   isArrayBufferView,
   isResizableArrayBuffer,
@@ -19,13 +20,12 @@ import {
   promiseThenCall,
   rejectedPromise,
   removeEventListenerFrom,
-  resolvedPromise,
 } from './intrinsics.js';
 import { defineInterfaceShape } from './interface.js';
 import { type Socket, type SocketConnector } from './socket.js';
 import { sharedInterface, sharedRecord } from './realm.js';
 import { platformConnector } from './web-socket-connector.js';
-import { type WebSocketCloseInfo, closeInfoOfWebSocketError, createWebSocketError, isWebSocketError } from './websocket-error.js';
+import { type WebSocketCloseInfo, closeInfoOfWebSocketError, createWebSocketError } from './websocket-error.js';
 import {
   MAX_REASON_BYTES,
   illegalInvocation,
@@ -244,7 +244,7 @@ function startConnecting(state: StreamState, connect: SocketConnector, protocols
 }
 
 function queueConnectionFailure(state: StreamState): void {
-  promiseThenCall(resolvedPromise(), () => handleConnectionClose(state, false, 1006, ''));
+  promiseThenCall(fulfilledPromise, () => handleConnectionClose(state, false, 1006, ''));
 }
 
 function detachSignal(state: StreamState): void {
@@ -324,17 +324,14 @@ function pull(state: StreamState): void {
 
 /** The writable's write algorithm: send the chunk as one message, settle once it left the buffer. */
 function write(state: StreamState, chunk: unknown): Promise<void> {
-  let data: string | Uint8Array;
-  try {
-    data = toMessage(chunk);
-  } catch (error) {
-    return rejectedPromise(error);
-  }
+  // A chunk that cannot be sent throws: the stream takes that as the write's rejection, as Web IDL
+  // turns an exception in a callback that returns a promise into a rejected promise.
+  const data = toMessage(chunk);
   // Once the closing handshake has begun nothing more is sent, and the write is not an error.
-  if (state.readyState !== OPEN) return resolvedPromise();
+  if (state.readyState !== OPEN) return fulfilledPromise;
   const socket = state.socket!;
   socket.send(data);
-  if (socket.whenSent(SEND_HIGH_WATER_MARK, state.writeSent)) return resolvedPromise();
+  if (socket.whenSent(SEND_HIGH_WATER_MARK, state.writeSent)) return fulfilledPromise;
   const pending = createDeferred<void>();
   state.pendingWrite = pending;
   return pending.promise;
@@ -385,17 +382,13 @@ function closeTheWritable(state: StreamState): Promise<void> {
 
 /** "Close using reason" (readable cancel, writable abort): a WebSocketError's code and reason are sent. */
 function closeUsingReason(state: StreamState, reason: unknown): void {
-  let closeCode: number | null = null;
-  let closeReason = '';
-  if (isWebSocketError(reason)) {
-    const info = closeInfoOfWebSocketError(reason);
-    // A WebSocketError reporting a received 1006, say, may not be sent back: close with no code.
-    if (info.closeCode !== null && isSendableCloseCode(info.closeCode) && utf8ByteLength(info.reason) <= MAX_REASON_BYTES) {
-      closeCode = info.closeCode;
-      closeReason = info.reason;
-    }
+  const info = closeInfoOfWebSocketError(reason);
+  // A WebSocketError reporting a received 1006, say, may not be sent back: close with no code.
+  if (info?.closeCode != null && isSendableCloseCode(info.closeCode) && utf8ByteLength(info.reason) <= MAX_REASON_BYTES) {
+    closeTheWebSocket(state, info.closeCode, info.reason);
+  } else {
+    closeTheWebSocket(state, null, '');
   }
-  closeTheWebSocket(state, closeCode, closeReason);
 }
 
 /** "Close the WebSocket": start the closing handshake, or fail a connection still being established. */
