@@ -4,11 +4,13 @@
 // getters, addEventListener) cannot change how an existing WebSocketStream behaves.
 //
 // Not captured, on purpose: methods called on values the polyfill made itself or was just given —
-// a string's charCodeAt/slice/indexOf, a URL record's href, a stream controller's enqueue. Taking
+// a string's replace/slice/indexOf, a URL record's href, a stream controller's enqueue. Taking
 // each from its prototype at load and calling it through Reflect.apply would cost bytes and time
 // on every message for a page that rewrites String.prototype, which breaks far more than this.
 //
 // Every call here is marked pure, so a bundler can drop what a program does not use.
+
+import { FOR_LEGACY_ENGINES } from './legacy-engines.js';
 
 const globalObject = globalThis;
 
@@ -28,6 +30,7 @@ export const mathMin = Math.min;
 export const mathMax = Math.max;
 export const dateNow = Date.now;
 export const objectCreate = Object.create;
+export const encodeURIComponentFn = encodeURIComponent;
 const regExpTest = RegExp.prototype.test;
 
 export const setTimeoutFn: (callback: () => void, ms: number) => unknown = /*#__PURE__*/ globalObject.setTimeout.bind(globalObject);
@@ -105,12 +108,13 @@ export function isResizableArrayBuffer(buffer: ArrayBuffer): boolean {
 
 export function isAbortSignal(value: unknown): value is AbortSignal {
   if (typeof value !== 'object' || value === null) return false;
-  if (abortSignalAborted === undefined) return typeof (value as AbortSignal).aborted === 'boolean';
-  return passesBrandCheck(abortSignalAborted, value);
+  if (FOR_LEGACY_ENGINES && abortSignalAborted === undefined) return typeof (value as AbortSignal).aborted === 'boolean';
+  return passesBrandCheck(abortSignalAborted!, value);
 }
 
 export function isSignalAborted(signal: AbortSignal): boolean {
-  return (abortSignalAborted === undefined ? signal.aborted : reflectApply(abortSignalAborted, signal, [])) === true;
+  if (FOR_LEGACY_ENGINES && abortSignalAborted === undefined) return signal.aborted === true;
+  return reflectApply(abortSignalAborted!, signal, []) === true;
 }
 
 export function abortReasonOf(signal: AbortSignal): unknown {
@@ -120,22 +124,20 @@ export function abortReasonOf(signal: AbortSignal): unknown {
 }
 
 export function addEventListenerTo(target: EventTarget, type: string, listener: () => void): void {
-  if (addEventListenerFn === undefined) target.addEventListener(type, listener);
-  else reflectApply(addEventListenerFn, target, [type, listener]);
+  if (FOR_LEGACY_ENGINES && addEventListenerFn === undefined) target.addEventListener(type, listener);
+  else reflectApply(addEventListenerFn!, target, [type, listener]);
 }
 
 export function removeEventListenerFrom(target: EventTarget, type: string, listener: () => void): void {
-  if (removeEventListenerFn === undefined) target.removeEventListener(type, listener);
-  else reflectApply(removeEventListenerFn, target, [type, listener]);
+  if (FOR_LEGACY_ENGINES && removeEventListenerFn === undefined) target.removeEventListener(type, listener);
+  else reflectApply(removeEventListenerFn!, target, [type, listener]);
 }
 
 /** The URL relative WebSocket URLs resolve against: the document's base URL, or a worker's location. */
 export function currentBaseURL(): string | undefined {
-  const document = (globalObject as { document?: { baseURI?: unknown } }).document;
-  if (document !== undefined && typeof document.baseURI === 'string') return document.baseURI;
-  const location = (globalObject as { location?: { href?: unknown } }).location;
-  if (location !== undefined && typeof location.href === 'string') return location.href;
-  return undefined;
+  const { document, location } = globalObject as { document?: { baseURI?: unknown }; location?: { href?: unknown } };
+  const base = document?.baseURI ?? location?.href;
+  return typeof base === 'string' ? base : undefined;
 }
 
 export interface Deferred<T> {
@@ -156,11 +158,7 @@ export function createDeferred<T>(): Deferred<T> {
 
 // One fulfilled promise serves every caller: it is only ever awaited inside the polyfill and the
 // streams, never handed to page code, and a write that settles at once needs no promise of its own.
-const fulfilledPromise = /*#__PURE__*/ new PromiseCtor<void>((resolve) => resolve());
-
-export function resolvedPromise(): Promise<void> {
-  return fulfilledPromise;
-}
+export const fulfilledPromise = /*#__PURE__*/ new PromiseCtor<void>((resolve) => resolve());
 
 export function rejectedPromise<T = never>(reason: unknown): Promise<T> {
   return new PromiseCtor<T>((_resolve, reject) => reject(reason));

@@ -1,11 +1,19 @@
 // The one seam between the stream logic and an environment's WebSocket implementation. Everything
-// that differs between the browser's WebSocket and Node's `ws` package lives behind it.
+// that differs between the browser's WebSocket and Node's `ws` package lives behind it, receive
+// backpressure included: only a socket that can stop reading needs to count the queued bytes.
+//
+// setSocketConnector hands connectors from one copy of the polyfill to the realm's WebSocketStream,
+// which may be another copy's (realm.ts): these two interfaces are a contract between versions too.
 
 /** What a socket reports. Called at most once each for `open` and `close`, in that order. */
 export interface SocketEventSink {
   open(protocol: string, extensions: string): void;
-  /** A text message as a string, a binary one as a Uint8Array over a buffer of its own. */
-  message(data: string | Uint8Array): void;
+  /**
+   * A text message as a string, a binary one as a Uint8Array over a buffer of its own. → how many
+   * messages now wait in the readable's queue: 0 when a waiting read took this one at once, or
+   * when the stream dropped it (the readable is closed, or the closing handshake has begun).
+   */
+  message(data: string | Uint8Array): number;
   close(wasClean: boolean, code: number, reason: string): void;
 }
 
@@ -19,8 +27,11 @@ export interface Socket {
   send(data: string | Uint8Array): void;
   /** Starts the closing handshake, or fails the connection if it is still being established. */
   close(code?: number, reason?: string): void;
-  /** Stops reading from the network, where the implementation can; otherwise does nothing. */
-  pause(): void;
+  /**
+   * The application waits for a message and the readable's queue is empty (or the connection is
+   * closing): if the socket stopped reading from the network because too much was queued, it
+   * reads again.
+   */
   resume(): void;
   /**
    * Whether the message just sent may count as sent: handed to the network, with bufferedAmount at

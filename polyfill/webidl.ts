@@ -8,6 +8,7 @@ import {
   StringCtor,
   URLCtor,
   currentBaseURL,
+  encodeURIComponentFn,
   isAbortSignal,
   isFiniteNumber,
   matches,
@@ -148,18 +149,13 @@ export function isSendableCloseCode(code: number): boolean {
   return code === 1000 || (code >= 3000 && code <= 4999);
 }
 
+/**
+ * The UTF-8 length of a USVString: encodeURIComponent writes each byte of a character outside
+ * ASCII's unreserved ones as a %XX escape. Every reason measured is a USVString, converted from
+ * the application's or decoded from a close frame; a lone surrogate would make it throw.
+ */
 export function utf8ByteLength(string: string): number {
-  let bytes = 0;
-  for (let i = 0; i < string.length; i++) {
-    const unit = string.charCodeAt(i);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < string.length) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
+  return encodeURIComponentFn(string).replace(/%../g, '-').length;
 }
 
 export interface CloseInfo {

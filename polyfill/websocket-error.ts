@@ -54,7 +54,8 @@ function defineWebSocketError(): WebSocketErrorRecord {
         closeInfo = closeInfoFromConnection;
         closeInfoFromConnection = undefined;
       } else {
-        const messageString = message === undefined ? '' : toDOMString(message, CONSTRUCT_CONTEXT);
+        // The default parameter already made an undefined message ''.
+        const messageString = toDOMString(message, CONSTRUCT_CONTEXT);
         closeInfo = toValidatedCloseInfo(init, CONSTRUCT_CONTEXT);
         message = messageString;
       }
@@ -100,13 +101,10 @@ function errorRecord(): WebSocketErrorRecord {
 
 export const WebSocketError: WebSocketErrorConstructor = /*#__PURE__*/ sharedInterface(INTERFACE_NAME, defineWebSocketError);
 
-export function isWebSocketError(value: unknown): value is WebSocketError {
-  return errorRecord().isWebSocketError(value);
-}
-
-/** The close code and reason a WebSocketError carries, read without going through its getters. */
-export function closeInfoOfWebSocketError(error: WebSocketError): CloseInfo {
-  return errorRecord().closeInfoOf(error);
+/** The close code and reason of a WebSocketError, read without its getters; undefined for anything else. */
+export function closeInfoOfWebSocketError(value: unknown): CloseInfo | undefined {
+  const record = errorRecord();
+  return record.isWebSocketError(value) ? record.closeInfoOf(value) : undefined;
 }
 
 /** A WebSocketError reporting how a connection closed, with any code it closed with. */

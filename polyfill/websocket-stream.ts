@@ -11,6 +11,7 @@ import {
   addEventListenerTo,
   arrayBufferByteLengthOf,
   createDeferred,
+  fulfilledPromise,
   isArrayBuffer,
   isArrayBufferView,
   isResizableArrayBuffer,
@@ -19,13 +20,12 @@ import {
   promiseThenCall,
   rejectedPromise,
   removeEventListenerFrom,
-  resolvedPromise,
 } from './intrinsics.js';
 import { defineInterfaceShape } from './interface.js';
 import { type Socket, type SocketConnector } from './socket.js';
 import { sharedInterface, sharedRecord } from './realm.js';
 import { platformConnector } from './web-socket-connector.js';
-import { type WebSocketCloseInfo, closeInfoOfWebSocketError, createWebSocketError, isWebSocketError } from './websocket-error.js';
+import { type WebSocketCloseInfo, closeInfoOfWebSocketError, createWebSocketError } from './websocket-error.js';
 import {
   MAX_REASON_BYTES,
   illegalInvocation,
@@ -46,13 +46,6 @@ import {
  * and pipeTo() slow down with the network while a megabyte stays in flight to keep it busy.
  */
 export const SEND_HIGH_WATER_MARK = 1024 * 1024;
-
-/**
- * Received bytes the readable queues before it asks the socket to stop reading (where it can:
- * Node's `ws` package). Strings count their length, binary messages their byteLength. Reading
- * resumes once the application has read everything queued.
- */
-export const RECEIVE_HIGH_WATER_MARK = 64 * 1024;
 
 /** Web IDL `dictionary WebSocketOpenInfo`: what `opened` resolves with. */
 export interface WebSocketOpenInfo {
@@ -81,7 +74,12 @@ export interface WebSocketStreamConstructor {
   new (url: string | URL, options?: WebSocketStreamOptions): WebSocketStream;
 }
 
-type ReadyState = 'connecting' | 'open' | 'closing' | 'closed';
+// The ready states, numbered as the WebSocket API numbers them: each is a step on from the one before.
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSING = 2;
+const CLOSED = 3;
+type ReadyState = typeof CONNECTING | typeof OPEN | typeof CLOSING | typeof CLOSED;
 
 interface StreamState {
   readonly url: string;
@@ -89,13 +87,11 @@ interface StreamState {
   socket: Socket | undefined;
   readonly opened: Deferred<WebSocketOpenInfo>;
   readonly closed: Deferred<Required<WebSocketCloseInfo>>;
-  signal: AbortSignal | undefined;
+  abortSignal: AbortSignal | undefined;
   abortListener: (() => void) | undefined;
   readableController: ReadableStreamDefaultController<string | Uint8Array> | undefined;
   /** False once the readable is closed, errored or cancelled: nothing more may be enqueued. */
   readableOpen: boolean;
-  /** The sizes of the messages waiting in the readable's queue, oldest first. */
-  readonly receiveQueue: ReceiveQueueSizes;
   writableController: WritableStreamDefaultController | undefined;
   /** The write whose message the socket has not yet reported sent. */
   pendingWrite: Deferred<void> | undefined;
@@ -198,15 +194,14 @@ export function setSocketConnector(connector: SocketConnector | undefined): void
 function createStreamState(url: string): StreamState {
   const state: StreamState = {
     url,
-    readyState: 'connecting',
+    readyState: CONNECTING,
     socket: undefined,
     opened: createDeferred(),
     closed: createDeferred(),
-    signal: undefined,
+    abortSignal: undefined,
     abortListener: undefined,
     readableController: undefined,
     readableOpen: false,
-    receiveQueue: new ReceiveQueueSizes(),
     writableController: undefined,
     pendingWrite: undefined,
     writeSent: () => writeSent(state),
@@ -223,14 +218,14 @@ function createStreamState(url: string): StreamState {
 function startConnecting(state: StreamState, connect: SocketConnector, protocols: readonly string[], signal: AbortSignal | undefined): void {
   if (signal !== undefined && isSignalAborted(signal)) {
     // An already-aborted signal: reject both promises and never touch the network.
-    state.readyState = 'closed';
+    state.readyState = CLOSED;
     const reason = abortReasonOf(signal);
     state.opened.reject(reason);
     state.closed.reject(reason);
     return;
   }
   if (signal !== undefined) {
-    state.signal = signal;
+    state.abortSignal = signal;
     state.abortListener = () => abortTheHandshake(state);
     addEventListenerTo(signal, 'abort', state.abortListener);
   }
@@ -243,29 +238,28 @@ function startConnecting(state: StreamState, connect: SocketConnector, protocols
   } catch {
     // A WebSocket implementation that refuses the URL outright fails the connection, as the
     // network would have; the URL itself was already validated.
-    state.readyState = 'closing';
+    state.readyState = CLOSING;
     queueConnectionFailure(state);
   }
 }
 
 function queueConnectionFailure(state: StreamState): void {
-  promiseThenCall(resolvedPromise(), () => handleConnectionClose(state, false, 1006, ''));
+  promiseThenCall(fulfilledPromise, () => handleConnectionClose(state, false, 1006, ''));
 }
 
 function detachSignal(state: StreamState): void {
-  if (state.signal !== undefined && state.abortListener !== undefined) {
-    removeEventListenerFrom(state.signal, 'abort', state.abortListener);
-  }
-  state.signal = undefined;
+  // The two are set together.
+  if (state.abortListener !== undefined) removeEventListenerFrom(state.abortSignal!, 'abort', state.abortListener);
+  state.abortSignal = undefined;
   state.abortListener = undefined;
 }
 
 /** The signal's abort steps: only while the handshake is in progress, fail the connection. */
 function abortTheHandshake(state: StreamState): void {
-  if (state.readyState !== 'connecting') return;
-  const reason = abortReasonOf(state.signal!);
+  if (state.readyState !== CONNECTING) return;
+  const reason = abortReasonOf(state.abortSignal!);
   detachSignal(state);
-  state.readyState = 'closed';
+  state.readyState = CLOSED;
   state.socket?.close();
   state.opened.reject(reason);
   state.closed.reject(reason);
@@ -273,9 +267,9 @@ function abortTheHandshake(state: StreamState): void {
 
 /** "When the WebSocket connection is established": expose the streams and resolve opened. */
 function handleConnectionEstablished(state: StreamState, protocol: string, extensions: string): void {
-  if (state.readyState !== 'connecting') return;
+  if (state.readyState !== CONNECTING) return;
   detachSignal(state);
-  state.readyState = 'open';
+  state.readyState = OPEN;
   const readable = new ReadableStreamCtor!<string | Uint8Array>(
     {
       start: (controller) => {
@@ -287,9 +281,9 @@ function handleConnectionEstablished(state: StreamState, protocol: string, exten
         closeUsingReason(state, reason);
       },
     },
-    // Counted in messages, with a high-water mark of 0: the queue's byte size is tracked by
-    // handleMessage instead, because a size() callback costs several microseconds per message in
-    // some engines (Firefox), more than the rest of receiving one.
+    // Counted in messages, with a high-water mark of 0: the queue's byte size is tracked by the
+    // socket that can stop reading (ws-connector.ts) instead, because a size() callback costs
+    // several microseconds per message in some engines (Firefox), more than the rest of receiving one.
     { highWaterMark: 0 },
   );
   state.readableOpen = true;
@@ -308,50 +302,16 @@ function handleConnectionEstablished(state: StreamState, protocol: string, exten
   state.opened.resolve({ extensions, protocol, readable, writable });
 }
 
-function messageSize(chunk: string | Uint8Array): number {
-  return typeof chunk === 'string' ? chunk.length : chunk.byteLength;
-}
-
 /**
- * The byte sizes of the messages in the readable's queue. The queue counts messages with a
- * high-water mark of 0, so -desiredSize is how many are waiting; the ones read since the last look
- * are the oldest, and are forgotten first.
+ * "When a WebSocket message has been received": queue it. → how many messages wait in the queue:
+ * the socket, where it can stop reading, weighs them against its limit.
  */
-class ReceiveQueueSizes {
-  #sizes: number[] = [];
-  #head = 0;
-  #bytes = 0;
-
-  /** Records a message just queued behind `waitingBefore` others. → the bytes now queued. */
-  add(size: number, waitingBefore: number): number {
-    const sizes = this.#sizes;
-    while (sizes.length - this.#head > waitingBefore) this.#bytes -= sizes[this.#head++]!;
-    if (this.#head > 1024 && this.#head * 2 > sizes.length) {
-      sizes.splice(0, this.#head);
-      this.#head = 0;
-    }
-    sizes.push(size);
-    return (this.#bytes += size);
-  }
-
-  clear(): void {
-    if (this.#sizes.length === 0) return;
-    this.#sizes.length = 0;
-    this.#head = 0;
-    this.#bytes = 0;
-  }
-}
-
-/** "When a WebSocket message has been received": queue it, and stop reading once the queue is full. */
-function handleMessage(state: StreamState, data: string | Uint8Array): void {
-  if (state.readyState !== 'open' || !state.readableOpen) return;
+function handleMessage(state: StreamState, data: string | Uint8Array): number {
+  if (state.readyState !== OPEN || !state.readableOpen) return 0;
   const controller = state.readableController!;
   controller.enqueue(data);
-  // 0: a waiting read took the message at once. Otherwise it joined the queue.
-  const waiting = -controller.desiredSize!;
-  if (waiting > 0 && state.receiveQueue.add(messageSize(data), waiting - 1) >= RECEIVE_HIGH_WATER_MARK) {
-    state.socket!.pause();
-  }
+  // Counted in messages with a high-water mark of 0: 0 if a waiting read took it at once.
+  return -controller.desiredSize!;
 }
 
 /**
@@ -359,23 +319,19 @@ function handleMessage(state: StreamState, data: string | Uint8Array): void {
  * empty queue: the application wants more, so read from the network again.
  */
 function pull(state: StreamState): void {
-  state.receiveQueue.clear();
   state.socket?.resume();
 }
 
 /** The writable's write algorithm: send the chunk as one message, settle once it left the buffer. */
 function write(state: StreamState, chunk: unknown): Promise<void> {
-  let data: string | Uint8Array;
-  try {
-    data = toMessage(chunk);
-  } catch (error) {
-    return rejectedPromise(error);
-  }
+  // A chunk that cannot be sent throws: the stream takes that as the write's rejection, as Web IDL
+  // turns an exception in a callback that returns a promise into a rejected promise.
+  const data = toMessage(chunk);
   // Once the closing handshake has begun nothing more is sent, and the write is not an error.
-  if (state.readyState !== 'open') return resolvedPromise();
+  if (state.readyState !== OPEN) return fulfilledPromise;
   const socket = state.socket!;
   socket.send(data);
-  if (socket.whenSent(SEND_HIGH_WATER_MARK, state.writeSent)) return resolvedPromise();
+  if (socket.whenSent(SEND_HIGH_WATER_MARK, state.writeSent)) return fulfilledPromise;
   const pending = createDeferred<void>();
   state.pendingWrite = pending;
   return pending.promise;
@@ -426,24 +382,20 @@ function closeTheWritable(state: StreamState): Promise<void> {
 
 /** "Close using reason" (readable cancel, writable abort): a WebSocketError's code and reason are sent. */
 function closeUsingReason(state: StreamState, reason: unknown): void {
-  let closeCode: number | null = null;
-  let closeReason = '';
-  if (isWebSocketError(reason)) {
-    const info = closeInfoOfWebSocketError(reason);
-    // A WebSocketError reporting a received 1006, say, may not be sent back: close with no code.
-    if (info.closeCode !== null && isSendableCloseCode(info.closeCode) && utf8ByteLength(info.reason) <= MAX_REASON_BYTES) {
-      closeCode = info.closeCode;
-      closeReason = info.reason;
-    }
+  const info = closeInfoOfWebSocketError(reason);
+  // A WebSocketError reporting a received 1006, say, may not be sent back: close with no code.
+  if (info?.closeCode != null && isSendableCloseCode(info.closeCode) && utf8ByteLength(info.reason) <= MAX_REASON_BYTES) {
+    closeTheWebSocket(state, info.closeCode, info.reason);
+  } else {
+    closeTheWebSocket(state, null, '');
   }
-  closeTheWebSocket(state, closeCode, closeReason);
 }
 
 /** "Close the WebSocket": start the closing handshake, or fail a connection still being established. */
 function closeTheWebSocket(state: StreamState, closeCode: number | null, reason: string): void {
-  if (state.readyState === 'closing' || state.readyState === 'closed') return;
-  const wasConnecting = state.readyState === 'connecting';
-  state.readyState = 'closing';
+  if (state.readyState >= CLOSING) return;
+  const wasConnecting = state.readyState === CONNECTING;
+  state.readyState = CLOSING;
   // A paused socket would never read the peer's answering close frame.
   state.socket!.resume();
   if (wasConnecting) {
@@ -458,12 +410,12 @@ function closeTheWebSocket(state: StreamState, closeCode: number | null, reason:
 
 /** "Handle connection close" (the WebSocket connection is closed): settle every promise and stream. */
 function handleConnectionClose(state: StreamState, wasClean: boolean, code: number, reason: string): void {
-  if (state.readyState === 'closed') return;
+  if (state.readyState === CLOSED) return;
   const wasEstablished = state.readableController !== undefined;
   // A close we did not start, arriving while a write still waits for the network, left that
   // write's data unsent: the peer closed on data it never received.
-  const peerClosedOnWaitingWrite = state.readyState === 'open' && state.pendingWrite !== undefined;
-  state.readyState = 'closed';
+  const peerClosedOnWaitingWrite = state.readyState === OPEN && state.pendingWrite !== undefined;
+  state.readyState = CLOSED;
   detachSignal(state);
 
   if (!wasEstablished) {

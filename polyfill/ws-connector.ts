@@ -1,35 +1,17 @@
 // A Socket over Node's `ws` package: its WebSocket speaks the standard event API, and adds what a
 // browser cannot offer — pause()/resume() for real receive backpressure, and send callbacks that
-// say when bytes have left the buffer.
+// say when bytes have left the buffer. Both live here, behind the socket seam, so the browser
+// builds never carry them.
 
 import { type SocketConnector } from './socket.js';
-import { type BufferedAmountWatcher, type CreateWebSocket, type Waiter, webSocketConnector } from './web-socket-connector.js';
+import { type CreateTransfer, type Transfer, type WebSocketLike, webSocketConnector } from './web-socket-connector.js';
 
-/** Send callbacks say exactly when bytes left the buffer: look then, never on a timer. */
-class SendCallbackWatcher implements BufferedAmountWatcher {
-  #waiter: Waiter | undefined = undefined;
-
-  constructor(readonly socket: { readonly bufferedAmount: number }) {}
-
-  wait(limit: number, callback: () => void): void {
-    this.#waiter = { limit, callback };
-  }
-
-  stop(): void {
-    this.#waiter = undefined;
-  }
-
-  readonly onSent = (error?: Error): void => {
-    // `ws` fails every queued send when the connection drops; those bytes never left, and the
-    // waiting write must be rejected by the close, not resolved here.
-    // Look even with no write waiting: each look is how a peer's close with unsent bytes is noticed.
-    const amount = this.socket.bufferedAmount;
-    const waiter = this.#waiter;
-    if (error != null || waiter === undefined || amount > waiter.limit) return;
-    this.#waiter = undefined;
-    waiter.callback();
-  };
-}
+/**
+ * Received bytes the readable queues before the socket stops reading from the network (where it
+ * can: Node's `ws` package). Strings count their length, binary messages their byteLength.
+ * Reading resumes once the application has read everything queued.
+ */
+export const RECEIVE_HIGH_WATER_MARK = 64 * 1024;
 
 /**
  * How long `ws` waits, once it has sent its close frame, for the closing handshake to finish and
@@ -39,6 +21,13 @@ class SendCallbackWatcher implements BufferedAmountWatcher {
  * connections closing at once), so the bound is 10 s: a peer that never closes TCP costs 10 s.
  */
 export const WS_CLOSE_TIMEOUT_MS = 10_000;
+
+interface WsWebSocket extends WebSocketLike {
+  pause(): void;
+  resume(): void;
+}
+
+type WsClass = new (url: string, protocols: string[], options: { closeTimeout: number }) => WsWebSocket;
 
 /**
  * `ws` hands binary messages out as Buffers. A message that arrived in pieces is a Buffer over an
@@ -53,18 +42,94 @@ function toOwnUint8Array(data: unknown): Uint8Array {
   return new Uint8Array(buffer);
 }
 
-type WsClass = new (url: string, protocols: string[], options: { closeTimeout: number }) => ReturnType<CreateWebSocket>;
+function messageSize(message: string | Uint8Array): number {
+  return typeof message === 'string' ? message.length : message.byteLength;
+}
+
+/**
+ * The byte sizes of the messages in the readable's queue. The queue counts messages with a
+ * high-water mark of 0, so the stream reports how many are waiting; the ones read since the last
+ * look are the oldest, and are forgotten first.
+ */
+class ReceiveQueueSizes {
+  #sizes: number[] = [];
+  #head = 0;
+  #bytes = 0;
+
+  /** Records a message just queued behind `waitingBefore` others. → the bytes now queued. */
+  add(size: number, waitingBefore: number): number {
+    const sizes = this.#sizes;
+    while (sizes.length - this.#head > waitingBefore) this.#bytes -= sizes[this.#head++]!;
+    if (this.#head > 1024 && this.#head * 2 > sizes.length) {
+      sizes.splice(0, this.#head);
+      this.#head = 0;
+    }
+    sizes.push(size);
+    return (this.#bytes += size);
+  }
+
+  clear(): void {
+    if (this.#sizes.length === 0) return;
+    this.#sizes.length = 0;
+    this.#head = 0;
+    this.#bytes = 0;
+  }
+}
+
+/**
+ * Stops reading once the readable holds RECEIVE_HIGH_WATER_MARK bytes, and settles a write when
+ * ws reports its message sent: that report is what says the bytes reached the network, and
+ * waiting for it also lets ws finish each write before the next.
+ */
+const wsTransfer: CreateTransfer<WsWebSocket> = (webSocket, events, bufferedAmount): Transfer => {
+  webSocket.binaryType = 'nodebuffer';
+  const queued = new ReceiveQueueSizes();
+  let paused = false;
+  let limit = 0;
+  let callback: (() => void) | undefined;
+
+  const onSent = (error?: Error): void => {
+    // `ws` fails every queued send when the connection drops; those bytes never left, and the
+    // waiting write must be rejected by the close, not resolved here.
+    // Look even with no write waiting: each look is how a peer's close with unsent bytes is noticed.
+    const amount = bufferedAmount();
+    const waiting = callback;
+    if (error != null || waiting === undefined || amount > limit) return;
+    callback = undefined;
+    waiting();
+  };
+
+  return {
+    // ws frames (and copies) a message at send(), but queues it uncopied while an earlier one is
+    // still being compressed (permessage-deflate): it gets a copy.
+    send: (data) => webSocket.send(typeof data === 'string' ? data : new Uint8Array(data), onSent),
+    receive(data) {
+      const message = typeof data === 'string' ? data : toOwnUint8Array(data);
+      // 0: a waiting read took the message at once (or the stream dropped it). Otherwise it joined the queue.
+      const waiting = events.message(message);
+      if (waiting > 0 && queued.add(messageSize(message), waiting - 1) >= RECEIVE_HIGH_WATER_MARK && !paused) {
+        paused = true;
+        webSocket.pause();
+      }
+    },
+    whenSent(newLimit, newCallback) {
+      limit = newLimit;
+      callback = newCallback;
+      return false;
+    },
+    resume() {
+      queued.clear();
+      if (paused) {
+        paused = false;
+        webSocket.resume();
+      }
+    },
+    stop() {
+      callback = undefined;
+    },
+  };
+};
 
 export function wsConnector(WebSocketFromWs: WsClass): SocketConnector {
-  const createWebSocket: CreateWebSocket = (url, protocols) =>
-    new WebSocketFromWs(url, protocols, { closeTimeout: WS_CLOSE_TIMEOUT_MS });
-  return webSocketConnector(createWebSocket, {
-    canPause: true,
-    binaryType: 'nodebuffer',
-    toUint8Array: toOwnUint8Array,
-    // ws frames (and copies) a message at send(), but queues it uncopied while an earlier one is
-    // still being compressed (permessage-deflate).
-    sendTakesBytesAtOnce: false,
-    createWatcher: (socket) => new SendCallbackWatcher(socket),
-  });
+  return webSocketConnector((url, protocols) => new WebSocketFromWs(url, protocols, { closeTimeout: WS_CLOSE_TIMEOUT_MS }), wsTransfer);
 }
