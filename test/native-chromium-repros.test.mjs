@@ -118,8 +118,10 @@ const FINDINGS = [
       assert.equal(clean.closed, 'fulfilled {"closeCode":4002,"reason":"queued"}');
       assert.ok(clean.bytesTheServerRead < clean.bytesWritten, 'though the server read less than was written');
     },
-    // A race by nature: a page whose 8 attempts all happened to reject is opened once more.
+    // A race by nature: a page whose 8 attempts all happened to reject is opened once more, and
+    // when the race still did not occur the subtest is skipped, saying so, rather than failed.
     nativeRetries: 1,
+    race: true,
     // Fewer and shorter attempts: the polyfill must reject every time, so it never stops early,
     // and how long the server waits does not change what the standard says.
     polyfillQuery: '&attempts=2&delay=1000',
@@ -184,7 +186,7 @@ function reportsOf(page, phase) {
 }
 
 before(async () => {
-  assert.ok(found.chromium, `${describeBrowser('chromium', null)} — or run scripts/setup-browsers`);
+  assert.ok(found.chromium, `${describeBrowser('chromium', null)} — or run node conformance/cli.mjs setup-browsers`);
   server = await startReproServer();
   browser = await chromium.launch(launchOptions());
 });
@@ -203,6 +205,10 @@ describe('native Chromium still shows each documented finding', () => {
       for (let retry = 0; retry < (finding.nativeRetries ?? 0) && outcome.result?.verdict === 'PASS'; retry++) {
         t.diagnostic(`as the standard says this time (${JSON.stringify(outcome.result.observed)}); once more`);
         outcome = await openRepro(browser, finding.page);
+      }
+      if (finding.race && outcome.result?.verdict === 'PASS') {
+        t.skip(`the race did not occur in ${finding.nativeRetries + 1} pages this time (${JSON.stringify(outcome.result.observed.reportedClean)} clean)`);
+        return;
       }
       if (finding.native === 'crash') {
         assert.equal(outcome.crashed, true,
