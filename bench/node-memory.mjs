@@ -2,7 +2,7 @@
 // socket's bytesRead) but not yet handed to the application. That is exactly what a reader that
 // stops reading makes pile up; kernel buffers are excluded, as they are bounded by the OS.
 import dc from 'node:diagnostics_channel';
-import { HANDSHAKE_RESPONSE_LENGTH, serverFrameHeaderLength } from './frames.mjs';
+import { HANDSHAKE_RESPONSE_LENGTH, serverFrameHeaderLength } from '../conformance/server/raw-websocket.mjs';
 
 /** Remembers the TCP sockets this process opens as a client, newest last. */
 export function watchClientSockets() {

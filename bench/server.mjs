@@ -23,7 +23,7 @@ import {
   acceptHandshake,
   messagePayload,
   serverFrame,
-} from './frames.mjs';
+} from '../conformance/server/raw-websocket.mjs';
 
 const benchDirectory = path.dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = path.dirname(benchDirectory);

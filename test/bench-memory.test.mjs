@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
-import { serverFrameHeaderLength } from '../bench/frames.mjs';
+import { serverFrameHeaderLength } from '../conformance/server/raw-websocket.mjs';
 import { userSpaceBufferedBytes, watchClientSockets } from '../bench/node-memory.mjs';
 import { startBenchServer } from '../bench/server.mjs';
 import { ensureBuild } from '../scripts/bootstrap.mjs';
