@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { detectBrowsers } from '../conformance/lib/browsers.mjs';
 import { killAllHelpers, spawnHelper, stopHelper, whenExited } from '../conformance/lib/processes.mjs';
+import { startXvfb } from '../conformance/lib/xvfb.mjs';
 
-const XVFB_START_BOUND_MS = 20_000;
 /** Throwaway profiles still on disk, removed even when the bench is interrupted. */
 const liveProfiles = new Set();
 
@@ -133,27 +133,4 @@ export async function launchEngine(engine, found, url, { extraArgs = [] } = {}) 
     await removeProfile();
     throw error;
   }
-}
-
-/** Xvfb on a display number it picks itself (-displayfd), so it never collides with another. */
-async function startXvfb(xvfbPath) {
-  const child = spawnHelper(xvfbPath, ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
-    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-  });
-  const display = await new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`Xvfb gave no display within ${XVFB_START_BOUND_MS} ms`)), XVFB_START_BOUND_MS);
-    child.stdio[3].on('data', (chunk) => {
-      text += chunk;
-      if (text.includes('\n')) {
-        clearTimeout(timer);
-        resolve(`:${text.trim()}`);
-      }
-    });
-    whenExited(child).then(({ code, error }) => {
-      clearTimeout(timer);
-      reject(new Error(`Xvfb exited before it was ready (${error?.message ?? `code ${code}`})`));
-    });
-  });
-  return { child, display };
 }
