@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { escapeHtml } from '../conformance/lib/escape-html.mjs';
 import { compressedSizes, sizeBudgets } from '../scripts/compressed-sizes.mjs';
 
 const repositoryRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -410,10 +411,6 @@ const PANELS = [
 ];
 const RATIO_TICKS = [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4];
 
-function escapeXml(text) {
-  return String(text).replace(/[<>&"]/g, (character) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[character]);
-}
-
 export function toSvg(summary) {
   const width = 960;
   const left = 150;
@@ -424,9 +421,9 @@ export function toSvg(summary) {
   const x = (ratio) => left + ((Math.log(Math.min(high, Math.max(low, ratio))) - Math.log(low)) / (Math.log(high) - Math.log(low))) * plotWidth;
   const parts = [];
   let top = 50;
-  parts.push(`<text x="${left}" y="24" font-size="15" font-weight="bold">websocketstream-polyfill bench, ${escapeXml(summary.generatedAt.slice(0, 16).replace('T', ' '))} UTC — dot: median, bar: min–max over ${summary.settings.repetitions} paired runs</text>`);
+  parts.push(`<text x="${left}" y="24" font-size="15" font-weight="bold">websocketstream-polyfill bench, ${escapeHtml(summary.generatedAt.slice(0, 16).replace('T', ' '))} UTC — dot: median, bar: min–max over ${summary.settings.repetitions} paired runs</text>`);
   summary.environments.forEach((environment, index) => {
-    parts.push(`<circle cx="${left + 10 + index * 120}" cy="38" r="5" fill="${COLOURS[environment.name] ?? '#555'}"/><text x="${left + 20 + index * 120}" y="42" font-size="12">${escapeXml(environment.name)}</text>`);
+    parts.push(`<circle cx="${left + 10 + index * 120}" cy="38" r="5" fill="${COLOURS[environment.name] ?? '#555'}"/><text x="${left + 20 + index * 120}" y="42" font-size="12">${escapeHtml(environment.name)}</text>`);
   });
   for (const panel of PANELS) {
     const keys = [];
@@ -441,7 +438,7 @@ export function toSvg(summary) {
     if (keys.length === 0 || series.length === 0) continue;
     const panelHeight = keys.length * rowHeight;
     top += 28;
-    parts.push(`<text x="${left}" y="${top - 10}" font-size="13" font-weight="bold">${escapeXml(panel.title)}</text>`);
+    parts.push(`<text x="${left}" y="${top - 10}" font-size="13" font-weight="bold">${escapeHtml(panel.title)}</text>`);
     parts.push(`<rect x="${left}" y="${top}" width="${plotWidth}" height="${panelHeight}" fill="#fafafa" stroke="#ccc"/>`);
     for (const tick of RATIO_TICKS) {
       parts.push(`<line x1="${x(tick)}" y1="${top}" x2="${x(tick)}" y2="${top + panelHeight}" stroke="${tick === 1 ? '#888' : '#e4e4e4'}"/>`);
@@ -464,7 +461,7 @@ export function toSvg(summary) {
         const y = middle + (seriesIndex - (series.length - 1) / 2) * 5;
         const colour = COLOURS[environment.name] ?? '#555';
         parts.push(`<line x1="${x(ratio.min)}" y1="${y}" x2="${x(ratio.max)}" y2="${y}" stroke="${colour}" stroke-width="1.5"/>`);
-        parts.push(`<circle cx="${x(ratio.median)}" cy="${y}" r="3.5" fill="${colour}"><title>${escapeXml(`${environment.name} ÷ ${reference}: ${ratio.median.toFixed(3)} (${ratio.min.toFixed(3)}–${ratio.max.toFixed(3)})`)}</title></circle>`);
+        parts.push(`<circle cx="${x(ratio.median)}" cy="${y}" r="3.5" fill="${colour}"><title>${escapeHtml(`${environment.name} ÷ ${reference}: ${ratio.median.toFixed(3)} (${ratio.min.toFixed(3)}–${ratio.max.toFixed(3)})`)}</title></circle>`);
       });
     });
     top += panelHeight + 24;
