@@ -3,10 +3,10 @@
 // nothing. Otherwise it first tries Playwright's own builds (they need the
 // Playwright download hosts) and then, as root on Debian, the distribution's
 // packages: chromium, firefox-esr, webkit2gtk-driver (+ xvfb for its display).
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { run as runCommand } from '../conformance/lib/command.mjs';
 import { DEBIAN_PACKAGES, ENGINES, describeBrowser, detectBrowsers } from '../conformance/lib/browsers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,13 +28,7 @@ function missingEngines(found) {
 
 function run(command, args, timeoutMs) {
   say(`$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, {
-    cwd: root,
-    stdio: 'inherit',
-    timeout: timeoutMs,
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  return result.status === 0;
+  return runCommand(command, args, { cwd: root, timeoutMs, env: { DEBIAN_FRONTEND: 'noninteractive' } }).ok;
 }
 
 function tryPlaywrightBuilds(engines) {
