@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { detectBrowsers } from '../conformance/lib/browsers.mjs';
+import { chromiumArgs, firefoxEnv } from '../conformance/lib/launch-options.mjs';
 import { killAllHelpers, spawnHelper, stopHelper, whenExited } from '../conformance/lib/processes.mjs';
 import { startXvfb } from '../conformance/lib/xvfb.mjs';
 
@@ -22,13 +23,10 @@ export function stopEverythingNow() {
 
 const CHROMIUM_ARGS = [
   '--headless=new',
-  '--no-sandbox',
+  ...chromiumArgs(),
   '--disable-gpu',
   '--no-first-run',
   '--no-default-browser-check',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
   '--disable-extensions',
   // A page that is the only thing running must not be treated as a background tab.
   '--disable-background-timer-throttling',
@@ -95,7 +93,7 @@ export async function launchEngine(engine, found, url, { extraArgs = [] } = {}) 
       await writeFile(path.join(profile, 'user.js'), Object.entries(FIREFOX_PREFS).map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});\n`).join(''));
       browser = spawnHelper(found.command, ['--headless', '--no-remote', '--profile', profile, ...extraArgs, url], {
         ...quietly,
-        env: { ...process.env, HOME: process.env.HOME || os.userInfo().homedir, MOZ_CRASHREPORTER_DISABLE: '1' },
+        env: { ...firefoxEnv(), MOZ_CRASHREPORTER_DISABLE: '1' },
       });
     } else if (engine === 'webkit') {
       let display = process.env.DISPLAY;
