@@ -31,43 +31,75 @@ const OUT_OF_RANGE = {
 };
 /** close() on a fresh stream with `argument`; the stream is closed whatever close(argument) does. */
 const closeWith = (argument) => `const s = new WSS(URL_); try { s.close(${argument}); } finally { s.close(); }`;
+/** The cases of one member, each [input, source, departure?]. */
+const casesOf = (member, cases) => cases.map(([input, source, departure]) => ({ member, input, source, ...departure }));
 
 export const CASES = [
-  { member: 'constructor url', input: 'missing', source: 'new WSS()' },
-  { member: 'constructor', input: 'called without new', source: 'WSS(URL_)' },
-  { member: 'constructor url', input: 'foo: scheme', source: 'new WSS("foo://127.0.0.1/")' },
-  { member: 'constructor url', input: 'with a fragment', source: 'new WSS(URL_ + "#fragment")' },
-  { member: 'constructor url', input: 'unparsable', source: 'new WSS("ws://[")' },
-  { member: 'constructor url', input: 'a Symbol', source: 'new WSS(Symbol("u"))' },
-  { member: 'constructor url', input: 'toString throws', source: `new WSS(${THROWING})` },
-  { member: 'constructor options', input: 'true', source: 'new WSS(URL_, true)' },
-  { member: 'constructor options', input: 'null', source: 'new WSS(URL_, null).close()' },
-  { member: 'constructor options.protocols', input: 'a plain string', source: 'new WSS(URL_, { protocols: "chat" })' },
-  { member: 'constructor options.protocols', input: 'a number', source: 'new WSS(URL_, { protocols: 5 })' },
-  { member: 'constructor options.protocols', input: 'repeated entry', source: 'new WSS(URL_, { protocols: ["a", "a"] })' },
-  { member: 'constructor options.protocols', input: 'not a token', source: 'new WSS(URL_, { protocols: ["bad token"] })' },
-  { member: 'constructor options.protocols', input: 'empty string entry', source: 'new WSS(URL_, { protocols: [""] })' },
-  { member: 'constructor options.protocols', input: 'a Symbol entry', source: 'new WSS(URL_, { protocols: [Symbol("p")] })' },
-  { member: 'constructor options.protocols', input: 'entry whose toString throws', source: `new WSS(URL_, { protocols: [${THROWING}] })` },
-  { member: 'constructor options.signal', input: 'a string', source: 'new WSS(URL_, { signal: "x" })' },
-  { member: 'constructor options.signal', input: 'a plain object', source: 'new WSS(URL_, { signal: {} })' },
-  { member: 'close()', input: 'true', source: closeWith('true') },
-  { member: 'close() closeCode', input: '999', source: closeWith('{ closeCode: 999 }') },
-  { member: 'close() closeCode', input: '1005', source: closeWith('{ closeCode: 1005 }') },
-  { member: 'close() closeCode', input: '70000', source: closeWith('{ closeCode: 70000 }'), ...OUT_OF_RANGE },
-  { member: 'close() closeCode', input: 'NaN', source: closeWith('{ closeCode: NaN }'), ...OUT_OF_RANGE },
-  { member: 'close() closeCode', input: 'a Symbol', source: closeWith('{ closeCode: Symbol("c") }') },
-  { member: 'close() reason', input: '124 bytes', source: closeWith('{ closeCode: 1000, reason: "x".repeat(124) }') },
-  { member: 'close() reason', input: 'toString throws', source: closeWith(`{ closeCode: 1000, reason: ${THROWING} }`) },
-  { member: 'close()', input: 'foreign this', source: 'WSS.prototype.close.call({})' },
-  { member: 'WebSocketError()', input: 'called without new', source: 'WSE("m")' },
-  { member: 'WebSocketError() message', input: 'a Symbol', source: 'new WSE(Symbol("m"))' },
-  { member: 'WebSocketError() init', input: 'true', source: 'new WSE("m", true)' },
-  { member: 'WebSocketError() closeCode', input: '999', source: 'new WSE("m", { closeCode: 999 })' },
-  { member: 'WebSocketError() closeCode', input: '70000', source: 'new WSE("m", { closeCode: 70000 })', ...OUT_OF_RANGE },
-  { member: 'WebSocketError() closeCode', input: 'Infinity', source: 'new WSE("m", { closeCode: Infinity })', ...OUT_OF_RANGE },
-  { member: 'WebSocketError() reason', input: '124 bytes', source: 'new WSE("m", { closeCode: 1000, reason: "é".repeat(62) })' },
-  { member: 'WebSocketError() reason', input: 'toString throws', source: `new WSE("m", { closeCode: 1000, reason: ${THROWING} })` },
+  ...casesOf('constructor url', [
+    ['missing', 'new WSS()'],
+  ]),
+  ...casesOf('constructor', [
+    ['called without new', 'WSS(URL_)'],
+  ]),
+  ...casesOf('constructor url', [
+    ['foo: scheme', 'new WSS("foo://127.0.0.1/")'],
+    ['with a fragment', 'new WSS(URL_ + "#fragment")'],
+    ['unparsable', 'new WSS("ws://[")'],
+    ['a Symbol', 'new WSS(Symbol("u"))'],
+    ['toString throws', `new WSS(${THROWING})`],
+  ]),
+  ...casesOf('constructor options', [
+    ['true', 'new WSS(URL_, true)'],
+    ['null', 'new WSS(URL_, null).close()'],
+  ]),
+  ...casesOf('constructor options.protocols', [
+    ['a plain string', 'new WSS(URL_, { protocols: "chat" })'],
+    ['a number', 'new WSS(URL_, { protocols: 5 })'],
+    ['repeated entry', 'new WSS(URL_, { protocols: ["a", "a"] })'],
+    ['not a token', 'new WSS(URL_, { protocols: ["bad token"] })'],
+    ['empty string entry', 'new WSS(URL_, { protocols: [""] })'],
+    ['a Symbol entry', 'new WSS(URL_, { protocols: [Symbol("p")] })'],
+    ['entry whose toString throws', `new WSS(URL_, { protocols: [${THROWING}] })`],
+  ]),
+  ...casesOf('constructor options.signal', [
+    ['a string', 'new WSS(URL_, { signal: "x" })'],
+    ['a plain object', 'new WSS(URL_, { signal: {} })'],
+  ]),
+  ...casesOf('close()', [
+    ['true', closeWith('true')],
+  ]),
+  ...casesOf('close() closeCode', [
+    ['999', closeWith('{ closeCode: 999 }')],
+    ['1005', closeWith('{ closeCode: 1005 }')],
+    ['70000', closeWith('{ closeCode: 70000 }'), OUT_OF_RANGE],
+    ['NaN', closeWith('{ closeCode: NaN }'), OUT_OF_RANGE],
+    ['a Symbol', closeWith('{ closeCode: Symbol("c") }')],
+  ]),
+  ...casesOf('close() reason', [
+    ['124 bytes', closeWith('{ closeCode: 1000, reason: "x".repeat(124) }')],
+    ['toString throws', closeWith(`{ closeCode: 1000, reason: ${THROWING} }`)],
+  ]),
+  ...casesOf('close()', [
+    ['foreign this', 'WSS.prototype.close.call({})'],
+  ]),
+  ...casesOf('WebSocketError()', [
+    ['called without new', 'WSE("m")'],
+  ]),
+  ...casesOf('WebSocketError() message', [
+    ['a Symbol', 'new WSE(Symbol("m"))'],
+  ]),
+  ...casesOf('WebSocketError() init', [
+    ['true', 'new WSE("m", true)'],
+  ]),
+  ...casesOf('WebSocketError() closeCode', [
+    ['999', 'new WSE("m", { closeCode: 999 })'],
+    ['70000', 'new WSE("m", { closeCode: 70000 })', OUT_OF_RANGE],
+    ['Infinity', 'new WSE("m", { closeCode: Infinity })', OUT_OF_RANGE],
+  ]),
+  ...casesOf('WebSocketError() reason', [
+    ['124 bytes', 'new WSE("m", { closeCode: 1000, reason: "é".repeat(62) })'],
+    ['toString throws', `new WSE("m", { closeCode: 1000, reason: ${THROWING} })`],
+  ]),
   ...[
     ['a Symbol', 'Symbol("w")'],
     ['an object whose toString throws', THROWING],
