@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { WebSocketStream as UndiciWebSocketStream } from 'undici';
 import { WebSocketStream as PolyfillWebSocketStream, socketImplementation } from '../dist/node.js';
-import { sampleUserSpaceBuffered, watchClientSockets } from './node-memory.mjs';
+import { ClientSocketWatcher, sampleUserSpaceBuffered } from './node-memory.mjs';
 import { eventContender, runJob, sessionApi, streamContender, timerResolutionMs } from './workloads.mjs';
 
 // undici warns once that its WebSocketStream is experimental; that is known and not news per run.
@@ -30,7 +30,7 @@ if (options.candidate) {
   if (candidate.socketImplementation !== 'ws') throw new Error('the candidate build did not find the ws package (is NODE_PATH set?)');
   contenders.candidate = streamContender(candidate.WebSocketStream);
 }
-const clientSockets = watchClientSockets();
+const clientSockets = new ClientSocketWatcher();
 
 function versionOf(name) {
   return createRequire(import.meta.url)(`${name}/package.json`).version;
