@@ -196,26 +196,29 @@ export function eventContender(WebSocketClass, { sendCallbacks = false, binaryTy
   return workloads(eventSocket(WebSocketClass, { sendCallbacks, binaryType }));
 }
 
+/** Opens a WebSocket and waits for it to open. → the connection an event contender's workloads use. */
+async function openEventSocket(WebSocketClass, url, binaryType) {
+  const socket = new WebSocketClass(url);
+  socket.binaryType = binaryType;
+  const closed = new Promise((resolve) => {
+    socket.onclose = resolve;
+  });
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = () => reject(new Error('the connection failed'));
+  });
+  socket.onerror = null;
+  // Rejects if the connection closes before disconnect(): every wait of a run races it.
+  const early = closed.then(() => {
+    throw new Error('the connection closed during the run');
+  });
+  early.catch(() => {});
+  return { socket, closed, early, echoing: false, answer: null };
+}
+
 function eventSocket(WebSocketClass, { sendCallbacks, binaryType }) {
   return {
-    async connect(url) {
-      const socket = new WebSocketClass(url);
-      socket.binaryType = binaryType;
-      const closed = new Promise((resolve) => {
-        socket.onclose = resolve;
-      });
-      await new Promise((resolve, reject) => {
-        socket.onopen = resolve;
-        socket.onerror = () => reject(new Error('the connection failed'));
-      });
-      socket.onerror = null;
-      // Rejects if the connection closes before disconnect(): every wait of a run races it.
-      const early = closed.then(() => {
-        throw new Error('the connection closed during the run');
-      });
-      early.catch(() => {});
-      return { socket, closed, early, echoing: false, answer: null };
-    },
+    connect: (url) => openEventSocket(WebSocketClass, url, binaryType),
 
     async disconnect({ socket, closed }) {
       socket.onmessage = null;
@@ -293,6 +296,8 @@ async function sendLoopOnCallbacks(socket, message, count) {
 
 /** The contender name of stream-floor jobs. */
 export const PLATFORM_STREAMS = 'platform streams';
+/** The size of every chunk of the stream floor: the smallest message size the bench measures. */
+export const STREAM_FLOOR_CHUNK_BYTES = 16;
 
 /**
  * Nanoseconds per message that a stream-based WebSocket pays on top of the socket, whoever
@@ -318,7 +323,7 @@ export async function streamFloor({ messages }) {
   const queued = openReadable();
   let started = now();
   for (let i = 0; i < messages; i += BURST) {
-    for (let j = 0; j < BURST; j++) queued.controller.enqueue(new Uint8Array(16));
+    for (let j = 0; j < BURST; j++) queued.controller.enqueue(new Uint8Array(STREAM_FLOOR_CHUNK_BYTES));
     for (let j = 0; j < BURST; j++) bytes += (await queued.reader.read()).value.byteLength;
   }
   const readQueuedNs = perMessageNs(started);
@@ -327,14 +332,14 @@ export async function streamFloor({ messages }) {
   started = now();
   for (let i = 0; i < messages; i++) {
     const read = waiting.reader.read();
-    waiting.controller.enqueue(new Uint8Array(16));
+    waiting.controller.enqueue(new Uint8Array(STREAM_FLOOR_CHUNK_BYTES));
     bytes += (await read).value.byteLength;
   }
   const readWaitingNs = perMessageNs(started);
-  if (bytes !== (Math.ceil(messages / BURST) * BURST + messages) * 16) throw new Error('the stream floor lost chunks');
+  if (bytes !== (Math.ceil(messages / BURST) * BURST + messages) * STREAM_FLOOR_CHUNK_BYTES) throw new Error('the stream floor lost chunks');
 
   const writer = new WritableStream({ write: () => undefined }, { highWaterMark: 1 }).getWriter();
-  const chunk = new Uint8Array(16);
+  const chunk = new Uint8Array(STREAM_FLOOR_CHUNK_BYTES);
   started = now();
   for (let i = 0; i < messages; i++) {
     await writer.ready;
