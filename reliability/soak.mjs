@@ -6,7 +6,8 @@
 // process (the server stays here). Its RSS is sampled every 250 ms from here, out of /proc: a
 // client busy writing may not run its own timers for seconds. The client marks where each phase
 // starts and ends on stdout; the least-squares slope of RSS over each phase is reported.
-// Results: stdout and reports/reliability/soak.json.
+// Results: stdout and reports/reliability/soak.json (docs/reliability.md is generated from a kept copy:
+// reliability/reliability-page.mjs).
 //
 //   node reliability/soak.mjs [--messages N] [--connections N] [--per-connection N] [--adapters ws,global]
 import { spawn } from 'node:child_process';
@@ -74,7 +75,8 @@ async function runSoak() {
   for (const client of server.clients) client.terminate();
   const reportDirectory = path.join(here, '..', 'reports', 'reliability');
   mkdirSync(reportDirectory, { recursive: true });
-  writeFileSync(path.join(reportDirectory, 'soak.json'), `${JSON.stringify({ node: process.version, results }, null, 2)}\n`);
+  const parameters = { messages: Number(options.messages), connections: Number(options.connections), perConnection: Number(options['per-connection']) };
+  writeFileSync(path.join(reportDirectory, 'soak.json'), `${JSON.stringify({ node: process.version, parameters, results }, null, 2)}\n`);
   if (results.some((result) => result.exitCode !== 0 || !result.ok)) process.exitCode = 1;
 }
 
