@@ -42,7 +42,7 @@ function methodSection({ settings, method, seconds, environments }) {
     `\`npm run bench\` (this run: ${Math.round(seconds / 60)} minutes; \`-- --quick\` for a short run) measures the polyfill side by side with the raw \`WebSocket\` ` +
       `(event handlers, binary messages as ArrayBuffers; for sending, a loop that waits while \`bufferedAmount\` is above ${mebibytes(method.rawSendHighWaterMarkBytes)}) ` +
       "and native `WebSocketStream` in Chromium, Firefox and WebKitGTK, and with raw `ws` (event handlers, binary messages as `ws`'s own Buffers, its default) " +
-      `and undici's \`WebSocketStream\` in Node. This run measured ${list(names)}.`,
+      `and undici's \`WebSocketStream\` in Node. This run measured ${list(names)}${incompleteNote(environments)}.`,
     'The browsers run as plain headless processes that fetch their jobs from the bench server and post results back — never under Playwright: ' +
       'Chromium mirrors every WebSocket frame to an attached automation client, which slows receiving several times over and would make every ratio meaningless. ' +
       'Contenders alternate within every repetition, so a slow patch of a busy machine falls on all of them.',
@@ -53,6 +53,12 @@ function methodSection({ settings, method, seconds, environments }) {
       'the price any stream-based WebSocket pays over the raw one. Each receive and send cell gets its **stream ceiling** from it: raw ÷ (raw + floor), with raw the raw ' +
       "contender's own cost per message in that cell — the best ratio a stream-based WebSocket can reach there.",
   ];
+}
+
+/** Environments stopped before their plan ended (by their time bound, or a client that went away), said plainly. */
+function incompleteNote(environments) {
+  const incomplete = environments.filter((environment) => !environment.complete);
+  return incomplete.length === 0 ? '' : ` (not to the end: ${list(incomplete.map((environment) => `${environment.name}, ${environment.outcome}`))})`;
 }
 
 function resultsSection(summary, chart) {

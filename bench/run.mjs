@@ -10,6 +10,7 @@
 //       measures another build of the polyfill (its dist/ folder) against this one, interleaved
 //   npm run bench -- --only chromium --browser-arg=--js-flags=--prof   (extra browser arguments)
 //   npm run bench -- --kinds streamFloor          only what the platform's streams cost per message
+//   npm run bench -- --environment-bound-minutes 20   a longer bound per environment on a busy machine
 //
 // Writes reports/bench/bench.{json,txt,md,svg} (and a timestamped copy of the JSON); bench.md is the
 // performance page of this run. A full run of every environment that completes also writes the
@@ -50,6 +51,7 @@ const { values: options } = parseArgs({
     sizes: { type: 'string' },
     types: { type: 'string' },
     'browser-arg': { type: 'string', multiple: true, default: [] },
+    'environment-bound-minutes': { type: 'string' },
     docs: { type: 'boolean', default: false },
     'no-docs': { type: 'boolean', default: false },
   },
@@ -69,8 +71,9 @@ const selected = options.only ? options.only.split(',').map((name) => name.trim(
 for (const name of selected) {
   if (!ENVIRONMENTS.includes(name)) throw new Error(`unknown environment "${name}" (known: ${ENVIRONMENTS.join(', ')})`);
 }
-// The longest one environment may take before it is stopped and its partial results kept.
-const ENVIRONMENT_BOUND_MS = options.quick ? 4 * 60_000 : 8 * 60_000;
+// The longest one environment may take before it is stopped and its partial results kept; a machine
+// busy with other work may need more (--environment-bound-minutes).
+const ENVIRONMENT_BOUND_MS = Number(options['environment-bound-minutes'] ?? (options.quick ? 4 : 8)) * 60_000;
 
 function log(line) {
   console.log(`[bench] ${line}`);

@@ -182,39 +182,51 @@ const EVALUATE_BOUND_MS = 120_000;
 /** → { rows, engines } with every case's outcome per engine and its verdict against the reference. */
 export async function runBadInputTable({ engines = Object.keys(ENGINES) } = {}) {
   const server = await startServer();
-  const echoUrl = `ws://127.0.0.1:${server.ports.ws}/echo`;
-  const found = await detectBrowsers();
+  const input = (polyfill) => ({
+    sources: CASES.map((testCase) => testCase.source),
+    echoUrl: `ws://127.0.0.1:${server.ports.ws}/echo`,
+    polyfillUrl: polyfill ? `${server.httpOrigin}${POLYFILL_SCRIPT_PATH}` : null,
+  });
   const outcomes = {};
-  const drivers = new Map();
   try {
-    for (const engine of engines) {
-      const { browser, polyfill } = ENGINES[engine];
-      if (!drivers.has(browser)) {
-        const [configuration] = buildConfigurations({ browsers: [browser], modes: ['native', 'polyfill'], reference: false });
-        const driver = createDriver(configuration, { found: found[configuration.engine] });
-        await driver.launch();
-        drivers.set(browser, driver);
+    // One browser at a time: each is closed once no later column needs it.
+    const found = await detectBrowsers();
+    for (const browser of [...new Set(engines.map((engine) => ENGINES[engine].browser))]) {
+      const driver = await launchDriver(browser, found);
+      try {
+        for (const engine of engines.filter((name) => ENGINES[name].browser === browser)) {
+          outcomes[engine] = await driver.evaluate(`${server.httpOrigin}/`, `(${runCasesInPage})(${JSON.stringify(input(ENGINES[engine].polyfill))})`, { timeoutMs: EVALUATE_BOUND_MS });
+        }
+      } finally {
+        await driver.close().catch(() => {});
       }
-      const input = { sources: CASES.map((testCase) => testCase.source), echoUrl, polyfillUrl: polyfill ? `${server.httpOrigin}${POLYFILL_SCRIPT_PATH}` : null };
-      outcomes[engine] = await drivers.get(browser).evaluate(`${server.httpOrigin}/`, `(${runCasesInPage})(${JSON.stringify(input)})`, { timeoutMs: EVALUATE_BOUND_MS });
     }
   } finally {
-    for (const driver of drivers.values()) await driver.close().catch(() => {});
     await server.close();
   }
-  const rows = CASES.map((testCase, index) => {
-    const native = outcomes['chromium-native']?.[index];
-    const required = testCase.standard ? { outcome: native?.outcome, ...testCase.standard } : native;
-    const row = { member: testCase.member, input: testCase.input, departure: testCase.departure ?? null, required, results: {} };
-    for (const engine of engines) {
-      const result = outcomes[engine][index];
-      const matches = engine === 'chromium-native' && testCase.standard ? null
-        : result.outcome === required?.outcome && result.class === required.class && result.name === required.name;
-      row.results[engine] = { ...result, matches };
-    }
-    return row;
-  });
-  return { engines, rows };
+  return { engines, rows: CASES.map((testCase, index) => tableRow(testCase, engines, (engine) => outcomes[engine][index])) };
+}
+
+/** The conformance harness's own driver for `browser`, launched. */
+async function launchDriver(browser, found) {
+  const [configuration] = buildConfigurations({ browsers: [browser], modes: ['native', 'polyfill'], reference: false });
+  const driver = createDriver(configuration, { found: found[configuration.engine] });
+  await driver.launch();
+  return driver;
+}
+
+/** One case's row: what is required (native's outcome, or the standard's on a listed departure) and each column against it. */
+function tableRow(testCase, engines, outcomeIn) {
+  const native = engines.includes('chromium-native') ? outcomeIn('chromium-native') : undefined;
+  const required = testCase.standard ? { outcome: native?.outcome, ...testCase.standard } : native;
+  const row = { member: testCase.member, input: testCase.input, departure: testCase.departure ?? null, required, results: {} };
+  for (const engine of engines) {
+    const result = outcomeIn(engine);
+    const matches = engine === 'chromium-native' && testCase.standard ? null
+      : result.outcome === required?.outcome && result.class === required.class && result.name === required.name;
+    row.results[engine] = { ...result, matches };
+  }
+  return row;
 }
 
 export function toMarkdown({ engines, rows }) {
