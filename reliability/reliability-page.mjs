@@ -92,7 +92,7 @@ function soakSection(soak) {
   if (soak === null) return ['## Soak', what];
   const rows = soak.results.flatMap(({ adapter, ok, phases }) =>
     phases.map((phase) =>
-      `| ${ADAPTER_NAMES[adapter] ?? adapter} | ${phase.name} | ${counted(phase.received)} of ${counted(phase.expected)}${phase.errors.length > 0 ? ` (${phase.errors.length} errors)` : ''} | ${phase.seconds} s | ` +
+      `| ${ADAPTER_NAMES[adapter] ?? adapter} | ${phase.name} | ${counted(phase.received)} of ${counted(phase.expected)}${phase.errors.length > 0 ? ` (${phase.errors[0]})` : ''} | ${phase.seconds} s | ` +
       `${phase.rssStartMiB} → ${phase.rssEndMiB} MiB | ${phase.rssPeakMiB} MiB | ${phase.rssSlopeMiBPerMinute} MiB/min (${phase.samples} samples) | ${ok ? 'all accounted for' : 'FAILED'} |`,
     ),
   );
@@ -100,7 +100,8 @@ function soakSection(soak) {
   return [
     '## Soak',
     what,
-    `In the kept run (Node ${soak.node}): one connection carrying ${counted(messages)} messages, then ${counted(connections)} concurrent connections each exchanging ${counted(perConnection)}.`,
+    `In the kept run (Node ${soak.node}${soak.machine ? `, ${soak.machine.cpus} cores, load average ${soak.machine.loadAverageAtEnd[0]} at the end` : ''}): one connection carrying ` +
+      `${counted(messages)} messages, then ${counted(connections)} concurrent connections each exchanging ${counted(perConnection)}.`,
     ['| adapter | phase | messages back, in order | time | RSS start → end | RSS peak | RSS slope | verdict |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n'),
     'A short phase mostly shows the heap warming up in its slope; a longer soak (`node reliability/soak.mjs --messages 10000000 --adapters ws`) shows where it flattens.',
   ];

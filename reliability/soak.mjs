@@ -12,6 +12,7 @@
 //   node reliability/soak.mjs [--messages N] [--connections N] [--per-connection N] [--adapters ws,global]
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -76,7 +77,9 @@ async function runSoak() {
   const reportDirectory = path.join(here, '..', 'reports', 'reliability');
   mkdirSync(reportDirectory, { recursive: true });
   const parameters = { messages: Number(options.messages), connections: Number(options.connections), perConnection: Number(options['per-connection']) };
-  writeFileSync(path.join(reportDirectory, 'soak.json'), `${JSON.stringify({ node: process.version, parameters, results }, null, 2)}\n`);
+  // Other work on the machine stretches every phase: the load says how much there was.
+  const machine = { cpus: os.cpus().length, loadAverageAtEnd: os.loadavg().map(round) };
+  writeFileSync(path.join(reportDirectory, 'soak.json'), `${JSON.stringify({ node: process.version, machine, parameters, results }, null, 2)}\n`);
   if (results.some((result) => result.exitCode !== 0 || !result.ok)) process.exitCode = 1;
 }
 

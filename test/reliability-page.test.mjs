@@ -15,6 +15,7 @@ const badInput = {
 const phase = (name, expected) => ({ name, expected, received: expected, errors: [], seconds: 9.2, samples: 39, rssStartMiB: 56, rssEndMiB: 98, rssPeakMiB: 113, rssSlopeMiBPerMinute: 200.5 });
 const soak = {
   node: 'v20.0.0',
+  machine: { cpus: 2, loadAverageAtEnd: [3.5, 2, 1] },
   parameters: { messages: 1_000_000, connections: 1000, perConnection: 1000 },
   results: [{ adapter: 'ws', ok: true, exitCode: 0, phases: [phase('one connection', 1_000_000), phase('1000 concurrent connections', 1_000_000)] }],
 };
@@ -25,6 +26,7 @@ test('the reliability page shows the figures of the reports it is made from', ()
   assert.match(page, /2 cases × chromium-native, chromium-polyfill and firefox-polyfill; rows matching the requirement: 2\/2 in chromium-polyfill and 1\/2 in firefox-polyfill \(1 rows marked †\)/);
   assert.match(page, /\[docs\/reliability\/bad-input\.md\]\(reliability\/bad-input\.md\)/);
   assert.match(page, /1,000 seeds through the `ws` adapter in 12\.3 s; no seed failed and no rejection went unhandled/);
+  assert.match(page, /In the kept run \(Node v20\.0\.0, 2 cores, load average 3\.5 at the end\)/);
   assert.match(page, /one connection carrying 1,000,000 messages, then 1,000 concurrent connections each exchanging 1,000/);
   assert.match(page, /\| `ws` \| one connection \| 1,000,000 of 1,000,000 \| 9\.2 s \| 56 → 98 MiB \| 113 MiB \| 200\.5 MiB\/min \(39 samples\) \| all accounted for \|/);
   assert.match(page, /`drop-while-queued`/);
