@@ -25,11 +25,13 @@ export function performancePage(summary, { chart = 'performance.svg' } = {}) {
     ...resultsSection(summary, chart),
     ...timeGoesParagraphs(summary),
     ...bundleSection(summary),
-    `Measured ${summary.generatedAt.slice(0, 10)} on ${summary.machine.cpus} cores: ${summary.environments.map((environment) => environment.userAgent).join('; ')}.`,
+    `Measured ${summary.generatedAt.slice(0, 10)} on ${summary.machine.cpus} cores${loadNote(summary.machine)}: ${summary.environments.map((environment) => environment.userAgent).join('; ')}.`,
   ];
   return `${sections.filter((section) => section !== null).join('\n\n')}\n`;
 }
 
+/** Other work on the machine widens every range: the load average at the end of the run says how much there was. */
+const loadNote = ({ loadAverageAtEnd }) => (loadAverageAtEnd ? ` (load average ${loadAverageAtEnd[0].toFixed(1)} at the end of the run)` : '');
 const list = (items) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 const counted = (value) => value.toLocaleString('en-US');
 

@@ -24,7 +24,7 @@ export function timeGoesParagraphs(summary) {
   return [
     '## Where the time goes',
     targetsParagraph(summary),
-    bullets.length > 0 ? `What is left at small sizes is the streams themselves, as the stream floor shows:\n\n${bullets.map((bullet) => `- ${bullet}`).join('\n')}` : null,
+    bullets.length > 0 ? `How much of what is left the platform's streams explain, and what else there is:\n\n${bullets.map((bullet) => `- ${bullet}`).join('\n')}` : null,
     ...removedCosts(),
   ];
 }
@@ -70,7 +70,7 @@ function nodeBullet(summary) {
       `${range([floor.receive.ceilingWaiting, floor.receive.ceilingQueued])} × raw there (measured: the polyfill ${fixed(medianOf(receive16?.ratios.raw))} × raw at 16 B binary).`,
   ];
   const undici = ['receive'].flatMap((kind) => [16, 64 * KIB, MIB].map((size) => [size, range([medianOf(rowOf(node, kind, size, 'binary')?.ratios.undici), medianOf(rowOf(node, kind, size, 'text')?.ratios.undici)])]));
-  const known = undici.filter(([, ratio]) => ratio !== null).map(([size, ratio]) => `${ratio} × undici's \`WebSocketStream\` at ${sizeLabel(size)}`);
+  const known = undici.filter(([, ratio]) => ratio !== null).map(([size, ratio], index) => `${ratio} ×${index === 0 ? " undici's `WebSocketStream`" : ''} at ${sizeLabel(size)}`);
   if (known.length > 0) parts.push(`Through \`ws\` the polyfill receives at ${list(known)}.`);
   const kib = rowOf(node, 'receive', KIB, 'binary');
   if (kib?.ratios.raw) {

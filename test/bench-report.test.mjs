@@ -2,14 +2,20 @@
 // (ratios and verdicts, stream ceilings and flags, the paused reader, the stream floor) comes out
 // with the figures put in, in the text report and on the performance page generated from the
 // summary's JSON. A bench run takes ten minutes; a mistake in the report must show here first.
+// The committed page (docs/performance.md and its chart) must be what the generator makes of the
+// committed summary (docs/performance.json): no number on it is copied by hand.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { performancePage } from '../bench/performance-page.mjs';
 import { emptyRecord, planSettings } from '../bench/plan.mjs';
 import { toSvg, toText } from '../bench/report.mjs';
 import { summarize } from '../bench/summary.mjs';
 
 const KIB = 1024;
+const docs = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), 'docs');
 
 function environmentRecord() {
   const record = emptyRecord();
@@ -113,6 +119,13 @@ test('the performance page generated from the JSON shows its numbers, ceilings a
   assert.match(page, /The modern IIFE is 12,345 B minified, 4,567 B min\+gzip \(budget 4,800 B: within\)/);
   assert.match(page, /this run: 10 minutes/);
   assert.match(page, /!\[[^\]]*\]\(performance\.svg\)/);
-  assert.match(page, /Measured \d{4}-\d\d-\d\d on \d+ cores: test agent\./);
+  assert.match(page, /Measured \d{4}-\d\d-\d\d on \d+ cores \(load average \d+\.\d at the end of the run\): test agent\./);
   assert.doesNotMatch(page, /undefined|NaN|null/);
+});
+
+test('the committed performance page and chart are what the generator makes of the committed summary', () => {
+  const committed = JSON.parse(readFileSync(path.join(docs, 'performance.json'), 'utf8'));
+  assert.equal(readFileSync(path.join(docs, 'performance.md'), 'utf8'), performancePage(committed), 'regenerate: node bench/performance-page.mjs docs/performance.json --out docs/performance.md');
+  assert.equal(readFileSync(path.join(docs, 'performance.svg'), 'utf8'), toSvg(committed));
+  assert.equal(committed.settings.quick, false, 'the committed page comes from a full run');
 });
