@@ -12,6 +12,7 @@
 //   node reliability/soak.mjs [--messages N] [--connections N] [--per-connection N] [--adapters ws,global]
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,10 +37,14 @@ if (options.client) await runClient(options.client, options.url);
 else await runSoak();
 
 async function runSoak() {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 1 << 20 });
+  const httpServer = http.createServer();
+  const server = new WebSocketServer({ server: httpServer, perMessageDeflate: false, maxPayload: 1 << 20 });
   server.on('connection', (socket) => socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })));
-  await new Promise((resolve) => server.once('listening', resolve));
-  const url = `ws://127.0.0.1:${server.address().port}/`;
+  // Every connection the soak opens at once must fit in the listen queue (Node's default holds 511):
+  // a server too busy to accept them in time would refuse some, and the soak would measure itself.
+  httpServer.listen({ host: '127.0.0.1', port: 0, backlog: Math.max(511, 2 * Number(options.connections)) });
+  await new Promise((resolve) => httpServer.once('listening', resolve));
+  const url = `ws://127.0.0.1:${httpServer.address().port}/`;
   const results = [];
   for (const adapter of options.adapters.split(',')) {
     const nodeArgs = adapter === 'global' ? ['--experimental-websocket'] : [];
@@ -72,8 +77,9 @@ async function runSoak() {
     results.push(result);
     printResult(result);
   }
-  await new Promise((resolve) => server.close(resolve));
   for (const client of server.clients) client.terminate();
+  await new Promise((resolve) => server.close(resolve));
+  await new Promise((resolve) => httpServer.close(resolve));
   const reportDirectory = path.join(here, '..', 'reports', 'reliability');
   mkdirSync(reportDirectory, { recursive: true });
   const parameters = { messages: Number(options.messages), connections: Number(options.connections), perConnection: Number(options['per-connection']) };
