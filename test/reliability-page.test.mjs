@@ -1,8 +1,11 @@
 // The reliability page (docs/reliability.md) is generated from the reports the checks write: a
-// made-up bad-input table, fuzz summary and soak come out on it with their figures.
+// made-up bad-input table, fuzz summary and soak come out on it with their figures, and the
+// committed page is what the generator makes of the committed reports in docs/reliability/.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
-import { reliabilityPage } from '../reliability/reliability-page.mjs';
+import { DOCS_DIRECTORY, readInputs, reliabilityPage } from '../reliability/reliability-page.mjs';
 
 const result = (matches) => ({ outcome: 'throws', class: 'TypeError', name: 'TypeError', matches });
 const badInput = {
@@ -37,4 +40,10 @@ test('without its reports the page says what to run instead of showing figures',
   const page = reliabilityPage({});
   assert.match(page, /No bad-input report is kept yet: run `npm run bad-input`/);
   assert.doesNotMatch(page, /In the kept/);
+});
+
+test('the committed reliability page is what the generator makes of the committed reports', () => {
+  const inputs = readInputs();
+  for (const [name, input] of Object.entries(inputs)) assert.notEqual(input, null, `docs/reliability/ keeps the ${name} report`);
+  assert.equal(readFileSync(path.join(DOCS_DIRECTORY, 'reliability.md'), 'utf8'), reliabilityPage(inputs), 'regenerate: node reliability/reliability-page.mjs');
 });
