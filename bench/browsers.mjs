@@ -7,9 +7,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { detectBrowsers } from '../conformance/lib/browsers.mjs';
+import { chromiumArgs, firefoxEnv } from '../conformance/lib/launch-options.mjs';
 import { killAllHelpers, spawnHelper, stopHelper, whenExited } from '../conformance/lib/processes.mjs';
+import { startXvfb } from '../conformance/lib/xvfb.mjs';
 
-const XVFB_START_BOUND_MS = 20_000;
 /** Throwaway profiles still on disk, removed even when the bench is interrupted. */
 const liveProfiles = new Set();
 
@@ -22,13 +23,10 @@ export function stopEverythingNow() {
 
 const CHROMIUM_ARGS = [
   '--headless=new',
-  '--no-sandbox',
+  ...chromiumArgs(),
   '--disable-gpu',
   '--no-first-run',
   '--no-default-browser-check',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
   '--disable-extensions',
   // A page that is the only thing running must not be treated as a background tab.
   '--disable-background-timer-throttling',
@@ -73,87 +71,72 @@ export async function findEngines() {
   };
 }
 
+const QUIETLY = { stdio: ['ignore', 'ignore', 'ignore'] };
+
+/**
+ * How each engine starts on `url` with the throwaway `profile`: → { browser, helpers }, the
+ * browser process and the helper processes (Xvfb) started for it.
+ */
+const SPAWN = {
+  chromium(found, profile, url, extraArgs) {
+    return { browser: spawnHelper(found.command, [...CHROMIUM_ARGS, ...extraArgs, `--user-data-dir=${profile}`, url], QUIETLY), helpers: [] };
+  },
+
+  async firefox(found, profile, url, extraArgs) {
+    await writeFile(path.join(profile, 'user.js'), Object.entries(FIREFOX_PREFS).map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});\n`).join(''));
+    const env = { ...firefoxEnv(), MOZ_CRASHREPORTER_DISABLE: '1' };
+    return { browser: spawnHelper(found.command, ['--headless', '--no-remote', '--profile', profile, ...extraArgs, url], { ...QUIETLY, env }), helpers: [] };
+  },
+
+  async webkit(found, profile, url, extraArgs) {
+    const xvfb = found.xvfb ? await startXvfb(found.xvfb) : null;
+    const display = xvfb?.display ?? process.env.DISPLAY;
+    if (!display) throw new Error('WebKitGTK needs a display: install Xvfb or set DISPLAY');
+    // MiniBrowser keeps its state under HOME and the XDG folders: all of them in the profile.
+    const env = {
+      ...process.env,
+      DISPLAY: display,
+      HOME: profile,
+      XDG_CONFIG_HOME: path.join(profile, 'config'),
+      XDG_CACHE_HOME: path.join(profile, 'cache'),
+      XDG_DATA_HOME: path.join(profile, 'data'),
+    };
+    try {
+      return { browser: spawnHelper(found.command, ['--private', ...extraArgs, url], { ...QUIETLY, env }), helpers: xvfb ? [xvfb.child] : [] };
+    } catch (error) {
+      await stopHelper(xvfb?.child);
+      throw error;
+    }
+  },
+};
+
 /**
  * Starts `engine` on `url` with a throwaway profile. → { pid, exited, stop() }; stop() kills the
  * browser's process group (and Xvfb) and removes the profile. `extraArgs` go to the browser as they
  * are (for profiling, say Chromium's --js-flags=--prof).
  */
 export async function launchEngine(engine, found, url, { extraArgs = [] } = {}) {
+  if (SPAWN[engine] === undefined) throw new Error(`unknown engine ${engine}`);
   const profile = await mkdtemp(path.join(os.tmpdir(), `bench-${engine}-`));
   liveProfiles.add(profile);
-  const helpers = [];
   const removeProfile = async () => {
     await rm(profile, { recursive: true, force: true, maxRetries: 3 });
     liveProfiles.delete(profile);
   };
-  const quietly = { stdio: ['ignore', 'ignore', 'ignore'] };
+  let started;
   try {
-    let browser;
-    if (engine === 'chromium') {
-      browser = spawnHelper(found.command, [...CHROMIUM_ARGS, ...extraArgs, `--user-data-dir=${profile}`, url], quietly);
-    } else if (engine === 'firefox') {
-      await writeFile(path.join(profile, 'user.js'), Object.entries(FIREFOX_PREFS).map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});\n`).join(''));
-      browser = spawnHelper(found.command, ['--headless', '--no-remote', '--profile', profile, ...extraArgs, url], {
-        ...quietly,
-        env: { ...process.env, HOME: process.env.HOME || os.userInfo().homedir, MOZ_CRASHREPORTER_DISABLE: '1' },
-      });
-    } else if (engine === 'webkit') {
-      let display = process.env.DISPLAY;
-      if (found.xvfb) {
-        const xvfb = await startXvfb(found.xvfb);
-        helpers.push(xvfb.child);
-        display = xvfb.display;
-      }
-      if (!display) throw new Error('WebKitGTK needs a display: install Xvfb or set DISPLAY');
-      browser = spawnHelper(found.command, ['--private', ...extraArgs, url], {
-        ...quietly,
-        env: {
-          ...process.env,
-          DISPLAY: display,
-          HOME: profile,
-          XDG_CONFIG_HOME: path.join(profile, 'config'),
-          XDG_CACHE_HOME: path.join(profile, 'cache'),
-          XDG_DATA_HOME: path.join(profile, 'data'),
-        },
-      });
-    } else {
-      throw new Error(`unknown engine ${engine}`);
-    }
-    helpers.unshift(browser);
-    return {
-      pid: browser.pid,
-      exited: whenExited(browser),
-      async stop() {
-        for (const helper of helpers) await stopHelper(helper);
-        await removeProfile();
-      },
-    };
+    started = await SPAWN[engine](found, profile, url, extraArgs);
   } catch (error) {
-    for (const helper of helpers) await stopHelper(helper);
     await removeProfile();
     throw error;
   }
-}
-
-/** Xvfb on a display number it picks itself (-displayfd), so it never collides with another. */
-async function startXvfb(xvfbPath) {
-  const child = spawnHelper(xvfbPath, ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
-    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-  });
-  const display = await new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`Xvfb gave no display within ${XVFB_START_BOUND_MS} ms`)), XVFB_START_BOUND_MS);
-    child.stdio[3].on('data', (chunk) => {
-      text += chunk;
-      if (text.includes('\n')) {
-        clearTimeout(timer);
-        resolve(`:${text.trim()}`);
-      }
-    });
-    whenExited(child).then(({ code, error }) => {
-      clearTimeout(timer);
-      reject(new Error(`Xvfb exited before it was ready (${error?.message ?? `code ${code}`})`));
-    });
-  });
-  return { child, display };
+  const { browser, helpers } = started;
+  return {
+    pid: browser.pid,
+    exited: whenExited(browser),
+    async stop() {
+      for (const helper of [browser, ...helpers]) await stopHelper(helper);
+      await removeProfile();
+    },
+  };
 }

@@ -9,8 +9,8 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { WebSocketStream as UndiciWebSocketStream } from 'undici';
 import { WebSocketStream as PolyfillWebSocketStream, socketImplementation } from '../dist/node.js';
-import { sampleUserSpaceBuffered, watchClientSockets } from './node-memory.mjs';
-import { eventContender, runJob, streamContender, timerResolutionMs } from './workloads.mjs';
+import { ClientSocketWatcher, sampleUserSpaceBuffered } from './node-memory.mjs';
+import { eventContender, runJob, sessionApi, streamContender, timerResolutionMs } from './workloads.mjs';
 
 // undici warns once that its WebSocketStream is experimental; that is known and not news per run.
 process.removeAllListeners('warning');
@@ -18,6 +18,7 @@ process.removeAllListeners('warning');
 const { positionals, values: options } = parseArgs({ allowPositionals: true, options: { candidate: { type: 'string' } } });
 const [origin, session] = positionals;
 const wsOrigin = origin.replace(/^http/, 'ws');
+const { call, mark } = sessionApi(origin, session);
 
 const contenders = {
   polyfill: streamContender(PolyfillWebSocketStream),
@@ -29,20 +30,10 @@ if (options.candidate) {
   if (candidate.socketImplementation !== 'ws') throw new Error('the candidate build did not find the ws package (is NODE_PATH set?)');
   contenders.candidate = streamContender(candidate.WebSocketStream);
 }
-const clientSockets = watchClientSockets();
+const clientSockets = new ClientSocketWatcher();
 
 function versionOf(name) {
   return createRequire(import.meta.url)(`${name}/package.json`).version;
-}
-
-async function call(name, body) {
-  const response = await fetch(`${origin}/api/${name}?session=${session}`, { method: 'POST', body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`/api/${name}: ${response.status}`);
-  return response.json();
-}
-
-function mark(job, phase, details = {}) {
-  return call('mark', { phase, jobId: job.id, tag: job.tag, ...details });
 }
 
 /** As in the page, plus what only Node can see: the bytes held in user space during the pause. */

@@ -1,23 +1,38 @@
 // How many received bytes a Node client holds in user space: read from the kernel (the TCP
 // socket's bytesRead) but not yet handed to the application. That is exactly what a reader that
 // stops reading makes pile up; kernel buffers are excluded, as they are bounded by the OS.
-import dc from 'node:diagnostics_channel';
-import { HANDSHAKE_RESPONSE_LENGTH, serverFrameHeaderLength } from './frames.mjs';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { HANDSHAKE_RESPONSE_LENGTH, serverFrameHeaderLength } from '../conformance/server/raw-websocket.mjs';
 
-/** Remembers the TCP sockets this process opens as a client, newest last. */
-export function watchClientSockets() {
-  const sockets = [];
-  const onSocket = ({ socket }) => sockets.push(socket);
-  dc.subscribe('net.client.socket', onSocket);
-  return {
-    get latest() {
-      return sockets[sockets.length - 1];
-    },
-    stop() {
-      dc.unsubscribe('net.client.socket', onSocket);
-      sockets.length = 0;
-    },
-  };
+/**
+ * Sees the TCP sockets this process opens as a client (Node's `net.client.socket` diagnostics
+ * channel), without adding a listener to them or changing how they are read — whichever WebSocket
+ * implementation made them. The bench and the tests' backpressure suite both read them.
+ */
+export class ClientSocketWatcher {
+  #sockets = [];
+  #onSocket = ({ socket }) => this.#sockets.push(socket);
+
+  constructor() {
+    diagnosticsChannel.subscribe('net.client.socket', this.#onSocket);
+  }
+
+  /** The socket opened last. */
+  get latest() {
+    return this.#sockets[this.#sockets.length - 1];
+  }
+
+  /** The connected client socket to `port`; throws unless there is exactly one. */
+  socketTo(port) {
+    const matching = this.#sockets.filter((socket) => socket.remotePort === port && !socket.destroyed);
+    if (matching.length !== 1) throw new Error(`expected one client socket to port ${port}, found ${matching.length}`);
+    return matching[0];
+  }
+
+  stop() {
+    diagnosticsChannel.unsubscribe('net.client.socket', this.#onSocket);
+    this.#sockets = [];
+  }
 }
 
 /**

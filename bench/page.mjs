@@ -1,9 +1,9 @@
 // The bench page: asks the server for jobs one at a time, runs each, and hands the result over
 // with the request for the next, until the server says it is done.
-import { eventContender, runJob, streamContender, timerResolutionMs } from './workloads.mjs';
+import { eventContender, runJob, sessionApi, streamContender, timerResolutionMs } from './workloads.mjs';
 
 const parameters = new URLSearchParams(location.search);
-const session = parameters.get('session');
+const { call, mark } = sessionApi('', parameters.get('session'));
 const wsOrigin = `ws://${location.host}`;
 const log = document.getElementById('log');
 
@@ -28,17 +28,6 @@ async function loadCandidate() {
   globalThis.WebSocketStreamPolyfill = ours;
   if (candidate === ours) throw new Error('the candidate build did not expose WebSocketStreamPolyfill');
   return candidate.WebSocketStream;
-}
-
-async function call(name, body) {
-  const response = await fetch(`/api/${name}?session=${session}`, { method: 'POST', body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`/api/${name}: ${response.status}`);
-  return response.json();
-}
-
-/** Tells the server where a paused-reader job is, so it can watch the browser's memory. */
-function mark(job, phase, details = {}) {
-  return call('mark', { phase, jobId: job.id, tag: job.tag, ...details });
 }
 
 /**

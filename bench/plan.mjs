@@ -67,65 +67,74 @@ function rotate(list, by) {
   return list.map((_, i) => list[(i + by) % list.length]);
 }
 
-/**
- * The plan for one environment. `hello` is what the client reported about itself; `record`
- * collects every outcome: { pilots, runs, pausedReaders, errors }.
- */
+/** The contenders of an environment, in comparison order, narrowed by the settings. */
 function contendersOf(hello, settings) {
   return CONTENDER_ORDER.filter((name) => hello.contenders.includes(name) && (settings.contenders === null || settings.contenders.includes(name)));
 }
 
+/** The longest one job may take in the client before it counts as failed. */
+const JOB_BOUND_MS = 120_000;
+
+/**
+ * The plan for one environment. `hello` is what the client reported about itself; `record`
+ * collects every outcome: { pilots, runs, pausedReaders, streamFloors, errors }.
+ */
 export function* benchmarkPlan(hello, settings, record) {
   const contenders = contendersOf(hello, settings);
-  let nextId = 1;
-  const job = (fields) => ({ id: nextId++, timeBoundMs: 120_000, ...fields });
-  function* attempt(fields) {
-    const outcome = yield job(fields);
-    if (outcome?.error) record.errors.push({ ...fields, error: outcome.error });
-    return outcome?.result;
-  }
-
+  const attempt = attempter(record);
   for (const kind of ['receive', 'send'].filter((name) => settings.kinds.includes(name))) {
     for (const size of settings.sizes) {
-      for (const type of settings.types) {
-        const config = { kind, size, type };
-        // One warm-up run per contender (JIT, connection paths); the fastest of them sets how
-        // many messages make a run of about targetRunMs on this machine as loaded as it is now.
-        const warmUps = [];
-        for (const contender of contenders) {
-          const result = yield* attempt({ ...config, contender, count: pilotCount(size) });
-          if (result) warmUps.push(result);
-        }
-        const count = runCount(warmUps, size, settings.targetRunMs);
-        record.pilots.push({ ...config, pilotCount: pilotCount(size), warmUpMs: warmUps.map((result) => result.ms), count });
-        for (let repetition = 0; repetition < settings.repetitions; repetition++) {
-          for (const contender of rotate(contenders, repetition)) {
-            const result = yield* attempt({ ...config, contender, count });
-            record.runs.push({ ...config, contender, repetition, count, result: result ?? null });
-          }
-        }
-      }
+      for (const type of settings.types) yield* throughputJobs(attempt, contenders, settings, record, { kind, size, type });
     }
   }
-
   for (const size of settings.kinds.includes('echo') ? settings.sizes : []) {
     for (const type of settings.types) {
-      const config = { kind: 'echo', size, type };
-      const roundTrips = settings.echoRoundTrips[size];
-      for (let repetition = 0; repetition < settings.repetitions; repetition++) {
-        for (const contender of rotate(contenders, repetition)) {
-          const result = yield* attempt({ ...config, contender, roundTrips });
-          record.runs.push({ ...config, contender, repetition, roundTrips, result: result ?? null });
-        }
-      }
+      yield* repeatedJobs(attempt, contenders, settings, record, { kind: 'echo', size, type, roundTrips: settings.echoRoundTrips[size] });
     }
   }
+  if (settings.kinds.includes('streamFloor')) yield* streamFloorJobs(attempt, settings, record);
+}
 
-  if (settings.kinds.includes('streamFloor')) {
-    for (let repetition = 0; repetition < settings.repetitions; repetition++) {
-      const result = yield* attempt({ kind: 'streamFloor', contender: PLATFORM_STREAMS, messages: STREAM_FLOOR_MESSAGES });
-      if (result) record.streamFloors.push({ repetition, ...result });
+/** → attempt(fields): hands out one job and returns its result, recording its error if it failed. */
+function attempter(record) {
+  let nextId = 1;
+  return function* attempt(fields) {
+    const outcome = yield { id: nextId++, timeBoundMs: JOB_BOUND_MS, ...fields };
+    if (outcome?.error) record.errors.push({ ...fields, error: outcome.error });
+    return outcome?.result;
+  };
+}
+
+/**
+ * One throughput configuration: one warm-up run per contender (JIT, connection paths), the
+ * fastest of which sets how many messages make a run of about targetRunMs on this machine as
+ * loaded as it is now; then the measured runs.
+ */
+function* throughputJobs(attempt, contenders, settings, record, config) {
+  const warmUps = [];
+  for (const contender of contenders) {
+    const result = yield* attempt({ ...config, contender, count: pilotCount(config.size) });
+    if (result) warmUps.push(result);
+  }
+  const count = runCount(warmUps, config.size, settings.targetRunMs);
+  record.pilots.push({ ...config, pilotCount: pilotCount(config.size), warmUpMs: warmUps.map((result) => result.ms), count });
+  yield* repeatedJobs(attempt, contenders, settings, record, { ...config, count });
+}
+
+/** Every contender once per repetition, in rotating order; every run recorded, failed or not. */
+function* repeatedJobs(attempt, contenders, settings, record, fields) {
+  for (let repetition = 0; repetition < settings.repetitions; repetition++) {
+    for (const contender of rotate(contenders, repetition)) {
+      const result = yield* attempt({ ...fields, contender });
+      record.runs.push({ ...fields, contender, repetition, result: result ?? null });
     }
+  }
+}
+
+function* streamFloorJobs(attempt, settings, record) {
+  for (let repetition = 0; repetition < settings.repetitions; repetition++) {
+    const result = yield* attempt({ kind: 'streamFloor', contender: PLATFORM_STREAMS, messages: STREAM_FLOOR_MESSAGES });
+    if (result) record.streamFloors.push({ repetition, ...result });
   }
 }
 

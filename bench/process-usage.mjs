@@ -14,6 +14,15 @@ function parentOf(pid) {
   }
 }
 
+/** `rootPid` and every process below it; null where /proc cannot be read. */
+function treeOf(rootPid) {
+  try {
+    return descendantsOf(rootPid);
+  } catch {
+    return null;
+  }
+}
+
 function descendantsOf(rootPid) {
   const children = new Map();
   for (const name of readdirSync('/proc')) {
@@ -38,12 +47,8 @@ function statusKilobytes(status, field) {
  * where /proc is not there. Anonymous memory (heaps, buffers) is what received messages occupy.
  */
 export function processTreeMemory(rootPid) {
-  let pids;
-  try {
-    pids = descendantsOf(rootPid);
-  } catch {
-    return null;
-  }
+  const pids = treeOf(rootPid);
+  if (pids === null) return null;
   let processes = 0;
   let rssKilobytes = 0;
   let anonymousKilobytes = 0;
@@ -69,12 +74,8 @@ export function processTreeMemory(rootPid) {
  * is the bench's second opinion when other processes compete for the cores.
  */
 export function processTreeCpuNanoseconds(rootPid) {
-  let pids;
-  try {
-    pids = descendantsOf(rootPid);
-  } catch {
-    return null;
-  }
+  const pids = treeOf(rootPid);
+  if (pids === null) return null;
   let total = 0;
   for (const pid of pids) {
     let threads;

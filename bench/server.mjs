@@ -21,9 +21,10 @@ import {
   OPCODE_PONG,
   OPCODE_TEXT,
   acceptHandshake,
+  closeFrame,
   messagePayload,
   serverFrame,
-} from './frames.mjs';
+} from '../conformance/server/raw-websocket.mjs';
 
 const benchDirectory = path.dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = path.dirname(benchDirectory);
@@ -56,149 +57,35 @@ const MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
  * /candidate/websocketstream-polyfill.min.js so a change can be measured against the current build.
  */
 export async function startBenchServer({ host = '127.0.0.1', log = false, candidateDirectory = null } = {}) {
-  const report = log ? (line) => console.error(`[bench-server] ${line}`) : () => {};
+  const state = {
+    report: log ? (line) => console.error(`[bench-server] ${line}`) : () => {},
+    candidateDirectory,
+    sessions: new Map(),
+    firehoses: new Map(),
+    echoServer: createEchoServer(),
+  };
+  const server = http.createServer((request, response) => answerRequest(state, request, response));
   const sockets = new Set();
-  const sessions = new Map();
-  const firehoses = new Map();
-  let nextSessionId = 1;
-
-  const echoServer = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 256 * 1024 * 1024 });
-  echoServer.on('connection', (webSocket) => {
-    webSocket.on('message', (data, isBinary) => webSocket.send(data, { binary: isBinary }));
-    webSocket.on('error', () => {});
-  });
-
-  const server = http.createServer((request, response) => {
-    handleRequest(request, response).catch((error) => {
-      report(`${request.method} ${request.url}: ${error.stack ?? error}`);
-      if (!response.headersSent) respond(response, 500, 'text/plain', String(error));
-      else response.destroy();
-    });
-  });
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.on('upgrade', (request, socket, head) => {
-    socket.on('error', () => {});
-    const url = new URL(request.url, 'http://bench.invalid');
-    if (url.pathname === '/echo') {
-      echoServer.handleUpgrade(request, socket, head, (webSocket) => echoServer.emit('connection', webSocket, request));
-    } else if (url.pathname === '/firehose') {
-      if (acceptHandshake(request, socket)) serveFirehose(socket, head, url.searchParams);
-    } else if (url.pathname === '/sink') {
-      if (acceptHandshake(request, socket)) serveSink(socket, head, url.searchParams);
-    } else {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    }
-  });
-
-  async function handleRequest(request, response) {
-    const url = new URL(request.url, 'http://bench.invalid');
-    const file =
-      url.pathname === CANDIDATE_SCRIPT_PATH && candidateDirectory !== null
-        ? path.join(candidateDirectory, 'websocketstream-polyfill.min.js')
-        : STATIC_FILES[url.pathname];
-    if (request.method === 'GET' && file !== undefined) {
-      const type = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
-      respond(response, 200, type, await readFile(file));
-      return;
-    }
-    if (request.method === 'POST' && url.pathname.startsWith('/api/')) {
-      const session = sessions.get(url.searchParams.get('session'));
-      if (session === undefined) {
-        respond(response, 404, 'text/plain', 'no such session\n');
-        return;
-      }
-      const body = JSON.parse((await readBody(request)) || 'null');
-      const handler = { '/api/next': session.next, '/api/mark': session.mark }[url.pathname];
-      if (handler === undefined) {
-        respond(response, 404, 'text/plain', 'no such call\n');
-        return;
-      }
-      respond(response, 200, 'application/json', JSON.stringify((await handler(body)) ?? null));
-      return;
-    }
-    respond(response, 404, 'text/plain', 'not found\n');
-  }
-
-  function serveFirehose(socket, head, params) {
-    const size = Number(params.get('size'));
-    const count = Number(params.get('count'));
-    const type = params.get('type') === 'text' ? 'text' : 'binary';
-    const frame = serverFrame(type === 'text' ? OPCODE_TEXT : OPCODE_BINARY, messagePayload(size, type));
-    const progress = { total: frame.length * count, handed: 0, socket, finished: false };
-    const tag = params.get('tag');
-    if (tag) firehoses.set(tag, progress);
-    socket.setNoDelay(true);
-    let started = false;
-    let stopped = false;
-    const stop = () => {
-      stopped = true;
-    };
-    socket.on('close', stop);
-    const reader = new ClientFrameReader(({ opcode, payload }) => {
-      if (opcode === OPCODE_CLOSE) {
-        stop();
-        answerClose(socket, payload);
-      } else if (!started && isDataOpcode(opcode)) {
-        started = true;
-        writeFirehose(socket, frame, count, progress, () => stopped).catch(() => {});
-      }
-    });
-    socket.on('data', (chunk) => reader.push(chunk));
-    if (head.length > 0) reader.push(head);
-  }
-
-  async function writeFirehose(socket, frame, count, progress, isStopped) {
-    const framesPerBatch = Math.max(1, Math.floor(FIREHOSE_BATCH_BYTES / frame.length));
-    const batch = Buffer.concat(Array.from({ length: framesPerBatch }, () => frame));
-    const closed = once(socket, 'close');
-    let remaining = count;
-    while (remaining > 0 && !isStopped()) {
-      const frames = Math.min(framesPerBatch, remaining);
-      const bytes = frames === framesPerBatch ? batch : batch.subarray(0, frames * frame.length);
-      remaining -= frames;
-      progress.handed += bytes.length;
-      if (!socket.write(bytes)) await Promise.race([drained(socket), closed]);
-    }
-    progress.finished = remaining === 0;
-  }
-
-  function serveSink(socket, head, params) {
-    const expected = Number(params.get('count'));
-    let messages = 0;
-    let bytes = 0;
-    socket.setNoDelay(true);
-    const reader = new ClientFrameReader(({ opcode, fin, length, payload }) => {
-      if (opcode === OPCODE_CLOSE) {
-        answerClose(socket, payload);
-      } else if (opcode === OPCODE_PING) {
-        socket.write(serverFrame(OPCODE_PONG, payload));
-      } else if (isDataOpcode(opcode)) {
-        bytes += length;
-        if (!fin) return;
-        messages++;
-        if (messages === expected) socket.write(serverFrame(OPCODE_TEXT, Buffer.from(`${messages} ${bytes}`)));
-      }
-    });
-    socket.on('data', (chunk) => reader.push(chunk));
-    if (head.length > 0) reader.push(head);
-  }
-
+  server.on('upgrade', (request, socket, head) => answerUpgrade(state, request, socket, head));
   server.listen(0, host);
   await once(server, 'listening');
   const { port } = server.address();
   const origin = `http://${host}:${port}`;
-  report(`listening on ${origin}`);
+  state.report(`listening on ${origin}`);
+  return { origin, wsOrigin: `ws://${host}:${port}`, ...sessionControls(state), ...firehoseControls(state), close: () => closeServer(state, server, sockets) };
+}
 
+/**
+ * Client sessions: `openSession({ next, mark })` registers one — `next(previousResult)` → the next
+ * job (or `{ done: true }`), `mark(message)` → any answer — and returns its id.
+ */
+function sessionControls({ sessions }) {
+  let nextSessionId = 1;
   return {
-    origin,
-    wsOrigin: `ws://${host}:${port}`,
-    /**
-     * Registers a client session: `next(previousResult)` → the next job (or `{ done: true }`),
-     * `mark(message)` → any answer. → the session id.
-     */
     openSession({ next, mark = async () => null }) {
       const id = String(nextSessionId++);
       sessions.set(id, { next, mark });
@@ -207,6 +94,11 @@ export async function startBenchServer({ host = '127.0.0.1', log = false, candid
     closeSession(id) {
       sessions.delete(id);
     },
+  };
+}
+
+function firehoseControls({ firehoses }) {
+  return {
     /** How far the firehose opened with `tag` got: bytes handed to the socket, and taken by the kernel. */
     firehoseProgress(tag) {
       const progress = firehoses.get(tag);
@@ -217,19 +109,141 @@ export async function startBenchServer({ host = '127.0.0.1', log = false, candid
     forgetFirehose(tag) {
       firehoses.delete(tag);
     },
-    async close() {
-      for (const client of echoServer.clients) client.terminate();
-      echoServer.close();
-      for (const socket of sockets) socket.destroy();
-      server.close();
-      server.closeAllConnections?.();
-      await once(server, 'close');
-    },
   };
 }
 
-function drained(socket) {
-  return new Promise((resolve) => socket.once('drain', resolve));
+async function closeServer({ echoServer }, server, sockets) {
+  for (const client of echoServer.clients) client.terminate();
+  echoServer.close();
+  for (const socket of sockets) socket.destroy();
+  server.close();
+  server.closeAllConnections?.();
+  await once(server, 'close');
+}
+
+/** /echo: every message back as it came, by the `ws` package. */
+function createEchoServer() {
+  const echoServer = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 256 * 1024 * 1024 });
+  echoServer.on('connection', (webSocket) => {
+    webSocket.on('message', (data, isBinary) => webSocket.send(data, { binary: isBinary }));
+    webSocket.on('error', () => {});
+  });
+  return echoServer;
+}
+
+function answerUpgrade(state, request, socket, head) {
+  socket.on('error', () => {});
+  const url = new URL(request.url, 'http://bench.invalid');
+  if (url.pathname === '/echo') {
+    state.echoServer.handleUpgrade(request, socket, head, (webSocket) => state.echoServer.emit('connection', webSocket, request));
+  } else if (url.pathname === '/firehose') {
+    if (acceptHandshake(request, socket)) serveFirehose(state.firehoses, socket, head, url.searchParams);
+  } else if (url.pathname === '/sink') {
+    if (acceptHandshake(request, socket)) serveSink(socket, head, url.searchParams);
+  } else {
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  }
+}
+
+function answerRequest(state, request, response) {
+  handleRequest(state, request, response).catch((error) => {
+    state.report(`${request.method} ${request.url}: ${error.stack ?? error}`);
+    if (!response.headersSent) respond(response, 500, 'text/plain', String(error));
+    else response.destroy();
+  });
+}
+
+async function handleRequest({ candidateDirectory, sessions }, request, response) {
+  const url = new URL(request.url, 'http://bench.invalid');
+  const file =
+    url.pathname === CANDIDATE_SCRIPT_PATH && candidateDirectory !== null
+      ? path.join(candidateDirectory, 'websocketstream-polyfill.min.js')
+      : STATIC_FILES[url.pathname];
+  if (request.method === 'GET' && file !== undefined) {
+    respond(response, 200, CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', await readFile(file));
+  } else if (request.method === 'POST' && url.pathname.startsWith('/api/')) {
+    await answerApiCall(sessions.get(url.searchParams.get('session')), url.pathname, request, response);
+  } else {
+    respond(response, 404, 'text/plain', 'not found\n');
+  }
+}
+
+/** POST /api/next and /api/mark of a session: the body goes to the session's handler, its answer back as JSON. */
+async function answerApiCall(session, pathname, request, response) {
+  if (session === undefined) {
+    respond(response, 404, 'text/plain', 'no such session\n');
+    return;
+  }
+  const body = JSON.parse((await readBody(request)) || 'null');
+  const handler = { '/api/next': session.next, '/api/mark': session.mark }[pathname];
+  if (handler === undefined) {
+    respond(response, 404, 'text/plain', 'no such call\n');
+    return;
+  }
+  respond(response, 200, 'application/json', JSON.stringify((await handler(body)) ?? null));
+}
+
+/** /firehose: after the client's first message, `count` messages as fast as the socket takes them. */
+function serveFirehose(firehoses, socket, head, params) {
+  const count = Number(params.get('count'));
+  const type = params.get('type') === 'text' ? 'text' : 'binary';
+  const frame = serverFrame(type === 'text' ? OPCODE_TEXT : OPCODE_BINARY, messagePayload(Number(params.get('size')), type));
+  const progress = { total: frame.length * count, handed: 0, socket, finished: false };
+  if (params.get('tag')) firehoses.set(params.get('tag'), progress);
+  socket.setNoDelay(true);
+  let started = false;
+  let stopped = false;
+  socket.on('close', () => {
+    stopped = true;
+  });
+  const reader = new ClientFrameReader(({ opcode, payload }) => {
+    if (opcode === OPCODE_CLOSE) {
+      stopped = true;
+      answerClose(socket, payload);
+    } else if (!started && isDataOpcode(opcode)) {
+      started = true;
+      writeFirehose(socket, frame, count, progress, () => stopped).catch(() => {});
+    }
+  });
+  socket.on('data', (chunk) => reader.push(chunk));
+  if (head.length > 0) reader.push(head);
+}
+
+async function writeFirehose(socket, frame, count, progress, isStopped) {
+  const framesPerBatch = Math.max(1, Math.floor(FIREHOSE_BATCH_BYTES / frame.length));
+  const batch = Buffer.concat(Array.from({ length: framesPerBatch }, () => frame));
+  const closed = once(socket, 'close');
+  let remaining = count;
+  while (remaining > 0 && !isStopped()) {
+    const frames = Math.min(framesPerBatch, remaining);
+    const bytes = frames === framesPerBatch ? batch : batch.subarray(0, frames * frame.length);
+    remaining -= frames;
+    progress.handed += bytes.length;
+    if (!socket.write(bytes)) await Promise.race([once(socket, 'drain'), closed]);
+  }
+  progress.finished = remaining === 0;
+}
+
+/** /sink: counts the client's messages; at the `count`th answers "<messages> <bytes>". */
+function serveSink(socket, head, params) {
+  const expected = Number(params.get('count'));
+  let messages = 0;
+  let bytes = 0;
+  socket.setNoDelay(true);
+  const reader = new ClientFrameReader(({ opcode, fin, length, payload }) => {
+    if (opcode === OPCODE_CLOSE) {
+      answerClose(socket, payload);
+    } else if (opcode === OPCODE_PING) {
+      socket.write(serverFrame(OPCODE_PONG, payload));
+    } else if (isDataOpcode(opcode)) {
+      bytes += length;
+      if (!fin) return;
+      messages++;
+      if (messages === expected) socket.write(serverFrame(OPCODE_TEXT, Buffer.from(`${messages} ${bytes}`)));
+    }
+  });
+  socket.on('data', (chunk) => reader.push(chunk));
+  if (head.length > 0) reader.push(head);
 }
 
 function isDataOpcode(opcode) {
@@ -239,7 +253,7 @@ function isDataOpcode(opcode) {
 /** Answers a client's close frame with the same code, then ends the TCP connection. */
 function answerClose(socket, payload) {
   if (socket.destroyed || socket.writableEnded) return;
-  socket.end(serverFrame(OPCODE_CLOSE, payload.subarray(0, 2)));
+  socket.end(closeFrame(payload.subarray(0, 2)));
 }
 
 function respond(response, status, type, body) {

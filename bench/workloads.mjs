@@ -43,6 +43,10 @@ function checkReceived(messages, bytes, count, size) {
   if (bytes !== count * size) throw new Error(`received ${messages} messages of ${bytes} bytes, expected ${count} of ${size}`);
 }
 
+function checkConfirmed(confirmation, count, size) {
+  if (confirmation !== `${count} ${count * size}`) throw new Error(`the sink confirmed "${confirmation}"`);
+}
+
 /** Summary statistics of round-trip samples, in milliseconds. */
 export function latencySummary(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -51,76 +55,109 @@ export function latencySummary(samples) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Stream contenders
+// The workloads, written once over what a contender can do with one connection:
+//   connect(url) → connection;  disconnect(connection) (bounded);
+//   receiveAll(connection, count) → { messages, bytes }, after asking the firehose to start;
+//   sendAll(connection, message, count) → the sink's confirmation, sending with backpressure;
+//   roundTrip(connection, message) → the echoed message (null if the connection ended).
+// The clock runs around exactly those calls, so every contender is timed over the same work.
 
-export function streamContender(WebSocketStreamClass) {
-  async function connect(url) {
-    const stream = new WebSocketStreamClass(url);
-    const { readable, writable } = await stream.opened;
-    return { stream, reader: readable.getReader(), writer: writable.getWriter() };
-  }
-
-  async function disconnect({ stream, reader, writer }) {
-    stream.close();
-    await withBound(stream.closed, CLOSE_BOUND_MS, 'closing');
-    reader.releaseLock();
-    writer.releaseLock();
-  }
-
+function workloads(socket) {
   return {
     async receive({ wsOrigin, size, type, count }) {
-      const connection = await connect(firehoseURL(wsOrigin, { size, type, count }));
-      const { reader, writer } = connection;
+      const connection = await socket.connect(firehoseURL(wsOrigin, { size, type, count }));
       const started = now();
-      writer.write('go');
-      let messages = 0;
-      let bytes = 0;
-      while (messages < count) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        messages++;
-        bytes += messageLength(value);
-      }
+      const { messages, bytes } = await socket.receiveAll(connection, count);
       const ms = now() - started;
-      await disconnect(connection);
+      await socket.disconnect(connection);
       checkReceived(messages, bytes, count, size);
       return { ms, messages, bytes };
     },
 
     async send({ wsOrigin, size, type, count }) {
-      const connection = await connect(`${wsOrigin}/sink?count=${count}`);
-      const { reader, writer } = connection;
+      const connection = await socket.connect(`${wsOrigin}/sink?count=${count}`);
       const message = messageOf(size, type);
-      const confirmation = reader.read();
       const started = now();
-      for (let i = 0; i < count; i++) {
-        await writer.ready;
-        writer.write(message).catch(() => {});
-      }
-      const { value } = await confirmation;
+      const confirmation = await socket.sendAll(connection, message, count);
       const ms = now() - started;
-      await disconnect(connection);
-      if (value !== `${count} ${count * size}`) throw new Error(`the sink confirmed "${value}"`);
+      await socket.disconnect(connection);
+      checkConfirmed(confirmation, count, size);
       return { ms, messages: count, bytes: count * size };
     },
 
     async echo({ wsOrigin, size, type, roundTrips }) {
-      const connection = await connect(`${wsOrigin}/echo`);
-      const { reader, writer } = connection;
+      const connection = await socket.connect(`${wsOrigin}/echo`);
       const message = messageOf(size, type);
       const samples = [];
       const warmUp = echoWarmUpRoundTrips(roundTrips);
       for (let i = 0; i < warmUp + roundTrips; i++) {
         const started = now();
-        writer.write(message).catch(() => {});
-        const { value, done } = await reader.read();
+        const echoed = await socket.roundTrip(connection, message);
         const ms = now() - started;
-        if (done || messageLength(value) !== size) throw new Error('the echo did not come back whole');
+        if (echoed === null || messageLength(echoed) !== size) throw new Error('the echo did not come back whole');
         if (i >= warmUp) samples.push(ms);
       }
-      await disconnect(connection);
+      await socket.disconnect(connection);
       return latencySummary(samples);
     },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stream contenders
+
+/** Reads until `count` messages in all (`tally` holds those already read) or the end. → the tally. */
+async function readAll(reader, count, tally = { messages: 0, bytes: 0 }) {
+  while (tally.messages < count) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    tally.messages++;
+    tally.bytes += messageLength(value);
+  }
+  return tally;
+}
+
+function streamSocket(WebSocketStreamClass) {
+  return {
+    async connect(url) {
+      const stream = new WebSocketStreamClass(url);
+      const { readable, writable } = await stream.opened;
+      return { stream, reader: readable.getReader(), writer: writable.getWriter() };
+    },
+
+    async disconnect({ stream, reader, writer }) {
+      stream.close();
+      await withBound(stream.closed, CLOSE_BOUND_MS, 'closing');
+      reader.releaseLock();
+      writer.releaseLock();
+    },
+
+    receiveAll({ reader, writer }, count) {
+      writer.write('go');
+      return readAll(reader, count);
+    },
+
+    async sendAll({ reader, writer }, message, count) {
+      const confirmation = reader.read();
+      for (let i = 0; i < count; i++) {
+        await writer.ready;
+        writer.write(message).catch(() => {});
+      }
+      return (await confirmation).value;
+    },
+
+    async roundTrip({ reader, writer }, message) {
+      writer.write(message).catch(() => {});
+      const { value, done } = await reader.read();
+      return done ? null : value;
+    },
+  };
+}
+
+export function streamContender(WebSocketStreamClass) {
+  const socket = streamSocket(WebSocketStreamClass);
+  return {
+    ...workloads(socket),
 
     /**
      * Opens a firehose, reads its first message, then lets `pause()` run without reading (the
@@ -128,7 +165,7 @@ export function streamContender(WebSocketStreamClass) {
      * lets the server take its baseline before the firehose starts.
      */
     async pausedReader({ wsOrigin, size, type, count, tag, mark, pause }) {
-      const connection = await connect(firehoseURL(wsOrigin, { size, type, count, tag }));
+      const connection = await socket.connect(firehoseURL(wsOrigin, { size, type, count, tag }));
       const { reader, writer } = connection;
       await mark('baseline');
       writer.write('go');
@@ -136,16 +173,9 @@ export function streamContender(WebSocketStreamClass) {
       if (first.done) throw new Error('the firehose ended before its first message');
       const pauseReport = await pause({ messagesRead: 1 });
       const started = now();
-      let messages = 1;
-      let bytes = messageLength(first.value);
-      while (messages < count) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        messages++;
-        bytes += messageLength(value);
-      }
+      const { messages, bytes } = await readAll(reader, count, { messages: 1, bytes: messageLength(first.value) });
       const drainMs = now() - started;
-      await disconnect(connection);
+      await socket.disconnect(connection);
       checkReceived(messages, bytes, count, size);
       return { ...pauseReport, drainMs, messages, bytes };
     },
@@ -163,119 +193,100 @@ export function streamContender(WebSocketStreamClass) {
  * a Buffer, which is what a `ws` application gets and the cheapest it has.
  */
 export function eventContender(WebSocketClass, { sendCallbacks = false, binaryType = 'arraybuffer' } = {}) {
-  async function connect(url) {
-    const socket = new WebSocketClass(url);
-    socket.binaryType = binaryType;
-    const closed = new Promise((resolve) => {
-      socket.onclose = resolve;
-    });
-    await new Promise((resolve, reject) => {
-      socket.onopen = resolve;
-      socket.onerror = () => reject(new Error('the connection failed'));
-    });
-    socket.onerror = null;
-    return { socket, closed };
-  }
+  return workloads(eventSocket(WebSocketClass, { sendCallbacks, binaryType }));
+}
 
-  async function disconnect({ socket, closed }) {
-    socket.onmessage = null;
-    socket.close();
-    await withBound(closed, CLOSE_BOUND_MS, 'closing');
-  }
+/** Opens a WebSocket and waits for it to open. → the connection an event contender's workloads use. */
+async function openEventSocket(WebSocketClass, url, binaryType) {
+  const socket = new WebSocketClass(url);
+  socket.binaryType = binaryType;
+  const closed = new Promise((resolve) => {
+    socket.onclose = resolve;
+  });
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = () => reject(new Error('the connection failed'));
+  });
+  socket.onerror = null;
+  // Rejects if the connection closes before disconnect(): every wait of a run races it.
+  const early = closed.then(() => {
+    throw new Error('the connection closed during the run');
+  });
+  early.catch(() => {});
+  return { socket, closed, early, echoing: false, answer: null };
+}
 
-  function closedEarly(closed) {
-    return closed.then(() => {
-      throw new Error('the connection closed during the run');
-    });
-  }
-
+function eventSocket(WebSocketClass, { sendCallbacks, binaryType }) {
   return {
-    async receive({ wsOrigin, size, type, count }) {
-      const connection = await connect(firehoseURL(wsOrigin, { size, type, count }));
-      const { socket, closed } = connection;
-      let messages = 0;
-      let bytes = 0;
-      const started = now();
+    connect: (url) => openEventSocket(WebSocketClass, url, binaryType),
+
+    async disconnect({ socket, closed }) {
+      socket.onmessage = null;
+      socket.close();
+      await withBound(closed, CLOSE_BOUND_MS, 'closing');
+    },
+
+    async receiveAll({ socket, early }, count) {
+      const tally = { messages: 0, bytes: 0 };
       const finished = new Promise((resolve) => {
         socket.onmessage = (event) => {
-          messages++;
-          bytes += messageLength(event.data);
-          if (messages === count) resolve();
+          tally.messages++;
+          tally.bytes += messageLength(event.data);
+          if (tally.messages === count) resolve();
         };
       });
       socket.send('go');
-      await Promise.race([finished, closedEarly(closed)]);
-      const ms = now() - started;
-      await disconnect(connection);
-      checkReceived(messages, bytes, count, size);
-      return { ms, messages, bytes };
+      await Promise.race([finished, early]);
+      return tally;
     },
 
-    async send({ wsOrigin, size, type, count }) {
-      const connection = await connect(`${wsOrigin}/sink?count=${count}`);
-      const { socket, closed } = connection;
-      const message = messageOf(size, type);
+    async sendAll({ socket, early }, message, count) {
       const confirmation = new Promise((resolve) => {
         socket.onmessage = (event) => resolve(event.data);
       });
-      const started = now();
-      await Promise.race([sendLoop(socket, message, count), closedEarly(closed)]);
-      const value = await Promise.race([confirmation, closedEarly(closed)]);
-      const ms = now() - started;
-      await disconnect(connection);
-      if (value !== `${count} ${count * size}`) throw new Error(`the sink confirmed "${value}"`);
-      return { ms, messages: count, bytes: count * size };
+      await Promise.race([sendCallbacks ? sendLoopOnCallbacks(socket, message, count) : sendLoop(socket, message, count), early]);
+      return Promise.race([confirmation, early]);
     },
 
-    async echo({ wsOrigin, size, type, roundTrips }) {
-      const connection = await connect(`${wsOrigin}/echo`);
-      const { socket, closed } = connection;
-      const message = messageOf(size, type);
-      let answer;
-      socket.onmessage = (event) => answer(event.data);
-      const samples = [];
-      const early = closedEarly(closed);
-      early.catch(() => {});
-      const warmUp = echoWarmUpRoundTrips(roundTrips);
-      for (let i = 0; i < warmUp + roundTrips; i++) {
-        const started = now();
-        const echoed = new Promise((resolve) => {
-          answer = resolve;
-        });
-        socket.send(message);
-        const data = await Promise.race([echoed, early]);
-        const ms = now() - started;
-        if (messageLength(data) !== size) throw new Error('the echo did not come back whole');
-        if (i >= warmUp) samples.push(ms);
+    roundTrip(connection, message) {
+      // One handler for the whole run, as an application would have; each round trip takes its answer.
+      if (!connection.echoing) {
+        connection.echoing = true;
+        connection.socket.onmessage = (event) => connection.answer(event.data);
       }
-      await disconnect(connection);
-      return latencySummary(samples);
+      const echoed = new Promise((resolve) => {
+        connection.answer = resolve;
+      });
+      connection.socket.send(message);
+      return Promise.race([echoed, connection.early]);
     },
   };
+}
 
-  async function sendLoop(socket, message, count) {
-    if (!sendCallbacks) {
-      for (let i = 0; i < count; i++) {
-        socket.send(message);
-        while (socket.bufferedAmount > RAW_SEND_HIGH_WATER_MARK) await sleep(0);
-      }
-      return;
+/** A page's send loop: send, and while more than the high-water mark is buffered, look again on the next task. */
+async function sendLoop(socket, message, count) {
+  for (let i = 0; i < count; i++) {
+    socket.send(message);
+    while (socket.bufferedAmount > RAW_SEND_HIGH_WATER_MARK) await sleep(0);
+  }
+}
+
+/** The `ws` package's send loop: above the high-water mark, wait for a send callback that brings it below. */
+async function sendLoopOnCallbacks(socket, message, count) {
+  let wake;
+  const onSent = () => {
+    if (wake !== undefined && socket.bufferedAmount <= RAW_SEND_HIGH_WATER_MARK) {
+      const resume = wake;
+      wake = undefined;
+      resume();
     }
-    let wake;
-    const onSent = () => {
-      if (wake !== undefined && socket.bufferedAmount <= RAW_SEND_HIGH_WATER_MARK) {
-        const resume = wake;
-        wake = undefined;
-        resume();
-      }
-    };
-    for (let i = 0; i < count; i++) {
-      socket.send(message, onSent);
-      if (socket.bufferedAmount > RAW_SEND_HIGH_WATER_MARK) {
-        await new Promise((resolve) => {
-          wake = resolve;
-        });
-      }
+  };
+  for (let i = 0; i < count; i++) {
+    socket.send(message, onSent);
+    if (socket.bufferedAmount > RAW_SEND_HIGH_WATER_MARK) {
+      await new Promise((resolve) => {
+        wake = resolve;
+      });
     }
   }
 }
@@ -285,6 +296,8 @@ export function eventContender(WebSocketClass, { sendCallbacks = false, binaryTy
 
 /** The contender name of stream-floor jobs. */
 export const PLATFORM_STREAMS = 'platform streams';
+/** The size of every chunk of the stream floor: the smallest message size the bench measures. */
+export const STREAM_FLOOR_CHUNK_BYTES = 16;
 
 /**
  * Nanoseconds per message that a stream-based WebSocket pays on top of the socket, whoever
@@ -310,7 +323,7 @@ export async function streamFloor({ messages }) {
   const queued = openReadable();
   let started = now();
   for (let i = 0; i < messages; i += BURST) {
-    for (let j = 0; j < BURST; j++) queued.controller.enqueue(new Uint8Array(16));
+    for (let j = 0; j < BURST; j++) queued.controller.enqueue(new Uint8Array(STREAM_FLOOR_CHUNK_BYTES));
     for (let j = 0; j < BURST; j++) bytes += (await queued.reader.read()).value.byteLength;
   }
   const readQueuedNs = perMessageNs(started);
@@ -319,14 +332,14 @@ export async function streamFloor({ messages }) {
   started = now();
   for (let i = 0; i < messages; i++) {
     const read = waiting.reader.read();
-    waiting.controller.enqueue(new Uint8Array(16));
+    waiting.controller.enqueue(new Uint8Array(STREAM_FLOOR_CHUNK_BYTES));
     bytes += (await read).value.byteLength;
   }
   const readWaitingNs = perMessageNs(started);
-  if (bytes !== (Math.ceil(messages / BURST) * BURST + messages) * 16) throw new Error('the stream floor lost chunks');
+  if (bytes !== (Math.ceil(messages / BURST) * BURST + messages) * STREAM_FLOOR_CHUNK_BYTES) throw new Error('the stream floor lost chunks');
 
   const writer = new WritableStream({ write: () => undefined }, { highWaterMark: 1 }).getWriter();
-  const chunk = new Uint8Array(16);
+  const chunk = new Uint8Array(STREAM_FLOOR_CHUNK_BYTES);
   started = now();
   for (let i = 0; i < messages; i++) {
     await writer.ready;
@@ -354,6 +367,21 @@ export async function runJob(job, contenders, { wsOrigin, mark, pause }) {
   } catch (error) {
     return { id: job.id, error: String(error?.stack ?? error) };
   }
+}
+
+/**
+ * A client's half of the job API of the bench server at `origin` ('' for a page's own server):
+ * `call(name, body)` posts to /api/NAME of the session; `mark(job, phase)` tells the server where a
+ * paused-reader job is, so it can watch the client's memory.
+ */
+export function sessionApi(origin, session) {
+  async function call(name, body) {
+    const response = await fetch(`${origin}/api/${name}?session=${session}`, { method: 'POST', body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`/api/${name}: ${response.status}`);
+    return response.json();
+  }
+  const mark = (job, phase, details = {}) => call('mark', { phase, jobId: job.id, tag: job.tag, ...details });
+  return { call, mark };
 }
 
 /** The smallest step performance.now() takes here, in milliseconds: the floor under every latency figure. */

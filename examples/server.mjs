@@ -10,7 +10,6 @@
 //                      after changing the polyfill)
 //   ws  /ws/chat?name=N  a chat room: every JSON message is broadcast to every participant
 //   ws  /ws/feed?rate=R  a feed of JSON ticks, R per second (0: as fast as the socket allows)
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -18,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocketServer } from 'ws';
+import { runOrThrow } from '../conformance/lib/command.mjs';
 
 const examplesDir = path.dirname(fileURLToPath(import.meta.url));
 const distDir = path.join(path.dirname(examplesDir), 'dist');
@@ -289,8 +289,7 @@ async function main() {
     // The pages need the built polyfill; build it once rather than serve pages that cannot work.
     // After changing the polyfill's source, `npm run build` again.
     console.log('dist/ is not built yet: running scripts/build.mjs…');
-    const build = spawnSync(process.execPath, [path.join(path.dirname(examplesDir), 'scripts', 'build.mjs')], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('the build failed');
+    runOrThrow(process.execPath, [path.join(path.dirname(examplesDir), 'scripts', 'build.mjs')]);
   }
   const onEvent = values.verbose ? (event) => console.log(JSON.stringify(event)) : undefined;
   const server = await startExamplesServer({ host: values.host, port, onEvent });

@@ -8,8 +8,14 @@
 //   FUZZ_ADAPTER=ws|global   dist/node.js (default) or dist/index.js over the global WebSocket
 //                            (needs --experimental-websocket on Node 20)
 //   FUZZ_CONCURRENCY=N  connections at once (default 16)
+// Its summary goes to stdout (last line) and reports/reliability/fuzz.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startServer } from '../conformance/server/index.mjs';
 import { runSeeds } from './fuzz.mjs';
+
+const reportDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'reports', 'reliability');
 
 const adapter = process.env.FUZZ_ADAPTER ?? 'ws';
 const polyfill = await import(adapter === 'global' ? '../dist/index.js' : '../dist/node.js');
@@ -29,7 +35,11 @@ for (const { seed, plan, violations } of failures) {
   console.log(`  replay: FUZZ_SEED=${seed} FUZZ_ADAPTER=${adapter} node --test test/fuzz.test.mjs`);
 }
 for (const reason of unhandled) console.log(`UNHANDLED REJECTION: ${reason}`);
-console.log(JSON.stringify({ adapter, seeds: results.length, failed: failures.length, unhandled: unhandled.length, seconds: Math.round(ms) / 1000 }));
+// The summary is the last line printed (the caller reads it) and reports/reliability/fuzz.json.
+const summary = JSON.stringify({ adapter, seeds: results.length, failed: failures.length, unhandled: unhandled.length, seconds: Math.round(ms) / 1000 });
+mkdirSync(reportDirectory, { recursive: true });
+writeFileSync(path.join(reportDirectory, 'fuzz.json'), `${summary}\n`);
+console.log(summary);
 if (failures.length > 0 || unhandled.length > 0) process.exitCode = 1;
 
 // Whatever is still alive a moment after the server closed is a leak (sockets need a few turns

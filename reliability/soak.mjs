@@ -6,11 +6,14 @@
 // process (the server stays here). Its RSS is sampled every 250 ms from here, out of /proc: a
 // client busy writing may not run its own timers for seconds. The client marks where each phase
 // starts and ends on stdout; the least-squares slope of RSS over each phase is reported.
-// Results: stdout and reports/reliability/soak.json.
+// Results: stdout and reports/reliability/soak.json (docs/reliability.md is generated from a kept copy:
+// reliability/reliability-page.mjs).
 //
 //   node reliability/soak.mjs [--messages N] [--connections N] [--per-connection N] [--adapters ws,global]
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -34,10 +37,14 @@ if (options.client) await runClient(options.client, options.url);
 else await runSoak();
 
 async function runSoak() {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 1 << 20 });
+  const httpServer = http.createServer();
+  const server = new WebSocketServer({ server: httpServer, perMessageDeflate: false, maxPayload: 1 << 20 });
   server.on('connection', (socket) => socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })));
-  await new Promise((resolve) => server.once('listening', resolve));
-  const url = `ws://127.0.0.1:${server.address().port}/`;
+  // Every connection the soak opens at once must fit in the listen queue (Node's default holds 511):
+  // a server too busy to accept them in time would refuse some, and the soak would measure itself.
+  httpServer.listen({ host: '127.0.0.1', port: 0, backlog: Math.max(511, 2 * Number(options.connections)) });
+  await new Promise((resolve) => httpServer.once('listening', resolve));
+  const url = `ws://127.0.0.1:${httpServer.address().port}/`;
   const results = [];
   for (const adapter of options.adapters.split(',')) {
     const nodeArgs = adapter === 'global' ? ['--experimental-websocket'] : [];
@@ -70,11 +77,15 @@ async function runSoak() {
     results.push(result);
     printResult(result);
   }
-  await new Promise((resolve) => server.close(resolve));
   for (const client of server.clients) client.terminate();
+  await new Promise((resolve) => server.close(resolve));
+  await new Promise((resolve) => httpServer.close(resolve));
   const reportDirectory = path.join(here, '..', 'reports', 'reliability');
   mkdirSync(reportDirectory, { recursive: true });
-  writeFileSync(path.join(reportDirectory, 'soak.json'), `${JSON.stringify({ node: process.version, results }, null, 2)}\n`);
+  const parameters = { messages: Number(options.messages), connections: Number(options.connections), perConnection: Number(options['per-connection']) };
+  // Other work on the machine stretches every phase: the load says how much there was.
+  const machine = { cpus: os.cpus().length, loadAverageAtEnd: os.loadavg().map(round) };
+  writeFileSync(path.join(reportDirectory, 'soak.json'), `${JSON.stringify({ node: process.version, machine, parameters, results }, null, 2)}\n`);
   if (results.some((result) => result.exitCode !== 0 || !result.ok)) process.exitCode = 1;
 }
 

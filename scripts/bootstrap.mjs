@@ -2,18 +2,11 @@
 // Brings a fresh clone to the point where tests can run: dependencies, the build, the browsers.
 // Each step is skipped when it is already done, so running it again costs about a second.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { run, runOrThrow } from '../conformance/lib/command.mjs';
 
 export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-
-function run(command, args, { env } = {}) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
-  }
-}
 
 function newestModification(directory) {
   let newest = 0;
@@ -28,8 +21,8 @@ export function ensureDependencies() {
   const installed = path.join(root, 'node_modules', '.package-lock.json');
   if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(path.join(root, 'package-lock.json')).mtimeMs) return;
   console.log('bootstrap: installing dependencies (npm ci)');
-  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, encoding: 'utf8' });
-  if (ci.status === 0) {
+  const ci = run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, capture: true });
+  if (ci.ok) {
     process.stdout.write(ci.stdout);
     return;
   }
@@ -39,7 +32,7 @@ export function ensureDependencies() {
   // long; its first error line says enough.
   const firstError = `${ci.stderr}`.split('\n').find((line) => line.includes('npm error') && line.trim() !== 'npm error') ?? `exit ${ci.status}`;
   console.log(`bootstrap: npm ci refused (${firstError.trim()}); installing with npm install instead`);
-  run('npm', ['install', '--no-audit', '--no-fund']);
+  runOrThrow('npm', ['install', '--no-audit', '--no-fund'], { cwd: root });
 }
 
 export function ensureBuild() {
@@ -51,11 +44,11 @@ export function ensureBuild() {
   );
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) return;
   console.log('bootstrap: building dist/');
-  run('node', [path.join('scripts', 'build.mjs')]);
+  runOrThrow(process.execPath, [path.join('scripts', 'build.mjs')], { cwd: root });
 }
 
 export function ensureBrowsers() {
-  run(process.execPath, [path.join(root, 'conformance', 'cli.mjs'), 'setup-browsers']);
+  runOrThrow(process.execPath, [path.join(root, 'conformance', 'cli.mjs'), 'setup-browsers'], { cwd: root });
 }
 
 export function bootstrap({ browsers = true } = {}) {

@@ -3,10 +3,11 @@
 // and once more beside the CommonJS files, where a package.json marks them as CommonJS.
 // Everything is built into a fresh folder first and swapped in at the end, so tests running
 // meanwhile never read a half-written dist/.
+import { rmSync } from 'node:fs';
 import { cp, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { run } from '../conformance/lib/command.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -16,16 +17,17 @@ const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const staging = `.dist-build-${process.pid}`;
 const stagingPath = path.join(root, staging);
 
-function run(command, args, env = {}) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-  if (result.status !== 0) {
-    spawnSync('rm', ['-rf', stagingPath]);
+/** Runs one build step; a failed step leaves no staging folder behind and fails the build. */
+function step(command, args, env) {
+  const result = run(command, args, { cwd: root, env });
+  if (!result.ok) {
+    rmSync(stagingPath, { recursive: true, force: true });
     process.exit(result.status ?? 1);
   }
 }
 
-run(bin('rollup'), ['-c', '--silent'], { BUILD_OUT_DIR: staging });
-run(process.execPath, [tsc, '-p', '.', '--emitDeclarationOnly', '--declaration', '--declarationMap', 'false', '--outDir', staging]);
+step(bin('rollup'), ['-c', '--silent'], { BUILD_OUT_DIR: staging });
+step(process.execPath, [tsc, '-p', '.', '--emitDeclarationOnly', '--declaration', '--declarationMap', 'false', '--outDir', staging]);
 
 const cjs = path.join(stagingPath, 'cjs');
 await mkdir(cjs, { recursive: true });

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// What a user installs: both packed tarballs must pass publint, the polyfill's "are the types wrong", every source
-// map must carry its sources, and every bundle must stay within its compressed size budget.
-import { spawnSync } from 'node:child_process';
+// What a user installs: both packed tarballs must pass publint, the polyfill's "are the types wrong",
+// every source map must carry its sources, and every bundle must stay within its size budget.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { run } from '../conformance/lib/command.mjs';
 import { root } from './bootstrap.mjs';
 import { compressedSizes, sizeBudgets } from './compressed-sizes.mjs';
 
@@ -15,8 +15,8 @@ function check(name, ok, detail) {
 }
 
 function tool(name, args, cwd = root) {
-  const result = spawnSync(path.join(root, 'node_modules', '.bin', name), args, { cwd, encoding: 'utf8' });
-  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+  const result = run(path.join(root, 'node_modules', '.bin', name), args, { cwd, capture: true });
+  return { ok: result.ok, output: `${result.stdout}${result.stderr}` };
 }
 
 for (const [label, folder] of [['websocketstream-polyfill', root], ['websocketstream-conformance', path.join(root, 'conformance')]]) {

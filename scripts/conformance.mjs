@@ -11,8 +11,8 @@
 // then stops opening connections to that server's ws port for good (measured on Firefox 153;
 // other hosts and ports still connect), which would fail whichever files came after it.
 // Arguments that choose files (--filter, --exclude, --shard, --wpt-root) make it one pass again.
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { run } from '../conformance/lib/command.mjs';
 import { bootstrap, root } from './bootstrap.mjs';
 
 const FUZZ_FILE = 'websockets/stream/fuzz.any.js';
@@ -34,7 +34,7 @@ const passes = choosesFiles
 
 let exitCode = 0;
 for (const cliArgs of passes) {
-  const { status, signal } = spawnSync(process.execPath, [path.join(root, 'conformance', 'cli.mjs'), ...cliArgs], { stdio: 'inherit' });
+  const { status, signal } = run(process.execPath, [path.join(root, 'conformance', 'cli.mjs'), ...cliArgs]);
   if (signal === 'SIGINT') {
     exitCode = 130;
     break;

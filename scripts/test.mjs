@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: everything, in order from fastest signal to slowest, on a fresh clone or not.
 // Every step runs even after a failure, so one run shows every problem; the exit code is the verdict.
-import { spawnSync } from 'node:child_process';
+import { run } from '../conformance/lib/command.mjs';
 import { bootstrap, root } from './bootstrap.mjs';
 
 const steps = [
@@ -19,8 +19,8 @@ const results = [];
 for (const [name, command, args] of steps) {
   console.log(`\n=== ${name}`);
   const started = Date.now();
-  const { status, signal } = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
-  results.push({ name, ok: status === 0, seconds: (Date.now() - started) / 1000, status: status ?? signal });
+  const { ok, status, signal } = run(command, args, { cwd: root });
+  results.push({ name, ok, seconds: (Date.now() - started) / 1000, status: status ?? signal });
 }
 
 console.log('\n=== summary');

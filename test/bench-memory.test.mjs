@@ -12,8 +12,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
-import { serverFrameHeaderLength } from '../bench/frames.mjs';
-import { userSpaceBufferedBytes, watchClientSockets } from '../bench/node-memory.mjs';
+import { serverFrameHeaderLength } from '../conformance/server/raw-websocket.mjs';
+import { ClientSocketWatcher, userSpaceBufferedBytes } from '../bench/node-memory.mjs';
 import { startBenchServer } from '../bench/server.mjs';
 import { ensureBuild } from '../scripts/bootstrap.mjs';
 
@@ -30,7 +30,7 @@ let server;
 let sockets;
 before(async () => {
   server = await startBenchServer();
-  sockets = watchClientSockets();
+  sockets = new ClientSocketWatcher();
 });
 after(async () => {
   sockets.stop();

@@ -1,22 +1,36 @@
 // The bench's report, from a small record of made-up outcomes: every section a full run prints
-// (ratios and verdicts, the paused reader, the stream floor) comes out with the figures put in.
-// A bench run takes ten minutes; a mistake in the report must show here first.
+// (ratios and verdicts, stream ceilings and flags, the paused reader, the stream floor) comes out
+// with the figures put in, in the text report and on the performance page generated from the
+// summary's JSON. A bench run takes ten minutes; a mistake in the report must show here first.
+// The committed page (docs/performance.md and its chart) must be what the generator makes of the
+// committed summary (docs/performance.json): no number on it is copied by hand.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { performancePage } from '../bench/performance-page.mjs';
 import { emptyRecord, planSettings } from '../bench/plan.mjs';
-import { summarize, toMarkdown, toSvg, toText } from '../bench/report.mjs';
+import { toSvg, toText } from '../bench/report.mjs';
+import { summarize } from '../bench/summary.mjs';
 
 const KIB = 1024;
+const docs = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), 'docs');
 
 function environmentRecord() {
   const record = emptyRecord();
-  const run = (kind, contender, repetition, result) => ({ kind, size: 16, type: 'binary', contender, repetition, count: 1000, result });
+  const run = (kind, size, contender, repetition, result) => ({ kind, size, type: 'binary', contender, repetition, count: 1000, roundTrips: 100, result });
   for (let repetition = 0; repetition < 3; repetition++) {
-    // The polyfill receives 900 messages in 1 ms where raw receives 1000: a ratio of 0.9.
-    record.runs.push(run('receive', 'polyfill', repetition, { ms: 1, messages: 900, bytes: 900 * 16 }));
-    record.runs.push(run('receive', 'raw', repetition, { ms: 1, messages: 1000, bytes: 1000 * 16 }));
-    record.runs.push(run('send', 'polyfill', repetition, { ms: 2, messages: 1000, bytes: 1000 * 16 }));
-    record.runs.push(run('send', 'raw', repetition, { ms: 2, messages: 1000, bytes: 1000 * 16 }));
+    // Receiving 16 B, the polyfill gets 900 messages in 1 ms where raw gets 1000: a ratio of 0.9.
+    record.runs.push(run('receive', 16, 'polyfill', repetition, { ms: 1, messages: 900, bytes: 900 * 16 }));
+    record.runs.push(run('receive', 16, 'raw', repetition, { ms: 1, messages: 1000, bytes: 1000 * 16 }));
+    // Receiving 64 KiB, raw takes 10 µs a message and the polyfill twice that: 0.5 × raw.
+    record.runs.push(run('receive', 64 * KIB, 'polyfill', repetition, { ms: 1, messages: 50, bytes: 50 * 64 * KIB }));
+    record.runs.push(run('receive', 64 * KIB, 'raw', repetition, { ms: 1, messages: 100, bytes: 100 * 64 * KIB }));
+    record.runs.push(run('send', 16, 'polyfill', repetition, { ms: 2, messages: 1000, bytes: 1000 * 16 }));
+    record.runs.push(run('send', 16, 'raw', repetition, { ms: 2, messages: 1000, bytes: 1000 * 16 }));
+    record.runs.push(run('echo', 16, 'polyfill', repetition, { p50: 1.2, p99: 2 }));
+    record.runs.push(run('echo', 16, 'raw', repetition, { p50: 1, p99: 2 }));
     record.streamFloors.push({ repetition, messages: 1000, readQueuedNs: 250, readWaitingNs: 1000, writeNs: 500 });
   }
   record.pausedReaders.push({
@@ -34,32 +48,84 @@ function environmentRecord() {
   return { name: 'node', hello: { userAgent: 'test agent', contenders: ['polyfill', 'raw'], timerResolutionMs: 0.001 }, complete: true, outcome: 'done', seconds: 1, ...record };
 }
 
-test('the report carries ratios, verdicts, the paused reader and the stream floor', () => {
-  const summary = summarize({ environments: [environmentRecord()], settings: planSettings({ repetitions: 3 }), sizes: {}, seconds: 1 });
-  const [environment] = summary.environments;
+const bundleSizes = {
+  'dist/websocketstream-polyfill.min.js': { minified: 12345, gzip: 4567, brotli: 4111, gzipBudget: 4800 },
+  'dist/websocketstream-polyfill.legacy.min.js': { minified: 80000, gzip: 23456, brotli: 20000, gzipBudget: 24000 },
+};
 
-  const receive = environment.rows.find((row) => row.kind === 'receive');
-  assert.equal(receive.ratios.raw.median, 0.9);
-  assert.deepEqual(receive.targets.map((target) => target.met), [false], 'receive 0.9 × raw misses the 0.95 target');
-  assert.equal(environment.rows.find((row) => row.kind === 'send').targets[0].met, true, 'send 1.0 × raw meets 0.9');
+/** The summary as the page generator reads it: through JSON. */
+const summary = JSON.parse(JSON.stringify(summarize({ environments: [environmentRecord()], settings: planSettings({ repetitions: 3 }), sizes: bundleSizes, seconds: 600 })));
+const [environment] = summary.environments;
+const rowOf = (kind, size) => environment.rows.find((row) => row.kind === kind && row.size === size);
 
+test('the summary carries ratios, verdicts, the paused reader and the stream floor', () => {
+  assert.equal(rowOf('receive', 16).ratios.raw.median, 0.9);
+  assert.deepEqual(rowOf('receive', 16).targets.map((target) => target.met), [false], 'receive 0.9 × raw misses the 0.95 target');
+  assert.equal(rowOf('send', 16).targets[0].met, true, 'send 1.0 × raw meets 0.9');
   assert.equal(environment.pausedReaders[0].serverBytesTakenByEndOfPause, 1024 * KIB);
   assert.equal(environment.pausedReaders[0].memoryGrowth, 2048 * KIB);
-
-  // Raw receives one message per µs; 1000 ns of waiting read on top gives 0.5, 250 ns queued 0.8.
+  // Raw receives one 16 B message per µs; 1000 ns of waiting read on top gives 0.5, 250 ns queued 0.8.
   const floor = environment.streamFloor;
   assert.equal(floor.receive.rawNsPerMessage, 1000);
   assert.equal(floor.receive.ceilingWaiting, 0.5);
   assert.equal(floor.receive.ceilingQueued, 0.8);
   assert.equal(floor.send.ceiling, 2000 / 2500);
+});
 
+test("every receive and send cell has its own ceiling, from the dearer read for receive; cells below 0.95 × ceiling and echoes above 1.1 × raw are flagged", () => {
+  // 16 B: raw 1000 ns + the waiting read's 1000 ns → 0.5 (0.8 with the queued read); 0.9 is 1.8 of it.
+  assert.deepEqual(rowOf('receive', 16).ceiling, { basis: 'readWaitingNs', floorNs: 1000, rawNsPerMessage: 1000, value: 0.5, best: 0.8, ratio: 0.9, ratioToCeiling: 1.8, below: false });
+  // 64 KiB: raw 10 µs a message → 10 ÷ 11 ≈ 0.91; the polyfill's 0.5 is 0.55 of it, flagged.
+  const large = rowOf('receive', 64 * KIB).ceiling;
+  assert.equal(large.value, 10_000 / 11_000);
+  assert.equal(large.below, true);
+  // Send: raw 2 µs + ready and write 0.5 µs → 0.8; the polyfill's 1.0 is 1.25 of it.
+  assert.equal(rowOf('send', 16).ceiling.value, 0.8);
+  assert.equal(rowOf('send', 16).ceiling.below, false);
+  assert.equal(rowOf('echo', 16).ceiling, null, 'echo has no ceiling');
+  assert.deepEqual(rowOf('echo', 16).echo, { limit: 1.1, ratio: 1.2, above: true });
+  assert.deepEqual(summary.flags.checked, { ceiling: 3, echo: 1 });
+  assert.deepEqual(
+    summary.flags.flagged.map((cell) => `${cell.environment} ${cell.kind} ${cell.size}`),
+    ['node receive 65536', 'node echo 16'],
+  );
+});
+
+test('the text report shows every ratio with its ceiling and flag', () => {
   const text = toText(summary);
-  assert.match(text, /0\.90 \(0\.90–0\.90\) ✗/);
+  assert.match(text, /0\.90 \(0\.90–0\.90\) ✗\s+ceiling 0\.50–0\.80, 1\.80 of it\s/);
+  assert.match(text, /0\.50 \(0\.50–0\.50\) ✗\s+ceiling 0\.91–0\.98, 0\.55 of it ⚑/);
+  assert.match(text, /1\.20 \(1\.20–1\.20\) ✗\s+limit 1\.1 ⚑/);
   assert.match(text, /receive at most 0\.50–0\.80 × raw/);
   assert.match(text, /the server got 1\.0 MiB out by the end of the pause/);
-  const markdown = toMarkdown(summary);
-  assert.match(markdown, /\| receive \| 16 B \| binary \| 0\.90 \(0\.90–0\.90\) ✗ \|/);
-  assert.match(markdown, /\| node \| 250 ns \| 1\.0 µs \| 1\.0 µs \| 0\.50–0\.80 \| 500 ns \| 2\.0 µs \| 0\.80 \|/);
-  assert.match(markdown, /\| node \| polyfill \| 1\.0 MiB of 6\.3 MiB \| 2\.0 MiB \| 100 KiB \|/);
-  assert.match(toSvg(summary), /^<svg /);
+  assert.match(text, /3 receive and send cells checked against 0\.95 × their stream ceiling, 1 echo cells against 1\.1 × raw; 2 flagged ⚑/);
+  assert.match(toSvg(summary), /^<svg [^]*stream ceiling 0\.909/);
+});
+
+test('the performance page generated from the JSON shows its numbers, ceilings and flags', () => {
+  const page = performancePage(summary);
+  assert.match(page, /\| workload \| size \| type \| node: vs raw ws \| node: ceiling \|/);
+  assert.match(page, /\| receive \| 16 B \| binary \| 0\.90 \(0\.90–0\.90\) ✗ \| ceiling 0\.50–0\.80, 1\.80 of it \|/);
+  assert.match(page, /\| receive \| 64 KiB \| binary \| 0\.50 \(0\.50–0\.50\) ✗ \| ceiling 0\.91–0\.98, 0\.55 of it ⚑ \|/);
+  assert.match(page, /\| send \| 16 B \| binary \| 1\.00 \(1\.00–1\.00\) ✓ \| ceiling 0\.80, 1\.25 of it \|/);
+  assert.match(page, /\| echo \| 16 B \| binary \| 1\.20 \(1\.20–1\.20\) ✗ \| limit 1\.1 ⚑ \|/);
+  assert.match(page, /- node receive 64 KiB binary: 0\.50 × raw, ceiling 0\.91 \(0\.55 of it\)\n- node echo 16 B binary: 1\.20 × raw, above 1\.1\n/);
+  assert.match(page, /\*\*receive\*\* cells use the dearer of the stream floor's two reads/);
+  assert.match(page, /\| node \| polyfill \| 1\.0 MiB of 6\.3 MiB \| 2\.0 MiB \| 100 KiB \|/);
+  assert.match(page, /\| node \| 250 ns \| 1\.0 µs \| 1\.0 µs \| 0\.50–0\.80 \| 500 ns \| 2\.0 µs \| 0\.80 \|/);
+  assert.match(page, /Node's streams, written in JavaScript, take 250 ns–1\.0 µs per message on their own, so no stream-based receiver can pass about 0\.50–0\.80 × raw there/);
+  assert.match(page, /receive at least 0\.95 × raw in 0 of 2 \(misses: 1 at 16 B and 1 at 64 KiB\)/);
+  assert.match(page, /1 of 3 receive and send cells are below 0\.95 × their own ceiling/);
+  assert.match(page, /The modern IIFE is 12,345 B minified, 4,567 B min\+gzip \(budget 4,800 B: within\)/);
+  assert.match(page, /this run: 10 minutes/);
+  assert.match(page, /!\[[^\]]*\]\(performance\.svg\)/);
+  assert.match(page, /Measured \d{4}-\d\d-\d\d on \d+ cores \(load average \d+\.\d at the end of the run\): test agent\./);
+  assert.doesNotMatch(page, /undefined|NaN|null/);
+});
+
+test('the committed performance page and chart are what the generator makes of the committed summary', () => {
+  const committed = JSON.parse(readFileSync(path.join(docs, 'performance.json'), 'utf8'));
+  assert.equal(readFileSync(path.join(docs, 'performance.md'), 'utf8'), performancePage(committed), 'regenerate: node bench/performance-page.mjs docs/performance.json --out docs/performance.md');
+  assert.equal(readFileSync(path.join(docs, 'performance.svg'), 'utf8'), toSvg(committed));
+  assert.equal(committed.settings.quick, false, 'the committed page comes from a full run');
 });

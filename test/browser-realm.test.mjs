@@ -9,12 +9,12 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, firefox } from 'playwright';
 import { detectBrowsers } from '../conformance/lib/browsers.mjs';
+import { playwrightLaunchOptions } from '../conformance/lib/launch-options.mjs';
 import { startServer } from '../conformance/server/index.mjs';
 import { ensureBuild } from '../scripts/bootstrap.mjs';
 import { startHelperServer } from './support/helper-server.mjs';
@@ -81,14 +81,7 @@ async function startSite() {
 async function withPage(engine, pathname, body) {
   const where = found[engine];
   assert.ok(where, `no ${engine} here: run node conformance/cli.mjs setup-browsers`);
-  const options = { headless: true, timeout: PAGE_MS };
-  if (engine === 'chromium') {
-    options.args = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-    if (where.executablePath) options.executablePath = where.executablePath;
-  } else if (where.executablePath) {
-    Object.assign(options, { channel: 'moz-firefox', executablePath: where.executablePath, env: { ...process.env, HOME: process.env.HOME || os.userInfo().homedir } });
-  }
-  const browser = await (engine === 'chromium' ? chromium : firefox).launch(options);
+  const browser = await (engine === 'chromium' ? chromium : firefox).launch(playwrightLaunchOptions(engine, where, { timeoutMs: PAGE_MS }));
   try {
     const page = await browser.newPage();
     page.setDefaultTimeout(PAGE_MS);

@@ -9,7 +9,6 @@
 //
 //   node --test test/browser-smoke.test.mjs      (npm run test:browsers)
 import assert from 'node:assert/strict';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import { chromium, firefox, webkit } from 'playwright';
 import { WebDriverSession } from '../conformance/drivers/webdriver-client.mjs';
 import { startWebKitGtkService } from '../conformance/drivers/webkitgtk-service.mjs';
 import { describeBrowser, detectBrowsers } from '../conformance/lib/browsers.mjs';
+import { playwrightLaunchOptions } from '../conformance/lib/launch-options.mjs';
 import { startServer } from '../conformance/server/index.mjs';
 import { ensureBuild } from '../scripts/bootstrap.mjs';
 import { startSmokeSite } from './support/smoke-site.mjs';
@@ -28,7 +28,6 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const LAUNCH_MS = 60_000;
 const PAGE_MS = 30_000;
 const TEST_MS = 120_000;
-const CHROMIUM_ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const found = await detectBrowsers();
 let wpt;
@@ -67,25 +66,10 @@ function requireEngine(engine) {
   return found[engine];
 }
 
-function playwrightLaunchOptions(engine, where) {
-  const options = { headless: true, timeout: LAUNCH_MS };
-  if (engine === 'chromium') {
-    options.args = process.getuid?.() === 0 ? ['--no-sandbox', ...CHROMIUM_ARGS] : CHROMIUM_ARGS;
-    if (where.executablePath) options.executablePath = where.executablePath;
-  }
-  if (engine === 'firefox' && where.executablePath) {
-    // A stock Firefox, driven over WebDriver BiDi, needs a real HOME for its profile.
-    options.channel = 'moz-firefox';
-    options.executablePath = where.executablePath;
-    options.env = { ...process.env, HOME: process.env.HOME || os.userInfo().homedir };
-  }
-  return options;
-}
-
 /** Launches with Playwright, runs the page and the worker, and always closes the browser. */
 async function smokeWithPlaywright(t, engine, { expectNativeBefore }) {
   const browserType = { chromium, firefox, webkit }[engine];
-  const browser = await browserType.launch(playwrightLaunchOptions(engine, found[engine]));
+  const browser = await browserType.launch(playwrightLaunchOptions(engine, found[engine], { timeoutMs: LAUNCH_MS }));
   try {
     t.diagnostic(`${engine} ${browser.version()}`);
     const page = await browser.newPage();

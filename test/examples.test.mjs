@@ -11,38 +11,21 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, firefox } from 'playwright';
+import { detectBrowsers } from '../conformance/lib/browsers.mjs';
+import { playwrightLaunchOptions } from '../conformance/lib/launch-options.mjs';
 import { startExamplesServer } from '../examples/server.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const screenshotDir = path.join(root, 'reports', 'examples');
 const polyfillFile = path.join(root, 'dist', 'websocketstream-polyfill.js');
 
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
-const SYSTEM_FIREFOX = '/usr/bin/firefox-esr';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** The longest any single wait in a page may take: generous, because the machine may be busy. */
 const WAIT_MS = 20_000;
 /** The monitor page draws at most this many ticks per frame (MAX_TICKS_PER_FRAME in monitor.js). */
 const MAX_TICKS_PER_FRAME = 250;
-
-/** Prefer Playwright's own build (a developer laptop, CI after `npx playwright install`); else Debian's. */
-function chromiumLaunchOptions() {
-  if (existsSync(chromium.executablePath())) return { args: CHROMIUM_ARGS };
-  if (existsSync(SYSTEM_CHROMIUM)) return { executablePath: SYSTEM_CHROMIUM, args: CHROMIUM_ARGS };
-  return null;
-}
-
-function firefoxLaunchOptions() {
-  const env = { ...process.env, HOME: process.env.HOME ?? os.homedir() };
-  if (existsSync(firefox.executablePath())) return { env };
-  // Debian's Firefox ESR, driven over WebDriver BiDi.
-  if (existsSync(SYSTEM_FIREFOX)) return { channel: 'moz-firefox', executablePath: SYSTEM_FIREFOX, env };
-  return null;
-}
 
 let server;
 /** Every event the examples server reported, and the waits for one still to come. */
@@ -64,8 +47,10 @@ after(async () => {
   await server?.close();
 });
 
-const chromiumOptions = chromiumLaunchOptions();
-const firefoxOptions = firefoxLaunchOptions();
+// Playwright's own builds where installed (a developer laptop, CI after `npx playwright install`), else Debian's.
+const found = await detectBrowsers();
+const chromiumOptions = found.chromium ? playwrightLaunchOptions('chromium', found.chromium) : null;
+const firefoxOptions = found.firefox ? playwrightLaunchOptions('firefox', found.firefox) : null;
 
 test('the examples in Chromium, with the native WebSocketStream deleted', { skip: chromiumOptions === null && 'no Chromium found', timeout: 120_000 }, async (t) => {
   const browser = await chromium.launch(chromiumOptions);

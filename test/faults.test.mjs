@@ -5,55 +5,19 @@
 //
 //   node --test test/faults.test.mjs
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { ensureBuild } from '../scripts/bootstrap.mjs';
 import { startServer } from '../conformance/server/index.mjs';
+import { assertWebSocketError } from './support/assertions.mjs';
+import { runTestFileInChild } from './support/child-test.mjs';
+import { rejectionOf, stillPendingAfter, within } from './support/waiting.mjs';
 
 ensureBuild();
 
 const ONLY_GLOBAL = process.env.FAULTS_ADAPTER === 'global';
 // How long a fault may take to reach the client's promises once it has happened on the wire.
 const SETTLE_MS = 3000;
-
-class StillPending extends Error {
-  name = 'StillPending';
-}
-
-function within(promise, what, ms) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new StillPending(`${what}: still pending after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function rejectionOf(promise, what, ms) {
-  let value;
-  try {
-    value = await within(promise, what, ms);
-  } catch (error) {
-    if (error instanceof StillPending) throw error;
-    return error;
-  }
-  throw new Error(`${what} should have rejected, but fulfilled with ${JSON.stringify(value)}`);
-}
-
-async function pendingFor(promise, ms) {
-  let settled = false;
-  promise.then(() => { settled = true; }, () => { settled = true; });
-  await sleep(ms);
-  return !settled;
-}
-
-function assertWebSocketError(error, WebSocketError, closeCode, reason = '') {
-  assert.ok(error instanceof WebSocketError, `expected a WebSocketError, got ${error?.name}: ${error?.message}`);
-  assert.equal(error.name, 'WebSocketError');
-  assert.equal(error.closeCode, closeCode);
-  assert.equal(error.reason, reason);
-}
 
 /**
  * The outcome of a connection that is not closed cleanly (SPEC "When the connection closes"): one
@@ -63,7 +27,7 @@ async function assertNotClean(stream, { readable, writable }, WebSocketError, { 
   const reader = readable.getReader();
   const writer = writable.getWriter();
   const closedError = await rejectionOf(stream.closed, 'closed', ms);
-  assertWebSocketError(closedError, WebSocketError, closeCode, reason);
+  assertWebSocketError(WebSocketError, closedError, { closeCode, reason });
   assert.equal(await rejectionOf(reader.read(), 'read after the fault', 500), closedError, 'the readable errors with the same object');
   assert.equal(await rejectionOf(writer.closed, 'writer.closed', 500), closedError, 'the writable errors with the same object');
   assert.equal(await rejectionOf(writer.write('late'), 'a write after the fault', 500), closedError);
@@ -79,8 +43,8 @@ function assertOneInvalidStateError(rejected) {
 
 async function assertNeverEstablished(stream, WebSocketError, ms = SETTLE_MS) {
   const openedError = await rejectionOf(stream.opened, 'opened', ms);
-  assertWebSocketError(openedError, WebSocketError, null);
-  assertWebSocketError(await rejectionOf(stream.closed, 'closed', ms), WebSocketError, 1006);
+  assertWebSocketError(WebSocketError, openedError, { closeCode: null, reason: '' });
+  assertWebSocketError(WebSocketError, await rejectionOf(stream.closed, 'closed', ms), { closeCode: 1006, reason: '' });
 }
 
 function defineFaultSuite(adapter, load) {
@@ -111,7 +75,7 @@ function defineFaultSuite(adapter, load) {
       // The server reads and drops: a small write is handed to the network and resolves.
       await within(writer.write('into the void'), 'a write to a stalled server', SETTLE_MS);
       writer.releaseLock();
-      assert.ok(await pendingFor(stream.closed, 1000), 'closed stays pending while the connection is merely silent');
+      assert.ok(await stillPendingAfter(stream.closed, 1000), 'closed stays pending while the connection is merely silent');
       await assertNotClean(stream, streams, WebSocketError, { ms: 2000 + SETTLE_MS });
     });
 
@@ -146,7 +110,7 @@ function defineFaultSuite(adapter, load) {
 
     test('a handshake that never answers: pending until close(), which rejects both promises', async () => {
       const stream = new WebSocketStream(url('/fault/handshake-never-answers'));
-      assert.ok(await pendingFor(stream.opened, 1000), 'opened waits: the standard has no handshake timeout');
+      assert.ok(await stillPendingAfter(stream.opened, 1000), 'opened waits: the standard has no handshake timeout');
       stream.close({ closeCode: 1000, reason: 'ignored during the handshake' });
       await assertNeverEstablished(stream, WebSocketError, 1000);
     });
@@ -177,7 +141,7 @@ function defineFaultSuite(adapter, load) {
       const rejected = outcomes.filter((outcome) => outcome.status === 'rejected');
       assert.ok(rejected.length > 0, 'the writes still queued when the close came reject');
       const closedError = await rejectionOf(stream.closed, 'closed', SETTLE_MS);
-      assertWebSocketError(closedError, WebSocketError, 4002, 'queued');
+      assertWebSocketError(WebSocketError, closedError, { closeCode: 4002, reason: 'queued' });
       assertOneInvalidStateError(rejected);
       assert.equal(await rejectionOf(readable.getReader().read(), 'read', 500), closedError);
     });
@@ -193,7 +157,7 @@ function defineFaultSuite(adapter, load) {
       assert.equal(await rejectionOf(writer.write('later'), 'a later write', 500), writableError, 'a later write rejects with the same object');
       assert.equal(await rejectionOf(writer.closed, 'writer.closed', 500), writableError, 'writer.closed rejects with the same object');
       const closedError = await rejectionOf(stream.closed, 'closed', SETTLE_MS);
-      assertWebSocketError(closedError, WebSocketError, 1006);
+      assertWebSocketError(WebSocketError, closedError, { closeCode: 1006, reason: '' });
       assert.equal(await rejectionOf(readable.getReader().read(), 'read', 500), closedError);
     });
   });
@@ -206,18 +170,8 @@ if (ONLY_GLOBAL) {
 } else {
   defineFaultSuite('ws (dist/node.js)', () => import('../dist/node.js'));
   test('faults through the global WebSocket adapter, in a child process started with --experimental-websocket', () => {
-    const child = spawnSync(process.execPath, ['--experimental-websocket', '--test', '--test-reporter=spec', fileURLToPath(import.meta.url)], {
-      encoding: 'utf8',
-      env: { ...withoutTestRunnerContext(process.env), FAULTS_ADAPTER: 'global' },
-      timeout: 60_000,
-    });
-    assert.equal(child.status, 0, `the suite failed:\n${child.stdout}\n${child.stderr}`);
+    const child = runTestFileInChild(import.meta.url, { nodeArgs: ['--experimental-websocket'], env: { FAULTS_ADAPTER: 'global' }, timeoutMs: 60_000 });
+    assert.ok(child.ok, `the suite failed:\n${child.stdout}\n${child.stderr}`);
     assert.match(child.stdout, /pass 9\b/, `expected 9 passing fault tests:\n${child.stdout}`);
   });
-}
-
-// A child `node --test` that inherits the parent runner's context reports to it instead of running.
-function withoutTestRunnerContext(env) {
-  const { NODE_TEST_CONTEXT, ...rest } = env;
-  return rest;
 }

@@ -7,9 +7,9 @@
 //   FUZZ_SEED=123 node --test test/fuzz.test.mjs       replay one seed (printed by a failure)
 //   FUZZ_ADAPTER=global ...                             over Node's global WebSocket instead
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { run } from '../conformance/lib/command.mjs';
 import { ensureBuild } from '../scripts/bootstrap.mjs';
 
 ensureBuild();
@@ -22,14 +22,10 @@ const boundMs = 60_000 + (process.env.FUZZ_SEED !== undefined ? 0 : seeds * 60);
 
 test(`fuzz: ${process.env.FUZZ_SEED !== undefined ? `seed ${process.env.FUZZ_SEED}` : `${seeds} seeds`} through the ${adapter} adapter; the process then exits by itself`, () => {
   const args = adapter === 'global' ? ['--experimental-websocket', cli] : [cli];
-  const child = spawnSync(process.execPath, args, {
-    encoding: 'utf8',
-    env: { ...process.env, FUZZ_CONCURRENCY: process.env.FUZZ_CONCURRENCY ?? '32' },
-    timeout: boundMs,
-  });
+  const child = run(process.execPath, args, { capture: true, env: { FUZZ_CONCURRENCY: process.env.FUZZ_CONCURRENCY ?? '32' }, timeoutMs: boundMs });
   const output = `${child.stdout}\n${child.stderr}`;
-  assert.notEqual(child.signal, 'SIGTERM', `the fuzzer did not exit within ${boundMs} ms (something left alive?):\n${output}`);
-  assert.equal(child.status, 0, output);
+  assert.ok(!child.timedOut, `the fuzzer did not exit within ${boundMs} ms (something left alive?):\n${output}`);
+  assert.ok(child.ok, output);
   const summary = JSON.parse(child.stdout.trim().split('\n').at(-1));
   assert.equal(summary.failed, 0);
   assert.equal(summary.unhandled, 0);

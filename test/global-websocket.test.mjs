@@ -5,26 +5,18 @@
 //
 //   node --test --experimental-websocket test/global-websocket.test.mjs
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { ensureBuild } from '../scripts/bootstrap.mjs';
 import { defineBehaviourSuite } from './support/behaviour-suite.mjs';
+import { runTestFileInChild } from './support/child-test.mjs';
 
 ensureBuild();
 
 if (typeof globalThis.WebSocket !== 'function') {
   test('the suite over the global WebSocket, in a child process started with --experimental-websocket', () => {
-    // Without NODE_TEST_CONTEXT: node:test would take the child for one of its own workers, and
-    // skip running the file.
-    const { NODE_TEST_CONTEXT, ...env } = process.env;
-    const child = spawnSync(process.execPath, ['--experimental-websocket', '--test', '--test-reporter=tap', fileURLToPath(import.meta.url)], {
-      encoding: 'utf8',
-      env,
-      timeout: 120_000,
-    });
+    const child = runTestFileInChild(import.meta.url, { nodeArgs: ['--experimental-websocket'], reporter: 'tap', timeoutMs: 120_000 });
     const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(child.stdout)?.[1]);
-    assert.equal(child.status, 0, `the suite failed:\n${child.stdout}\n${child.stderr}`);
+    assert.ok(child.ok, `the suite failed:\n${child.stdout}\n${child.stderr}`);
     assert.ok(count('pass') > 0 && count('fail') === 0, `the suite did not run:\n${child.stdout}\n${child.stderr}`);
   });
 } else {

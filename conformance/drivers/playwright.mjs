@@ -7,34 +7,14 @@
 // that Firefox does not know).
 //
 // One browser serves many files; see ensurePage() for how pages are reused.
-import os from 'node:os';
+import { playwrightLaunchOptions } from '../lib/launch-options.mjs';
 import { bounded, completedOutcome, crashedOutcome, deadline, timedOutOutcome } from './outcome.mjs';
 
 const LAUNCH_TIMEOUT_MS = 60_000;
 const CLOSE_TIMEOUT_MS = 5_000;
 
-// Flags for a system Chromium on a closed network: no background traffic, no
-// updater. The sandbox cannot start as root.
-function chromiumArgs() {
-  const args = ['--disable-background-networking', '--disable-component-update', '--disable-sync'];
-  if (process.getuid?.() === 0) args.push('--no-sandbox');
-  return args;
-}
-
 function launchOptions(engine, found, extraArgs) {
-  const options = { headless: true, timeout: LAUNCH_TIMEOUT_MS };
-  if (engine === 'chromium') {
-    options.args = [...chromiumArgs(), ...extraArgs];
-    if (found.executablePath) options.executablePath = found.executablePath;
-  } else {
-    options.args = [...extraArgs];
-  }
-  if (engine === 'firefox' && found.executablePath) {
-    // A stock Firefox is driven over WebDriver BiDi; it needs a real HOME for its profile.
-    options.channel = 'moz-firefox';
-    options.executablePath = found.executablePath;
-    options.env = { ...process.env, HOME: process.env.HOME || os.userInfo().homedir };
-  }
+  const options = playwrightLaunchOptions(engine, found, { extraArgs, timeoutMs: LAUNCH_TIMEOUT_MS });
   if (engine === 'firefox') {
     // Pages are reused by navigation (see ensurePage); keep none in the
     // back-forward cache, where a test's sockets could outlive it.

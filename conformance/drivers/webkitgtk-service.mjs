@@ -3,35 +3,9 @@
 // processes in their own groups, stopped on close() and on any harness exit.
 import { sendCommand } from './webdriver-client.mjs';
 import { freePort, pollUntil, spawnHelper, stopHelper, whenExited } from '../lib/processes.mjs';
+import { startXvfb } from '../lib/xvfb.mjs';
 
 const START_TIMEOUT_MS = 20_000;
-
-/** Starts Xvfb on a display it picks itself (-displayfd), so parallel runs never collide. */
-async function startXvfb(xvfbPath) {
-  const child = spawnHelper(xvfbPath, ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-  });
-  let errorOutput = '';
-  child.stderr.on('data', (chunk) => {
-    errorOutput = (errorOutput + chunk).slice(-2000);
-  });
-  const display = await new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`Xvfb gave no display within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
-    child.stdio[3].on('data', (chunk) => {
-      text += chunk;
-      if (text.includes('\n')) {
-        clearTimeout(timer);
-        resolve(`:${text.trim()}`);
-      }
-    });
-    whenExited(child).then(({ code, error }) => {
-      clearTimeout(timer);
-      reject(new Error(`Xvfb exited before it was ready (${error?.message ?? `code ${code}`}): ${errorOutput.trim()}`));
-    });
-  });
-  return { child, display };
-}
 
 export async function startWebKitGtkService({ webDriver, xvfb }) {
   let display = process.env.DISPLAY ?? null;

@@ -3,11 +3,11 @@
 // nothing. Otherwise it first tries Playwright's own builds (they need the
 // Playwright download hosts) and then, as root on Debian, the distribution's
 // packages: chromium, firefox-esr, webkit2gtk-driver (+ xvfb for its display).
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DEBIAN_PACKAGES, ENGINES, describeBrowser, detectBrowsers } from './browsers.mjs';
+import { run as runCommand } from './command.mjs';
 
 const PLAYWRIGHT_INSTALL_TIMEOUT_MS = 10 * 60_000;
 const APT_TIMEOUT_MS = 15 * 60_000;
@@ -27,12 +27,7 @@ function missingEngines(found) {
 
 function run(command, args, timeoutMs) {
   say(`$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, {
-    stdio: 'inherit',
-    timeout: timeoutMs,
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  return result.status === 0;
+  return runCommand(command, args, { timeoutMs, env: { DEBIAN_FRONTEND: 'noninteractive' } }).ok;
 }
 
 /** Playwright's own command line, from the Playwright this package depends on; null if it is missing. */

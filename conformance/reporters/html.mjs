@@ -2,15 +2,12 @@
 // The summary table and the matrix (one row per file × subtest, one column per
 // configuration × scope × variant) are rendered here, so the page shows
 // everything even with scripts off; the inline script only filters rows.
+import { escapeHtml } from '../lib/escape-html.mjs';
 
 const STATUS_CLASS = {
   PASS: 'pass', FAIL: 'fail', TIMEOUT: 'timeout', NOTRUN: 'notrun', PRECONDITION_FAILED: 'notrun',
   MISSING: 'missing', CRASH: 'crash', ERROR: 'fail', OK: 'pass',
 };
-
-function escapeHtml(value) {
-  return String(value ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 function columnsOf(report) {
   const seen = new Map();

@@ -21,11 +21,9 @@
 //                                  frame arrives, which it answers by ending the TCP connection
 //   /fault/drop-while-queued       on the first message stops reading, waits for the client's writes to
 //                                  back up, then ends the TCP connection with no close frame
-import { acceptHandshake, closeFrame, watchForCloseFrame } from './raw-websocket.mjs';
+import { OPCODE_BINARY, OPCODE_TEXT, acceptHandshake, closeFrame, closePayload, frameHeader, watchForCloseFrame } from './raw-websocket.mjs';
 import { requestUrl } from './request-url.mjs';
 
-const OPCODE_TEXT = 0x1;
-const OPCODE_BINARY = 0x2;
 // As /remote-close?abrupt=1: a browser announces `open` a task after the 101
 // answer, and some skip it when the connection is already gone by then.
 const SETTLE_AFTER_HANDSHAKE_MS = 100;
@@ -66,7 +64,7 @@ export function createFaultEndpoints({ lifetime }) {
       socket.on('end', () => {});
       watchForCloseFrame(socket, head, () => {});
       lifetime.after(SETTLE_AFTER_HANDSHAKE_MS, () => {
-        if (!socket.destroyed) socket.write(closeFrame(closePayload(url, 4001, 'bye')));
+        if (!socket.destroyed) socket.write(closeFrame(closePayloadOf(url, 4001, 'bye')));
       });
     },
 
@@ -109,7 +107,7 @@ export function createFaultEndpoints({ lifetime }) {
         socket.pause();
         lifetime.after(QUEUE_UP_MS, () => {
           if (socket.destroyed) return;
-          socket.write(closeFrame(closePayload(url, 4002, 'queued')));
+          socket.write(closeFrame(closePayloadOf(url, 4002, 'queued')));
           socket.resume();
           lifetime.after(GIVE_UP_MS, () => socket.destroy());
         });
@@ -130,28 +128,8 @@ function urlOf(request) {
   return requestUrl(request, 'ws://server');
 }
 
-// The header of one unmasked, final frame carrying `length` payload bytes.
-function frameHeader(opcode, length) {
-  if (length < 126) return Buffer.from([0x80 | opcode, length]);
-  if (length < 0x10000) {
-    const header = Buffer.from([0x80 | opcode, 126, 0, 0]);
-    header.writeUInt16BE(length, 2);
-    return header;
-  }
-  const header = Buffer.alloc(10);
-  header[0] = 0x80 | opcode;
-  header[1] = 127;
-  header.writeBigUInt64BE(BigInt(length), 2);
-  return header;
-}
-
-function closePayload(url, defaultCode, defaultReason) {
-  const code = Number(url.searchParams.get('code') ?? defaultCode);
-  const reason = Buffer.from(url.searchParams.get('reason') ?? defaultReason, 'utf8');
-  const payload = Buffer.alloc(2 + reason.length);
-  payload.writeUInt16BE(code, 0);
-  reason.copy(payload, 2);
-  return payload;
+function closePayloadOf(url, defaultCode, defaultReason) {
+  return closePayload(Number(url.searchParams.get('code') ?? defaultCode), url.searchParams.get('reason') ?? defaultReason);
 }
 
 // FIN with no close frame; a client that never closes its side is cut off.

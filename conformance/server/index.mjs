@@ -7,6 +7,7 @@ import https from 'node:https';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { escapeHtml } from '../lib/escape-html.mjs';
 import { createSelfSignedCertificate } from './certificate.mjs';
 import { Lifetime } from './lifetime.mjs';
 import { listTestFiles, parseMeta, testPages } from './meta.mjs';
@@ -208,15 +209,14 @@ async function generatedAnswer({ suffix, scope, type, make }, treePath, polyfill
 
 // A page for people: every test page of the tree, native and polyfilled.
 async function indexAnswer({ wptRoot }) {
-  const escape = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const items = [];
   for (const file of await listTestFiles(wptRoot).catch(() => [])) {
     const meta = parseMeta(await readFile(path.join(wptRoot, file), 'utf8'));
     const links = testPages(file, meta).flatMap(({ path: pagePath, scope, variant }) => [
-      `<a href="${escape(pagePath)}">${scope} ${variant}</a>`,
-      `<a href="${POLYFILL_PREFIX}${escape(pagePath)}">${scope} ${variant} (polyfill)</a>`,
+      `<a href="${escapeHtml(pagePath)}">${scope} ${variant}</a>`,
+      `<a href="${POLYFILL_PREFIX}${escapeHtml(pagePath)}">${scope} ${variant} (polyfill)</a>`,
     ]);
-    items.push(`<li>${escape(file)}: ${links.join(' · ')}</li>`);
+    items.push(`<li>${escapeHtml(file)}: ${links.join(' · ')}</li>`);
   }
   const body = `<!doctype html>\n<meta charset="utf-8">\n<title>WebSocketStream conformance</title>\n<ul>\n${items.join('\n')}\n</ul>\n`;
   return { status: 200, type: 'text/html; charset=utf-8', body };

@@ -11,14 +11,12 @@
 // (the `<meta name="timeout">` tag). In a worker testharness has no timeout
 // of its own; the window collecting its results applies the same one.
 
+import { escapeHtml } from '../lib/escape-html.mjs';
+
 export const POLYFILL_PREFIX = '/_polyfill';
 export const POLYFILL_SCRIPT_PATH = `${POLYFILL_PREFIX}/websocketstream-polyfill.js`;
 
 const REMOVE_NATIVE = 'delete globalThis.WebSocketStream; delete globalThis.WebSocketError;';
-
-function escapeHtml(text) {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 function fileName(testPath) {
   return testPath.split('/').pop();

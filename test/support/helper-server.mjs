@@ -15,7 +15,7 @@
 // test can prove that a connection was never attempted.
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
-import { acceptHandshake, closeFrame, watchForCloseFrame } from '../../conformance/server/raw-websocket.mjs';
+import { acceptHandshake, closeFrame, closePayload, watchForCloseFrame } from '../../conformance/server/raw-websocket.mjs';
 
 class ConnectionRecord {
   messages = [];
@@ -122,11 +122,7 @@ export async function startHelperServer({ host = '127.0.0.1' } = {}) {
 
     '/answer-close': (request, socket, head, url) => {
       if (!acceptHandshake(request, socket)) return;
-      const code = Number(url.searchParams.get('code'));
-      const reason = Buffer.from(url.searchParams.get('reason') ?? '', 'utf8');
-      const payload = Buffer.alloc(2 + reason.length);
-      payload.writeUInt16BE(code, 0);
-      reason.copy(payload, 2);
+      const payload = closePayload(Number(url.searchParams.get('code')), url.searchParams.get('reason') ?? '');
       watchForCloseFrame(socket, head, () => socket.end(closeFrame(payload)));
     },
 

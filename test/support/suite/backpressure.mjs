@@ -15,7 +15,7 @@
 // they are why the server's side still manages to send a few megabytes before it is stopped.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ClientSocketWatcher } from '../client-sockets.mjs';
+import { ClientSocketWatcher } from '../../../bench/node-memory.mjs';
 import { bytesOf } from '../assertions.mjs';
 import { stateOf, steadyValue, stillPendingAfter, within } from '../waiting.mjs';
 import { openRecorded } from './writing.mjs';

@@ -1,0 +1,85 @@
+// The stream ceiling of every receive and send cell: the best polyfill ÷ raw ratio any
+// stream-based WebSocket can reach in that environment, at that size and type, if it added
+// nothing but the platform's own streams. raw ÷ (raw + floor), with raw the raw contender's median
+// cost per message in the cell and floor what the environment's streams cost per message (the
+// stream floor, measured in the same run). A cell below CEILING_FACTOR × its ceiling loses more
+// than the streams explain: that is the polyfill's own cost, and the report flags it.
+
+/** A cell is flagged below this fraction of its ceiling: the rest is run-to-run noise on a busy machine. */
+export const CEILING_FACTOR = 0.95;
+
+/**
+ * Which stream-floor figures each workload's ceiling is computed from, and why. Receiving has two,
+ * for a reader that is ahead (each message settles a read already waiting) and one that is behind
+ * (messages queue): the flag uses the dearer of the two, the other gives the top of the range.
+ */
+export const CEILING_BASIS = {
+  receive: {
+    floors: ['readWaitingNs', 'readQueuedNs'],
+    label: "the dearer of the stream floor's two reads (normally the read into a waiting read)",
+    why:
+      'a receiver that keeps up with the socket — what the firehose asks of it — finds its read already waiting when each message ' +
+      'arrives, and that read costs more than taking a queued chunk; a cell is flagged only when even that dearer read leaves ' +
+      'the loss unexplained, and the cheaper read (a reader that is behind) gives the top of the range shown',
+  },
+  send: {
+    floors: ['writeNs'],
+    label: "the stream floor's `await writer.ready` + `write()`",
+    why: 'every message a stream sends costs one of each, whether or not the socket keeps up',
+  },
+};
+
+/** The echo target is a ratio of its own: a round trip is mostly latency, which the floor does not bound. */
+export const ECHO_LIMIT = 1.1;
+
+const ceilingOf = (rawNs, floorNs) => rawNs / (rawNs + floorNs);
+
+/**
+ * The ceiling of one row of an environment (vs raw), or null where there is none (echo rows, no
+ * raw contender, no stream floor). → { basis, floorNs, rawNsPerMessage, value, best, ratio,
+ * ratioToCeiling, below }: `value` from the dearest basis figure (named by `basis`), which the
+ * flag uses; `best` from the cheapest.
+ */
+export function rowCeiling(row, floor) {
+  const basis = CEILING_BASIS[row.kind];
+  const rate = row.contenders.raw?.messagesPerSecond?.median;
+  const ratio = row.ratios.raw?.median;
+  if (!basis || !floor || !rate || ratio === undefined) return null;
+  const rawNsPerMessage = 1e9 / rate;
+  const floors = basis.floors.map((name) => floor[name].median);
+  const floorNs = Math.max(...floors);
+  const value = ceilingOf(rawNsPerMessage, floorNs);
+  const best = ceilingOf(rawNsPerMessage, Math.min(...floors));
+  const ratioToCeiling = ratio / value;
+  return { basis: basis.floors.find((name) => floor[name].median === floorNs), floorNs, rawNsPerMessage, value, best, ratio, ratioToCeiling, below: ratioToCeiling < CEILING_FACTOR };
+}
+
+/** The echo row's verdict against ECHO_LIMIT × raw, in the same shape as a flag. */
+export function echoCheck(row) {
+  const ratio = row.ratios.raw?.median;
+  if (row.kind !== 'echo' || ratio === undefined) return null;
+  return { limit: ECHO_LIMIT, ratio, above: ratio > ECHO_LIMIT };
+}
+
+/**
+ * Every flagged cell of a summary: receive and send cells below CEILING_FACTOR × their ceiling,
+ * echo cells above ECHO_LIMIT × raw. → { checked, flagged: [{ environment, kind, size, type, ... }] }.
+ */
+export function flaggedCells(environments) {
+  const checked = { ceiling: 0, echo: 0 };
+  const flagged = [];
+  for (const environment of environments) {
+    for (const row of environment.rows) {
+      const where = { environment: environment.name, kind: row.kind, size: row.size, type: row.type };
+      if (row.ceiling) {
+        checked.ceiling++;
+        if (row.ceiling.below) flagged.push({ ...where, ratio: row.ceiling.ratio, ceiling: row.ceiling.value, ratioToCeiling: row.ceiling.ratioToCeiling });
+      }
+      if (row.echo) {
+        checked.echo++;
+        if (row.echo.above) flagged.push({ ...where, ratio: row.echo.ratio, limit: row.echo.limit });
+      }
+    }
+  }
+  return { factor: CEILING_FACTOR, echoLimit: ECHO_LIMIT, checked, flagged };
+}

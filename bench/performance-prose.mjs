@@ -1,0 +1,157 @@
+// "Where the time goes" on the performance page: the explanations are prose written here, the
+// figures they quote are read from the bench summary. A paragraph whose figures the run did not
+// measure (a quick run, an environment that was skipped) is left out rather than shown stale.
+import { FLAG, fixed, mebibytes, nanoseconds, sizeLabel } from './report.mjs';
+
+const KIB = 1024;
+const MIB = KIB * KIB;
+
+const environmentNamed = (summary, name) => summary.environments.find((environment) => environment.name === name);
+const rowOf = (environment, kind, size, type) => environment?.rows.find((row) => row.kind === kind && row.size === size && row.type === type);
+const medianOf = (ratio) => ratio?.median;
+/** The values from lowest to highest as "low–high" in `format`, one value where they print alike; null when none is known. */
+const spanOf = (values, format) => {
+  const known = values.filter((value) => value !== undefined && value !== null);
+  if (known.length === 0) return null;
+  const [low, high] = [format(Math.min(...known)), format(Math.max(...known))];
+  return low === high ? low : `${low}–${high}`;
+};
+const range = (values) => spanOf(values, (value) => fixed(value));
+const list = (items) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
+export function timeGoesParagraphs(summary) {
+  const bullets = [nodeBullet, firefoxBullet, smallSendsBullet, nativeChromiumBullet, largeMessagesBullet].map((bullet) => bullet(summary)).filter(Boolean);
+  return [
+    '## Where the time goes',
+    targetsParagraph(summary),
+    bullets.length > 0 ? `How much of what is left the platform's streams explain, and what else there is:\n\n${bullets.map((bullet) => `- ${bullet}`).join('\n')}` : null,
+    ...removedCosts(),
+  ];
+}
+
+/** "met in N of M cells", with where the misses fall by size. */
+function targetTally(summary, kind, reference) {
+  const cells = summary.environments.flatMap((environment) => environment.rows.filter((row) => row.kind === kind).map((row) => row.targets.find((target) => target.reference === reference)).filter(Boolean));
+  if (cells.length === 0) return null;
+  const misses = summary.environments.flatMap((environment) => environment.rows.filter((row) => row.kind === kind && row.targets.some((target) => target.reference === reference && target.met === false)));
+  const bySize = [...new Set(misses.map((row) => row.size))].sort((a, b) => a - b).map((size) => `${misses.filter((row) => row.size === size).length} at ${sizeLabel(size)}`);
+  return `${cells.filter((target) => target.met).length} of ${cells.length}${misses.length > 0 ? ` (misses: ${list(bySize)})` : ''}`;
+}
+
+function targetsParagraph(summary) {
+  const target = (kind, reference) => summary.targets.find((candidate) => candidate.kind === kind && candidate.reference === reference);
+  const parts = [
+    ['echo', 'raw', (t) => `echo p50 within ${t.atMost} × raw`],
+    ['send', 'raw', (t) => `send at least ${t.atLeast} × raw`],
+    ['receive', 'raw', (t) => `receive at least ${t.atLeast} × raw`],
+    ['receive', 'native', (t) => `receive at least ${t.atLeast} × native Chromium`],
+  ]
+    .map(([kind, reference, words]) => {
+      const tally = target(kind, reference) && targetTally(summary, kind, reference);
+      return tally ? `${words(target(kind, reference))} in ${tally}` : null;
+    })
+    .filter(Boolean);
+  const { flags } = summary;
+  const flagged = flags.flagged.filter((cell) => cell.ceiling !== undefined).length;
+  return (
+    `Against the targets in this run: ${parts.join('; ')}. The targets are the same for every environment; the stream ceilings are not: ` +
+    `${flagged} of ${flags.checked.ceiling} receive and send cells are below ${flags.factor} × their own ceiling (${FLAG} in the table), which is where the polyfill itself costs more than the platform's streams.`
+  );
+}
+
+function nodeBullet(summary) {
+  const node = environmentNamed(summary, 'node');
+  const floor = node?.streamFloor;
+  if (!floor?.receive.rawNsPerMessage) return null;
+  const receive16 = rowOf(node, 'receive', 16, 'binary');
+  const parts = [
+    `**Node**: raw \`ws\` hands a small message to its handler in about ${nanoseconds(floor.receive.rawNsPerMessage)}; Node's streams, written in JavaScript, take ` +
+      `${spanOf([floor.readQueuedNs.median, floor.readWaitingNs.median], nanoseconds)} per message on their own, so no stream-based receiver can pass about ` +
+      `${range([floor.receive.ceilingWaiting, floor.receive.ceilingQueued])} × raw there (measured: the polyfill ${fixed(medianOf(receive16?.ratios.raw))} × raw at 16 B binary).`,
+  ];
+  const undici = ['receive'].flatMap((kind) => [16, 64 * KIB, MIB].map((size) => [size, range([medianOf(rowOf(node, kind, size, 'binary')?.ratios.undici), medianOf(rowOf(node, kind, size, 'text')?.ratios.undici)])]));
+  const known = undici.filter(([, ratio]) => ratio !== null).map(([size, ratio], index) => `${ratio} ×${index === 0 ? " undici's `WebSocketStream`" : ''} at ${sizeLabel(size)}`);
+  if (known.length > 0) parts.push(`Through \`ws\` the polyfill receives at ${list(known)}.`);
+  const kib = rowOf(node, 'receive', KIB, 'binary');
+  if (kib?.ratios.raw) {
+    parts.push(
+      "At 1 KiB binary the standard's chunk — a `Uint8Array` over an ArrayBuffer of its own — costs more in V8, which keeps all but the smallest buffers outside its heap; " +
+        "raw `ws` hands out a view of its read buffer, and undici's `WebSocketStream` a view of a buffer shared between messages (which the polyfill does not do: " +
+        `\`test/support/suite/reading.mjs\` requires a buffer of its own): there the polyfill receives at ${fixed(kib.ratios.raw.median)} × raw.`,
+    );
+  }
+  return parts.join(' ');
+}
+
+function firefoxBullet(summary) {
+  const firefox = environmentNamed(summary, 'firefox');
+  const floor = firefox?.streamFloor;
+  if (!floor?.receive.rawNsPerMessage) return null;
+  const measured = range([medianOf(rowOf(firefox, 'receive', 16, 'binary')?.ratios.raw), medianOf(rowOf(firefox, 'receive', 16, 'text')?.ratios.raw)]);
+  return (
+    '**Firefox** delivers each message in a task of its own, so a reader keeping up settles a read that was already waiting, which costs about ' +
+    `${nanoseconds(floor.readWaitingNs.median)} beside raw's ${nanoseconds(floor.receive.rawNsPerMessage)} per message: at most about ${fixed(floor.receive.ceilingWaiting)} × raw at 16 B` +
+    `${measured ? `; measured ${measured}` : ''}.`
+  );
+}
+
+function smallSendsBullet(summary) {
+  const withFloor = summary.environments.filter((environment) => environment.streamFloor?.send.rawNsPerMessage);
+  if (withFloor.length === 0) return null;
+  const each = withFloor.map(({ name, streamFloor: floor }) => `${nanoseconds(floor.writeNs.median)} in ${name} beside raw's ${nanoseconds(floor.send.rawNsPerMessage)} (ceiling ${fixed(floor.send.ceiling)})`);
+  return `**Sending small messages** costs an \`await writer.ready\` and a write promise per message: ${list(each)}. Node's raw loop (a bare \`send()\` per message, woken by \`ws\`'s send callbacks) is the hardest to match.`;
+}
+
+function nativeChromiumBullet(summary) {
+  const chromium = environmentNamed(summary, 'chromium');
+  const cells = (chromium?.rows ?? []).filter((row) => row.kind === 'receive' && row.rawVsNative).sort((a, b) => a.rawVsNative.median - b.rawVsNative.median).slice(0, 2);
+  if (cells.length === 0) return null;
+  const slowest = cells.map((row) => `${sizeLabel(row.size)} ${row.type} at ${fixed(row.rawVsNative.median)} × native (the polyfill ${fixed(medianOf(row.ratios.raw))} × raw)`);
+  return `**Against native Chromium** the polyfill can go no faster than Chromium's own \`WebSocket\`, which it is built on: in this run the raw \`WebSocket\` received ${list(slowest)}.`;
+}
+
+function largeMessagesBullet(summary) {
+  const large = summary.environments.flatMap((environment) => environment.rows.filter((row) => row.size >= 64 * KIB && row.ceiling));
+  if (large.length === 0) return null;
+  const parts = [`From ${sizeLabel(64 * KIB)} up these costs vanish into the transfer: the stream ceilings there are ${range(large.map((row) => row.ceiling.value))}.`];
+  const chromium = environmentNamed(summary, 'chromium');
+  const nativeSends = (chromium?.rows ?? []).filter((row) => row.kind === 'send' && row.size >= 64 * KIB && row.ratios.native).map((row) => row.ratios.native.median);
+  if (nativeSends.length > 0) {
+    parts.push(
+      `Sending messages of ${sizeLabel(64 * KIB)} and more, the polyfill reaches ${range(nativeSends)} × native Chromium's rate: native writes resolve once Chromium's network ` +
+        'service holds the data, while the polyfill, on the `WebSocket` API, waits for `bufferedAmount`.',
+    );
+  }
+  parts.push(pausedReaderSentence(summary));
+  return parts.filter(Boolean).join(' ');
+}
+
+/** Which paused readers let the server send (nearly) everything, and which stopped it. */
+function pausedReaderSentence(summary) {
+  const readers = summary.environments.flatMap((environment) => environment.pausedReaders.filter((paused) => !paused.failed && paused.serverBytesTakenByEndOfPause !== null).map((paused) => ({ environment, paused })));
+  if (readers.length === 0) return null;
+  const heldAll = readers.filter(({ paused }) => paused.serverBytesTakenByEndOfPause >= 0.9 * paused.firehoseBytes);
+  const stopped = readers.filter((reader) => !heldAll.includes(reader));
+  const name = ({ environment, paused }) => `${environment.name} ${paused.contender}`;
+  const clauses = [];
+  if (heldAll.length > 0) clauses.push(`the server sent all but a little of the firehose to ${list(heldAll.map(name))}, whose memory holds what it sent`);
+  if (stopped.length > 0) clauses.push(`${list(stopped.map((reader) => `${name(reader)} (${mebibytes(reader.paused.serverBytesTakenByEndOfPause)})`))} stopped it`);
+  return `The paused-reader rows show the receive-backpressure limit plainly: ${clauses.join('; ')}.`;
+}
+
+/** Costs that were the polyfill's own and are gone: what they were, not figures from an old run. */
+function removedCosts() {
+  return [
+    '### Costs the polyfill had, and removed',
+    [
+      "- **The readable's `size()` callback**, a call from the engine back into script for every message, cost more than the rest of receiving a small message in Firefox. " +
+        'The readable now counts messages with a high-water mark of 0, and the polyfill keeps the byte size of what is queued itself, to pause `ws` at the same mark.',
+      "- **`ws`'s conversion of each binary message to an ArrayBuffer** (`ArrayBuffer.prototype.slice`, the largest single cost of receiving small binary messages in Node). " +
+        'The adapter takes `ws`\'s Buffers, hands on those that own their ArrayBuffer, and copies only slices of a shared one.',
+      '- **A copy of every binary chunk before sending**, a large share of the time it takes to send a megabyte. The engines\' own WebSockets take the bytes at `send()`, ' +
+        "as the standard says, so they are handed a view; a `WebSocket` written in script (jsdom's sends later) and `ws` (which queues uncopied while compressing) still get a copy.",
+    ].join('\n'),
+    'The figures before and after each change are in the commits that made them: "Readable: count messages and track queued bytes in handleMessage, not through a size() callback", ' +
+      '"ws adapter: hand on a message\'s Buffer without copying when its ArrayBuffer is its own" and "Send: hand a browser\'s WebSocket a view of the chunk".',
+  ];
+}

@@ -1,0 +1,43 @@
+// Runs a command to its end: builds, installs, the test steps, a child test run. One place knows
+// how a finished child is run and judged, so every script reports a failure the same way. (Helper
+// processes that run beside the harness, such as Xvfb or a browser, are processes.mjs's.)
+import { spawnSync } from 'node:child_process';
+
+/**
+ * Runs `command` with `args` and waits for it to end. Its output goes to this process's own, or
+ * with `capture` is returned as text. `env` is laid over this process's environment (a key set to
+ * undefined is left out); `timeoutMs` bounds the run (SIGTERM at the bound).
+ * → { ok, status, signal, timedOut, stdout, stderr, error }.
+ */
+export function run(command, args, { cwd, env, timeoutMs, capture = false } = {}) {
+  const result = spawnSync(command, args, {
+    cwd,
+    env: env === undefined ? process.env : { ...process.env, ...env },
+    timeout: timeoutMs,
+    stdio: capture ? 'pipe' : 'inherit',
+    encoding: 'utf8',
+  });
+  return {
+    ok: result.status === 0,
+    status: result.status,
+    signal: result.signal,
+    timedOut: result.error?.code === 'ETIMEDOUT',
+    stdout: result.stdout ?? '',
+    stderr: result.stderr ?? '',
+    error: result.error ?? null,
+  };
+}
+
+/** How a run that did not succeed ended, for a message. */
+export function describeEnd({ status, signal, timedOut, error }) {
+  if (timedOut) return 'ran out of time';
+  if (error) return `could not run (${error.message})`;
+  return `exited with ${status ?? signal}`;
+}
+
+/** As run(), but throws, naming the command and how it ended, unless it exits with 0. */
+export function runOrThrow(command, args, options) {
+  const result = run(command, args, options);
+  if (!result.ok) throw new Error(`${command} ${args.join(' ')} ${describeEnd(result)}`);
+  return result;
+}
