@@ -14,6 +14,7 @@
 //
 // Endpoints (all on the same port):
 //   GET  /, /NAME.html                    the index and the pages (only the .html files of this folder)
+//   GET  /repro.js                        what every page shares (reporting, ?polyfill, bounded waits)
 //   GET  /dist/websocketstream-polyfill.js the project's build, for ?polyfill
 //   POST /result                           a page's report ({ page, phase, ... } as JSON): kept, printed
 //   GET  /received?key=K                   bytes the server read on the WebSocket connection opened with ?key=K
@@ -115,6 +116,10 @@ export async function startReproServer({ port = 0, host = '127.0.0.1', log = () 
         return;
       }
       send(response, 200, 'text/javascript; charset=utf-8', source);
+      return;
+    }
+    if (url.pathname === '/repro.js') {
+      send(response, 200, 'text/javascript; charset=utf-8', await readFile(path.join(here, 'repro.js')));
       return;
     }
     const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
