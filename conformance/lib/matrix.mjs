@@ -7,22 +7,27 @@ export const SCOPES = ['window', 'worker'];
 export const VARIANTS = ['default', 'wss'];
 
 /**
- * The browsers a run can use. `engine` names the expectations file and the
- * driver family; `args` are extra command-line flags for the browser.
+ * The browsers a run can use. `engine` names the driver family; `args` are
+ * extra command-line flags for the browser; `scopes` the scopes it can run;
+ * `comparable` whether its results are compared with native Chromium's.
  */
 export const BROWSERS = {
-  chromium: { engine: 'chromium', args: [], modes: MODES },
+  chromium: { engine: 'chromium', args: [], modes: MODES, scopes: SCOPES, comparable: true },
   // WPT's own Chrome runs pass this flag. It changes native WebSocketStream
   // (binary messages become Uint8Array), not the polyfill, so only native runs.
   'chromium-experimental': {
     engine: 'chromium',
     args: ['--enable-experimental-web-platform-features'],
     modes: ['native'],
+    scopes: SCOPES,
+    comparable: true,
   },
-  firefox: { engine: 'firefox', args: [], modes: MODES },
-  webkit: { engine: 'webkit', args: [], modes: MODES },
+  firefox: { engine: 'firefox', args: [], modes: MODES, scopes: SCOPES, comparable: true },
+  webkit: { engine: 'webkit', args: [], modes: MODES, scopes: SCOPES, comparable: true },
 };
 export const BROWSER_NAMES = Object.keys(BROWSERS);
+/** What runs when --browsers is not given: the browsers; jsdom is its own pass (npm run test:wpt-node). */
+export const DEFAULT_BROWSERS = BROWSER_NAMES.filter((name) => name !== 'jsdom');
 
 /** Stock native Chromium: what every other configuration is compared with. */
 export const REFERENCE_ID = 'chromium:native';
@@ -32,9 +37,12 @@ export function configurationId(browser, mode) {
 }
 
 /**
- * The configurations to run, in a stable order. When polyfill mode is asked
- * for, the reference (native Chromium) is added unless `reference` is false,
- * since parity means nothing without it.
+ * The configurations to run, in a stable order. When a browser's polyfill
+ * mode is asked for, the reference (native Chromium) is added unless
+ * `reference` is false, since parity means nothing without it. jsdom alone
+ * brings no reference: it is never compared with one.
+ * @param {{ browsers: string[], modes: string[], reference?: boolean }} options
+ * @returns {import('./types.mjs').Configuration[]}
  */
 export function buildConfigurations({ browsers, modes, reference = true }) {
   const configurations = [];
@@ -45,14 +53,16 @@ export function buildConfigurations({ browsers, modes, reference = true }) {
     }
   }
   const hasReference = configurations.some((configuration) => configuration.id === REFERENCE_ID);
-  if (reference && !hasReference && modes.includes('polyfill')) {
+  const needsReference = configurations.some((configuration) => configuration.mode === 'polyfill' && configuration.comparedWithReference);
+  if (reference && !hasReference && needsReference) {
     configurations.unshift({ ...makeConfiguration('chromium', 'native'), addedAsReference: true });
   }
   return configurations;
 }
 
 function makeConfiguration(browser, mode) {
-  const { engine, args } = BROWSERS[browser];
+  const { engine, args, scopes, comparable } = BROWSERS[browser];
+  const isReference = configurationId(browser, mode) === REFERENCE_ID;
   return {
     id: configurationId(browser, mode),
     browser,
@@ -62,8 +72,21 @@ function makeConfiguration(browser, mode) {
     // Expectations are per browser configuration: chromium-experimental has
     // its own file because the flag changes which native departures remain.
     expectations: browser,
-    isReference: configurationId(browser, mode) === REFERENCE_ID,
+    isReference,
+    comparedWithReference: comparable && !isReference,
+    scopes: [...scopes],
   };
+}
+
+/**
+ * Whether a native configuration must first ask its engine for a
+ * WebSocketStream of its own. Chromium has had one since 124; the others are
+ * looked at once per run, so a Firefox or Safari that ships one is tested
+ * natively without a change here.
+ * @param {import('./types.mjs').Configuration} configuration
+ */
+export function needsNativeProbe(configuration) {
+  return configuration.mode === 'native' && configuration.engine !== 'chromium';
 }
 
 /**
