@@ -11,6 +11,16 @@
 // "expected" may also be a list, as in WPT's own metadata (["FAIL", "PASS"]), for an
 // outcome that depends on an engine's timing; the reason must say what it depends on.
 // Anything not listed is expected to PASS (subtests) or be OK (files).
+//
+// A file can extend another in the same folder, and list only what differs:
+//
+//   { "extends": "chromium", "entries": [ … ] }
+//
+// It inherits every entry of the parent (and of the parent's parent), and an
+// entry of its own for the same file, subtest, scope, variant and mode
+// replaces the inherited one — also with "expected": "PASS" and a reason, to
+// say that a parent's departure does not happen here. Each entry remembers the
+// file that declares it (`declaredIn`), so a stale one is reported there.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -21,23 +31,68 @@ export class ExpectationsError extends Error {
   name = 'ExpectationsError';
 }
 
-/** Reads `<dir>/<name>.json`; a missing file means no expectations. */
+/**
+ * Reads `<dir>/<name>.json` and whatever it extends; a missing file means no
+ * expectations, a missing parent is an error.
+ * @param {string} directory
+ * @param {string} name
+ * @returns {Promise<{ file: string, entries: import('./types.mjs').ExpectationEntry[] }>}
+ */
 export async function loadExpectations(directory, name) {
   const file = path.join(directory, `${name}.json`);
+  const document = await readDocument(file);
+  if (document === null) return { file, entries: [] };
+  return { file, entries: await resolveEntries(directory, name, document, [name]) };
+}
+
+/**
+ * @param {string} directory
+ * @param {string} name
+ * @param {any} document
+ * @param {string[]} chain  the names on the way here, child first, to catch cycles
+ */
+async function resolveEntries(directory, name, document, chain) {
+  const file = path.join(directory, `${name}.json`);
+  const own = validateEntries(document, file).map((entry) => ({ ...entry, declaredIn: name }));
+  if (document.extends === undefined) return own;
+  const parent = parentName(document.extends, file);
+  if (chain.includes(parent)) {
+    throw new ExpectationsError(`${file}: "extends" makes a cycle: ${[...chain, parent].map((link) => `${link}.json`).join(' → ')}`);
+  }
+  const parentFile = path.join(directory, `${parent}.json`);
+  const parentDocument = await readDocument(parentFile);
+  if (parentDocument === null) throw new ExpectationsError(`${file}: extends "${parent}", but ${parentFile} does not exist`);
+  const inherited = await resolveEntries(directory, parent, parentDocument, [...chain, parent]);
+  return [...inherited.filter((entry) => !own.some((mine) => sameTarget(mine, entry))), ...own];
+}
+
+/** @param {unknown} value @param {string} file */
+function parentName(value, file) {
+  if (typeof value !== 'string' || !/^[\w.-]+$/.test(value) || value.endsWith('.json')) {
+    throw new ExpectationsError(`${file}: "extends" must name another expectations file of the same folder, without .json (e.g. "chromium")`);
+  }
+  return value;
+}
+
+/** Whether two entries are about the same results, so that one overrides the other. */
+function sameTarget(a, b) {
+  return a.file === b.file && a.test === b.test && a.scope === b.scope && a.variant === b.variant && a.mode === b.mode;
+}
+
+/** The parsed JSON of an expectations file, or null when there is no such file. */
+async function readDocument(file) {
   let text;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if (error.code === 'ENOENT') return { file, entries: [] };
+    if (error.code === 'ENOENT') return null;
     throw error;
   }
-  let document;
   try {
-    document = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new ExpectationsError(`${file}: not valid JSON (${error.message})`);
   }
-  return { file, entries: validateEntries(document, file) };
 }
 
 export function validateEntries(document, where = 'expectations') {
