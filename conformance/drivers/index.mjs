@@ -1,6 +1,7 @@
 // @ts-check
 // Every driver has the same shape, the Driver type of lib/types.mjs, so the
 // scheduler never cares which it has.
+import { createJsdomDriver } from './jsdom.mjs';
 import { createPlaywrightDriver } from './playwright.mjs';
 import { createWebDriverDriver } from './webdriver.mjs';
 
@@ -15,7 +16,8 @@ export class DriverUnavailableError extends Error {
  * Picks the driver for a browser configuration:
  * - webkit: a --webdriver-url endpoint if given; else Playwright's WebKit when its
  *   build is installed (or a --playwright-endpoint is given); else WebKitGTK over WebDriver;
- * - chromium, firefox: Playwright, local or through --playwright-endpoint.
+ * - chromium, firefox: Playwright, local or through --playwright-endpoint;
+ * - jsdom: jsdom in a worker thread of this process.
  * @param {Pick<Configuration, 'engine'|'args'>} configuration
  * @param {{ found?: any, playwrightEndpoint?: string|null, playwrightLaunchOptions?: Record<string, object>|null,
  *   webdriverUrl?: string|null, webdriverCapabilities?: object|null }} options
@@ -24,6 +26,7 @@ export class DriverUnavailableError extends Error {
 export function createDriver(configuration, { found, playwrightEndpoint = null, playwrightLaunchOptions = null, webdriverUrl = null, webdriverCapabilities = null }) {
   const { engine, args } = configuration;
   const remoteLaunchOptions = playwrightLaunchOptions?.[engine] ?? {};
+  if (engine === 'jsdom') return createJsdomDriver();
   if (engine !== 'chromium' && engine !== 'firefox' && engine !== 'webkit') throw new DriverUnavailableError(`no driver for the engine "${engine}"`);
   if (engine === 'webkit') {
     if (webdriverUrl) return createWebDriverDriver({ engine, url: webdriverUrl, capabilities: webdriverCapabilities });

@@ -27,7 +27,7 @@ export function buildJobs(configurations, planned, options, origin) {
   for (const browser of browsersInRunOrder(configurations)) {
     const ofBrowser = configurations.filter((configuration) => configuration.browser === browser)
       .sort((a, b) => (a.mode === 'native' ? 0 : 1) - (b.mode === 'native' ? 0 : 1));
-    const scopes = options.scopes.filter((scope) => BROWSERS[browser].scopes.includes(scope));
+    const scopes = BROWSERS[browser].scopes.filter((scope) => options.scopes.includes(scope));
     for (const { file, meta } of planned) {
       const timeoutMs = fileTimeoutMs(meta, options.timeoutMultiplier);
       for (const page of pagesForFile(file, meta, { scopes, variants: options.variants })) {

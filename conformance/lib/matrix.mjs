@@ -1,15 +1,28 @@
+// @ts-check
 // What a run covers: engine configurations (a browser in a mode) and, for each
 // test file, the pages to open (scope × variant). Pure functions of the options.
 
+/** @typedef {import('./types.mjs').Configuration} Configuration */
+/** @typedef {import('./types.mjs').Mode} Mode */
+/** @typedef {import('./types.mjs').PageSpec} PageSpec */
+/** @typedef {import('./types.mjs').Scope} Scope */
+/** @typedef {import('./types.mjs').TestMeta} TestMeta */
+/** @typedef {import('./types.mjs').Variant} Variant */
+/** @typedef {{ engine: string, args: string[], modes: Mode[], scopes: Scope[], comparable: boolean }} BrowserSpec */
+
+/** @type {Mode[]} */
 export const MODES = ['native', 'polyfill'];
+/** @type {Scope[]} */
 export const SCOPES = ['window', 'worker'];
 // "default" is the ws: variant (the page opened without a query); "wss" is ?wss.
+/** @type {Variant[]} */
 export const VARIANTS = ['default', 'wss'];
 
 /**
  * The browsers a run can use. `engine` names the driver family; `args` are
  * extra command-line flags for the browser; `scopes` the scopes it can run;
  * `comparable` whether its results are compared with native Chromium's.
+ * @type {Record<string, BrowserSpec>}
  */
 export const BROWSERS = {
   chromium: { engine: 'chromium', args: [], modes: MODES, scopes: SCOPES, comparable: true },
@@ -24,6 +37,11 @@ export const BROWSERS = {
   },
   firefox: { engine: 'firefox', args: [], modes: MODES, scopes: SCOPES, comparable: true },
   webkit: { engine: 'webkit', args: [], modes: MODES, scopes: SCOPES, comparable: true },
+  // The suite in Node: the window pages in jsdom (drivers/jsdom.mjs). jsdom
+  // has no workers and no WebSocketStream of its own; it is not a browser,
+  // so its results are judged by its expectations alone, never compared with
+  // native Chromium's.
+  jsdom: { engine: 'jsdom', args: [], modes: ['polyfill'], scopes: ['window'], comparable: false },
 };
 export const BROWSER_NAMES = Object.keys(BROWSERS);
 /** What runs when --browsers is not given: the browsers; jsdom is its own pass (npm run test:wpt-node). */
@@ -32,6 +50,10 @@ export const DEFAULT_BROWSERS = BROWSER_NAMES.filter((name) => name !== 'jsdom')
 /** Stock native Chromium: what every other configuration is compared with. */
 export const REFERENCE_ID = 'chromium:native';
 
+/**
+ * @param {string} browser
+ * @param {string} mode
+ */
 export function configurationId(browser, mode) {
   return `${browser}:${mode}`;
 }
@@ -60,6 +82,11 @@ export function buildConfigurations({ browsers, modes, reference = true }) {
   return configurations;
 }
 
+/**
+ * @param {string} browser
+ * @param {Mode} mode
+ * @returns {Configuration}
+ */
 function makeConfiguration(browser, mode) {
   const { engine, args, scopes, comparable } = BROWSERS[browser];
   const isReference = configurationId(browser, mode) === REFERENCE_ID;
@@ -94,9 +121,16 @@ export function needsNativeProbe(configuration) {
  * server's URL contract. Variants other than default/wss (upstream's
  * `?wpt_flags=h2`) are not run: no HTTP/2 WebSocket server here.
  */
+/**
+ * @param {string} file
+ * @param {TestMeta} meta
+ * @param {{ scopes: string[], variants: string[] }} options
+ * @returns {PageSpec[]}
+ */
 export function pagesForFile(file, meta, { scopes, variants }) {
   const declared = meta.variants.length > 0 ? meta.variants.map(variantName) : ['default'];
   const base = file.replace(/\.any\.js$/, '');
+  /** @type {PageSpec[]} */
   const pages = [];
   for (const scope of SCOPES) {
     if (!scopes.includes(scope) || !meta.globals.includes(scope)) continue;
@@ -109,17 +143,27 @@ export function pagesForFile(file, meta, { scopes, variants }) {
   return pages;
 }
 
+/** @param {string} query */
 function variantName(query) {
   const name = String(query).replace(/^\?/, '');
   return name === '' ? 'default' : name;
 }
 
 /** The URL of a page in a mode: polyfill pages live under /_polyfill/. */
+/**
+ * @param {string} origin
+ * @param {PageSpec} page
+ * @param {Mode} mode
+ */
 export function pageUrl(origin, page, mode) {
   return `${origin}${mode === 'polyfill' ? '/_polyfill' : ''}${page.path}`;
 }
 
 /** The per-file time bound: testharness's own timeout plus room for loading, scaled. */
+/**
+ * @param {TestMeta} meta
+ * @param {number} [multiplier]
+ */
 export function fileTimeoutMs(meta, multiplier = 1) {
   const harnessTimeoutMs = meta.timeout === 'long' ? 60_000 : 10_000;
   return Math.round((harnessTimeoutMs + 10_000) * multiplier);
