@@ -68,6 +68,32 @@ function sampleReport({ reference = true } = {}) {
   return buildReport({ run, verdict });
 }
 
+/** The summary table and the totals line, as a browser renders them, against the report. */
+async function checkSummaryAndTotals(page, report) {
+  const summary = await page.$$eval('#summary tbody tr', (rows) => rows.map((row) => ({
+    configuration: row.dataset.configuration,
+    cell: row.querySelector('.passed-total').textContent,
+    unexpected: Number(row.dataset.unexpected),
+    colour: getComputedStyle(row.querySelector('td')).backgroundColor,
+  })));
+  assert.equal(summary.length, report.summary.length);
+  for (const [index, group] of report.summary.entries()) {
+    assert.equal(summary[index].configuration, group.configuration);
+    assert.equal(summary[index].cell, `${group.passed}/${group.total}`);
+    assert.equal(summary[index].unexpected, group.unexpected);
+  }
+  const colours = new Set(summary.map((row) => row.colour));
+  assert.ok(colours.size >= 2, `rows are colour-coded (${[...colours]})`);
+
+  const totals = await page.$eval('#totals', (element) => ({ ...element.dataset, text: element.textContent }));
+  const passed = report.summary.reduce((sum, group) => sum + group.passed, 0);
+  const total = report.summary.reduce((sum, group) => sum + group.total, 0);
+  assert.equal(Number(totals.passed), passed);
+  assert.equal(Number(totals.total), total);
+  assert.match(totals.text, new RegExp(`${passed}/${total} subtests passed`));
+  assert.match(await page.textContent('#verdict'), /FAILED — 2 unexpected/);
+}
+
 describe('reporters', () => {
   const report = sampleReport();
   let scratch;
@@ -150,28 +176,7 @@ describe('reporters', () => {
       page.on('request', (request) => requests.push(request.url()));
       await page.goto(`file://${files[0]}`);
 
-      const summary = await page.$$eval('#summary tbody tr', (rows) => rows.map((row) => ({
-        configuration: row.dataset.configuration,
-        cell: row.querySelector('.passed-total').textContent,
-        unexpected: Number(row.dataset.unexpected),
-        colour: getComputedStyle(row.querySelector('td')).backgroundColor,
-      })));
-      assert.equal(summary.length, report.summary.length);
-      for (const [index, group] of report.summary.entries()) {
-        assert.equal(summary[index].configuration, group.configuration);
-        assert.equal(summary[index].cell, `${group.passed}/${group.total}`);
-        assert.equal(summary[index].unexpected, group.unexpected);
-      }
-      const colours = new Set(summary.map((row) => row.colour));
-      assert.ok(colours.size >= 2, `rows are colour-coded (${[...colours]})`);
-
-      const totals = await page.$eval('#totals', (element) => ({ ...element.dataset, text: element.textContent }));
-      const passed = report.summary.reduce((sum, group) => sum + group.passed, 0);
-      const total = report.summary.reduce((sum, group) => sum + group.total, 0);
-      assert.equal(Number(totals.passed), passed);
-      assert.equal(Number(totals.total), total);
-      assert.match(totals.text, new RegExp(`${passed}/${total} subtests passed`));
-      assert.match(await page.textContent('#verdict'), /FAILED — 2 unexpected/);
+      await checkSummaryAndTotals(page, report);
 
       // 4 subtest rows + 1 file-status row for the crash; filters narrow them.
       assert.equal(await page.textContent('#row-count'), '5');
