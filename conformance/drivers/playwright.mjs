@@ -100,6 +100,11 @@ class PlaywrightDriver {
   }
 
   async launch() {
+    await this.#start();
+  }
+
+  /** Launches (or connects to) the browser and watches for it going away. */
+  async #start() {
     const playwright = await import('playwright');
     const browserType = playwright[this.engine];
     const browser = this.endpoint
@@ -108,6 +113,7 @@ class PlaywrightDriver {
     this.#browser = browser;
     this.version = browser.version();
     this.#browserGone = new Promise((resolve) => browser.once('disconnected', () => resolve('disconnected')));
+    return browser;
   }
 
   // The server launches the browser; it honours `args` and `executablePath`
@@ -123,8 +129,7 @@ class PlaywrightDriver {
     if (this.#browser?.isConnected()) return this.#browser;
     if (this.#browser) await bounded(this.#browser.close(), CLOSE_TIMEOUT_MS);
     this.#browser = null;
-    await this.launch();
-    return /** @type {Browser} */ (this.#browser);
+    return this.#start();
   }
 
   // The page is reused from file to file: each file is a new navigation, so a

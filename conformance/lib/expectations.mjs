@@ -1,3 +1,4 @@
+// @ts-check
 // Expectations: the results allowed to differ from a clean pass, each with a
 // reason. One file per browser configuration, conformance/expectations/<name>.json:
 //
@@ -24,7 +25,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
+/** @typedef {import('./types.mjs').ExpectationEntry} ExpectationEntry */
+
+/** @type {string[]} */
 export const SUBTEST_STATUSES = ['PASS', 'FAIL', 'TIMEOUT', 'NOTRUN', 'PRECONDITION_FAILED'];
+/** @type {string[]} */
 export const FILE_STATUSES = ['OK', 'ERROR', 'TIMEOUT', 'PRECONDITION_FAILED', 'CRASH'];
 
 export class ExpectationsError extends Error {
@@ -36,7 +41,7 @@ export class ExpectationsError extends Error {
  * expectations, a missing parent is an error.
  * @param {string} directory
  * @param {string} name
- * @returns {Promise<{ file: string, entries: import('./types.mjs').ExpectationEntry[] }>}
+ * @returns {Promise<{ file: string, entries: ExpectationEntry[] }>}
  */
 export async function loadExpectations(directory, name) {
   const file = path.join(directory, `${name}.json`);
@@ -50,6 +55,7 @@ export async function loadExpectations(directory, name) {
  * @param {string} name
  * @param {any} document
  * @param {string[]} chain  the names on the way here, child first, to catch cycles
+ * @returns {Promise<ExpectationEntry[]>}
  */
 async function resolveEntries(directory, name, document, chain) {
   const file = path.join(directory, `${name}.json`);
@@ -62,7 +68,7 @@ async function resolveEntries(directory, name, document, chain) {
   const parentFile = path.join(directory, `${parent}.json`);
   const parentDocument = await readDocument(parentFile);
   if (parentDocument === null) throw new ExpectationsError(`${file}: extends "${parent}", but ${parentFile} does not exist`);
-  const inherited = await resolveEntries(directory, parent, parentDocument, [...chain, parent]);
+  const inherited = /** @type {ExpectationEntry[]} */ (await resolveEntries(directory, parent, parentDocument, [...chain, parent]));
   return [...inherited.filter((entry) => !own.some((mine) => sameTarget(mine, entry))), ...own];
 }
 
@@ -74,32 +80,46 @@ function parentName(value, file) {
   return value;
 }
 
-/** Whether two entries are about the same results, so that one overrides the other. */
+/**
+ * Whether two entries are about the same results, so that one overrides the other.
+ * @param {ExpectationEntry} a
+ * @param {ExpectationEntry} b
+ */
 function sameTarget(a, b) {
   return a.file === b.file && a.test === b.test && a.scope === b.scope && a.variant === b.variant && a.mode === b.mode;
 }
 
-/** The parsed JSON of an expectations file, or null when there is no such file. */
+/**
+ * The parsed JSON of an expectations file, or null when there is no such file.
+ * @param {string} file
+ * @returns {Promise<any>}
+ */
 async function readDocument(file) {
   let text;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if (error.code === 'ENOENT') return null;
+    if (/** @type {NodeJS.ErrnoException} */ (error).code === 'ENOENT') return null;
     throw error;
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ExpectationsError(`${file}: not valid JSON (${error.message})`);
+    throw new ExpectationsError(`${file}: not valid JSON (${/** @type {Error} */ (error).message})`);
   }
 }
 
+/**
+ * The entries of one file's JSON, checked; each names one subtest (or none: the file).
+ * @param {any} document
+ * @param {string} [where]  the file, for messages
+ * @returns {Omit<ExpectationEntry, 'declaredIn'>[]}
+ */
 export function validateEntries(document, where = 'expectations') {
   if (!document || !Array.isArray(document.entries)) {
     throw new ExpectationsError(`${where}: expected an object with an "entries" array`);
   }
-  return document.entries.flatMap((entry, index) => {
+  return document.entries.flatMap((/** @type {any} */ entry, /** @type {number} */ index) => {
     const at = `${where}: entry ${index}`;
     if (!entry || typeof entry !== 'object') throw new ExpectationsError(`${at} is not an object`);
     if (typeof entry.file !== 'string' || entry.file === '') throw new ExpectationsError(`${at} needs a "file"`);
@@ -110,14 +130,16 @@ export function validateEntries(document, where = 'expectations') {
     const fileLevel = tests === undefined;
     const allowed = fileLevel ? FILE_STATUSES : SUBTEST_STATUSES;
     const statuses = Array.isArray(entry.expected) ? entry.expected : [entry.expected];
-    if (statuses.length === 0 || !statuses.every((status) => allowed.includes(status))) {
+    if (statuses.length === 0 || !statuses.every((/** @type {string} */ status) => allowed.includes(status))) {
       throw new ExpectationsError(`${at}: "expected" must be one of ${allowed.join(', ')} for a ${fileLevel ? 'file' : 'subtest'}, or a list of them`);
     }
-    for (const [field, values] of [['scope', ['window', 'worker']], ['variant', ['default', 'wss']], ['mode', ['native', 'polyfill']]]) {
+    /** @type {[string, string[]][]} */
+    const places = [['scope', ['window', 'worker']], ['variant', ['default', 'wss']], ['mode', ['native', 'polyfill']]];
+    for (const [field, values] of places) {
       const value = entry[field] ?? '*';
       if (value !== '*' && !values.includes(value)) throw new ExpectationsError(`${at}: "${field}" must be ${values.join(', ')} or *`);
     }
-    return (tests ?? [undefined]).map((test) => ({
+    return (tests ?? [undefined]).map((/** @type {string|undefined} */ test) => ({
       file: entry.file,
       test,
       scope: entry.scope ?? '*',
@@ -130,7 +152,12 @@ export function validateEntries(document, where = 'expectations') {
   });
 }
 
-/** The subtests an entry names ("test" or "tests"), or undefined for a file-level entry. */
+/**
+ * The subtests an entry names ("test" or "tests"), or undefined for a file-level entry.
+ * @param {any} entry
+ * @param {string} at
+ * @returns {string[]|undefined}
+ */
 function testsOf(entry, at) {
   if (entry.test !== undefined && entry.tests !== undefined) throw new ExpectationsError(`${at}: give "test" or "tests", not both`);
   if (entry.test !== undefined) {
@@ -138,13 +165,17 @@ function testsOf(entry, at) {
     return [entry.test];
   }
   if (entry.tests === undefined) return undefined;
-  if (!Array.isArray(entry.tests) || entry.tests.length === 0 || !entry.tests.every((test) => typeof test === 'string')) {
+  if (!Array.isArray(entry.tests) || entry.tests.length === 0 || !entry.tests.every((/** @type {unknown} */ test) => typeof test === 'string')) {
     throw new ExpectationsError(`${at}: "tests" must be a non-empty list of subtest names`);
   }
   return entry.tests;
 }
 
-/** Whether a status is what an entry's "expected" (one status or a list) allows. */
+/**
+ * Whether a status is what an entry's "expected" (one status or a list) allows.
+ * @param {string} status
+ * @param {string|string[]} expected
+ */
 export function isExpectedStatus(status, expected) {
   return Array.isArray(expected) ? expected.includes(status) : status === expected;
 }
@@ -152,15 +183,20 @@ export function isExpectedStatus(status, expected) {
 /**
  * The entry that applies to one result, or null. `where.test` undefined asks
  * about the file itself. When several match, the most specific one wins.
+ * @template {Omit<ExpectationEntry, 'declaredIn'>} Entry
+ * @param {Entry[]} entries
+ * @param {{ file: string, test: string|undefined, scope: string, variant: string, mode: string }} where
+ * @returns {Entry|null}
  */
 export function findExpectation(entries, where) {
+  /** @type {Entry|null} */
   let best = null;
   let bestScore = -1;
   for (const entry of entries) {
     if (entry.file !== where.file || entry.test !== where.test) continue;
     let score = 0;
     let matches = true;
-    for (const field of ['scope', 'variant', 'mode']) {
+    for (const field of /** @type {const} */ (['scope', 'variant', 'mode'])) {
       if (entry[field] === '*') continue;
       if (entry[field] !== where[field]) matches = false;
       score += 1;

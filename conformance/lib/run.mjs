@@ -20,6 +20,18 @@ import { buildReport } from './schema.mjs';
 import { selectShard } from './shard.mjs';
 import { judge } from './verdict.mjs';
 
+/** @typedef {import('./types.mjs').Configuration} Configuration */
+/** @typedef {import('./types.mjs').ConfigurationRun} ConfigurationRun */
+/** @typedef {import('./types.mjs').ExpectationsByName} ExpectationsByName */
+/** @typedef {import('./types.mjs').Job} Job */
+/** @typedef {import('./types.mjs').Options} Options */
+/** @typedef {import('./types.mjs').ProgressEvent} ProgressEvent */
+/** @typedef {import('./types.mjs').UnexpectedItem} UnexpectedItem */
+/**
+ * @typedef {{ inputs: { wptRoot: string, polyfill: string, expectationsDir: string }, configurations: Configuration[],
+ *   planned: { file: string, meta: import('./types.mjs').TestMeta }[], expectationsByName: ExpectationsByName }} PreparedRun
+ */
+
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export function resolveInputs(options, cwd = process.cwd()) {
@@ -67,7 +79,12 @@ export async function runConformance(options, { progress = () => {}, cwd = proce
   return buildReport({ run, verdict });
 }
 
-/** Everything a run needs before a browser starts; a UsageError for anything the user must fix. */
+/**
+ * Everything a run needs before a browser starts; a UsageError for anything the user must fix.
+ * @param {Options} options
+ * @param {string} cwd
+ * @returns {Promise<PreparedRun>}
+ */
 async function prepareRun(options, cwd) {
   const inputs = resolveInputs(options, cwd);
   const configurations = buildConfigurations(options);
@@ -85,9 +102,16 @@ async function prepareRun(options, cwd) {
   return { inputs, configurations, planned, expectationsByName };
 }
 
-/** Starts the test server, runs every page through the scheduler, stops the server. */
+/**
+ * Starts the test server, runs every page through the scheduler, stops the server.
+ * @param {PreparedRun} prepared
+ * @param {Options} options
+ * @param {{ progress: (event: ProgressEvent) => void, signal: AbortSignal|undefined }} hooks
+ */
 async function runOnServer({ inputs, configurations, planned, expectationsByName }, options, { progress, signal }) {
-  const found = await detectBrowsers();
+  // What detectBrowsers() found, by engine (browsers.mjs says what each holds;
+  // it has no declared type yet, hence the cast through unknown).
+  const found = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (await detectBrowsers()));
   const server = await startServer({ wptRoot: inputs.wptRoot, polyfillFile: inputs.polyfill, host: options.host });
   try {
     return await runSchedule({
@@ -104,7 +128,11 @@ async function runOnServer({ inputs, configurations, planned, expectationsByName
   }
 }
 
-/** Whether the expectations allow this page to crash (then a native crash is not run again). */
+/**
+ * Whether the expectations allow this page to crash (then a native crash is not run again).
+ * @param {Job} job
+ * @param {ExpectationsByName} expectationsByName
+ */
 function crashIsExpected({ file, page, configuration }, expectationsByName) {
   const entry = findExpectation(expectationsByName[configuration.expectations] ?? [], {
     file, test: undefined, scope: page.scope, variant: page.variant, mode: configuration.mode,
@@ -112,17 +140,30 @@ function crashIsExpected({ file, page, configuration }, expectationsByName) {
   return entry !== null && isExpectedStatus('CRASH', entry.expected);
 }
 
-/** The scheduler speaks of jobs and outcomes; the CLI prints records. */
+/**
+ * The scheduler speaks of jobs and outcomes; the CLI prints records.
+ * @param {import('./scheduler.mjs').SchedulerEvent} event
+ * @returns {ProgressEvent}
+ */
 function progressEventOf(event) {
   if (event.type === 'page') return { type: 'page', done: event.done, total: event.total, record: recordOf(event.run) };
   if (event.type === 'retry') return { type: 'retry', record: recordOf(event.run) };
   return event;
 }
 
-/** A configuration that could not run for want of a browser fails the run, loudly; one without a native WebSocketStream does not. */
+/**
+ * A configuration that could not run for want of a browser fails the run, loudly; one without a native WebSocketStream does not.
+ * @param {Configuration[]} configurations
+ * @param {Map<string, ConfigurationRun>} configurationRuns
+ * @returns {UnexpectedItem[]}
+ */
 function unavailableBrowsers(configurations, configurationRuns) {
-  return configurations
-    .map((configuration) => ({ id: configuration.id, skip: configurationRuns.get(configuration.id)?.skip ?? null }))
-    .filter(({ skip }) => skip?.kind === 'browser-unavailable')
-    .map(({ id, skip }) => ({ configuration: id, file: null, scope: null, variant: null, test: null, kind: 'browser-unavailable', status: null, expected: null, message: skip.message }));
+  /** @type {UnexpectedItem[]} */
+  const items = [];
+  for (const { id } of configurations) {
+    const skip = configurationRuns.get(id)?.skip;
+    if (skip?.kind !== 'browser-unavailable') continue;
+    items.push({ configuration: id, file: null, scope: null, variant: null, test: null, kind: 'browser-unavailable', status: null, expected: null, message: skip.message });
+  }
+  return items;
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The one result schema every reporter reads (and `--reporter json` writes).
 // Stable: fields are only ever added; a change that removes or renames one
 // bumps SCHEMA_VERSION. The same shapes as JSDoc types: Report in types.mjs.
@@ -65,6 +66,10 @@ export const CRASH_KINDS = ['page-crashed', 'browser-exited', 'session-failed'];
 export const SCHEMA_NAME = 'websocketstream-conformance-report';
 export const SCHEMA_VERSION = 1;
 
+/**
+ * @param {{ run: import('./types.mjs').RunInfo, verdict: import('./types.mjs').Verdict }} parts
+ * @returns {import('./types.mjs').Report}
+ */
 export function buildReport({ run, verdict }) {
   return {
     schema: SCHEMA_NAME,
@@ -80,9 +85,13 @@ export function buildReport({ run, verdict }) {
 /**
  * Problems with a report's shape, as readable strings; empty when it conforms.
  * Fields added within version 1 are checked when present.
+ * @param {any} report  parsed JSON, of any shape
+ * @returns {string[]}
  */
 export function validateReport(report) {
+  /** @type {string[]} */
   const problems = [];
+  /** @type {Check} */
   const check = (condition, message) => {
     if (!condition) problems.push(message);
   };
@@ -100,12 +109,18 @@ export function validateReport(report) {
   return problems;
 }
 
+/** @typedef {(condition: unknown, message: string) => void} Check */
+
+/**
+ * @param {any} run
+ * @param {Check} check
+ */
 function validateRun(run, check) {
   for (const field of ['startedAt', 'finishedAt']) check(typeof run[field] === 'string' && !Number.isNaN(Date.parse(run[field])), `run.${field}`);
   check(Number.isFinite(run.wallTimeMs), 'run.wallTimeMs');
   check(run.exitCode === 0 || run.exitCode === 1, 'run.exitCode');
   check(run.workers === undefined || (Number.isInteger(run.workers) && run.workers >= 1), 'run.workers');
-  check(Array.isArray(run.configurations) && run.configurations.every((c) => typeof c.id === 'string' && 'skipped' in c), 'run.configurations');
+  check(Array.isArray(run.configurations) && run.configurations.every((/** @type {any} */ c) => typeof c.id === 'string' && 'skipped' in c), 'run.configurations');
   for (const configuration of Array.isArray(run.configurations) ? run.configurations : []) {
     const { skip, sessions } = configuration;
     check(skip === undefined || skip === null || (SKIP_KINDS.includes(skip.kind) && skip.message === configuration.skipped), `run.configurations ${configuration.id} skip`);
@@ -114,6 +129,11 @@ function validateRun(run, check) {
   check(Array.isArray(run.files), 'run.files');
 }
 
+/**
+ * @param {any} record
+ * @param {string} at
+ * @param {Check} check
+ */
 function validateResult(record, at, check) {
   for (const field of ['file', 'configuration', 'mode', 'scope', 'variant', 'url']) check(typeof record[field] === 'string', `${at}.${field}`);
   check(FILE_STATUSES.includes(record.status), `${at}.status`);

@@ -117,6 +117,7 @@ function judgeRecord(record, reference, lookup) {
   const fileEntry = lookup.find(record, undefined);
   const expectedStatus = fileEntry?.expected ?? 'OK';
   const referenceSubtests = new Map((reference?.subtests ?? []).map((subtest) => [subtest.name, subtest]));
+  /** @type {JudgedSubtest[]} */
   const subtests = record.subtests.map((subtest) => {
     const entry = lookup.find(record, subtest.name);
     const expected = entry?.expected ?? 'PASS';

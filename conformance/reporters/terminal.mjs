@@ -1,25 +1,50 @@
+// @ts-check
 // The terminal report: a table of configuration × scope × variant, then every
 // difference from native Chromium with its reason, then — loudly — everything
 // unexpected. Returns text; the CLI prints it.
 import { referenceRan, showsDifferences } from './reference.mjs';
 
+/** @typedef {import('../lib/types.mjs').Report} Report */
+/** @typedef {(code: string, text: string) => string} Paint */
+/**
+ * @typedef {{ configuration: string, file: string, test: string, parity: import('../lib/types.mjs').Parity,
+ *   status: string, referenceStatus: string|null, places: string[], unexpected: boolean, reason: string|null }} Difference
+ */
+
+/**
+ * @param {unknown} text
+ * @param {number} width
+ * @param {boolean} [alignRight]
+ */
 function pad(text, width, alignRight = false) {
   const value = String(text);
   return alignRight ? value.padStart(width) : value.padEnd(width);
 }
 
+/**
+ * @param {string[]} header
+ * @param {unknown[][]} rows
+ */
 function table(header, rows) {
   const widths = header.map((cell, column) => Math.max(String(cell).length, ...rows.map((row) => String(row[column]).length)));
-  const line = (cells) => cells.map((cell, column) => pad(cell, widths[column], column >= 3)).join('  ').trimEnd();
+  const line = (/** @type {unknown[]} */ cells) => cells.map((cell, column) => pad(cell, widths[column], column >= 3)).join('  ').trimEnd();
   return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/**
+ * @param {string} scope
+ * @param {string} variant
+ */
 function where(scope, variant) {
   return `${scope}/${variant}`;
 }
 
-/** Groups subtest differences that are the same across scopes and variants. */
+/**
+ * Groups subtest differences that are the same across scopes and variants.
+ * @param {Report} report
+ */
 function collectDifferences(report) {
+  /** @type {Map<string, Difference>} */
   const groups = new Map();
   for (const record of report.results) {
     for (const subtest of record.subtests) {
@@ -28,7 +53,7 @@ function collectDifferences(report) {
       if (!groups.has(id)) {
         groups.set(id, { configuration: record.configuration, file: record.file, test: subtest.name, parity: subtest.parity, status: subtest.status, referenceStatus: subtest.reference?.status ?? null, places: [], unexpected: false, reason: null });
       }
-      const group = groups.get(id);
+      const group = /** @type {Difference} */ (groups.get(id));
       group.places.push(where(record.scope, record.variant));
       group.unexpected ||= subtest.unexpected;
       group.reason ??= subtest.reason;
@@ -37,7 +62,11 @@ function collectDifferences(report) {
   return [...groups.values()];
 }
 
-/** Reasons native Chromium departs, from its own expectations, keyed by file + subtest. */
+/**
+ * Reasons native Chromium departs, from its own expectations, keyed by file + subtest.
+ * @param {Report} report
+ * @returns {Map<string, string>}
+ */
 function referenceReasons(report) {
   const reasons = new Map();
   for (const record of report.results) {
@@ -50,6 +79,7 @@ function referenceReasons(report) {
   return reasons;
 }
 
+/** @type {Record<string, string>} */
 const PARITY_LABEL = {
   'native-departs': 'native departs from the standard',
   differs: 'differs from native',
@@ -58,7 +88,12 @@ const PARITY_LABEL = {
   missing: 'missing here',
 };
 
+/**
+ * @param {Report} report
+ * @param {{ color?: boolean }} [options]
+ */
 export function renderTerminal(report, { color = false } = {}) {
+  /** @type {Paint} */
   const paint = (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const sections = [
     headerLines(report.run),
@@ -73,6 +108,7 @@ export function renderTerminal(report, { color = false } = {}) {
   return `${out.join('\n')}\n`;
 }
 
+/** @param {import('../lib/types.mjs').RunInfo} run */
 function headerLines(run) {
   const lines = [`WebSocketStream conformance — ${referenceRan(run) ? `reference: ${run.reference} (native Chromium)` : 'no reference run: results judged against expectations only'}`];
   for (const configuration of run.configurations) {
@@ -80,11 +116,12 @@ function headerLines(run) {
     const state = configuration.skipped ? `skipped: ${configuration.skipped}` : `${configuration.browserVersion ?? '?'} via ${configuration.driver} (${configuration.source})${sessions}`;
     lines.push(`  ${pad(configuration.id, 30)} ${state}`);
   }
-  const { options } = run;
+  const options = /** @type {any} */ (run.options);
   lines.push(`  ${run.files.length} test files${options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : ''}${options.filters.length ? `, filter ${options.filters.join(' | ')}` : ''}${options.excludes?.length ? `, excluding ${options.excludes.join(' | ')}` : ''}${run.workers ? `; up to ${run.workers} sessions at once` : ''}`);
   return lines;
 }
 
+/** @param {Report} report */
 function summaryTable(report) {
   const { run } = report;
   const rows = report.summary.map((group) => [
@@ -101,6 +138,10 @@ function summaryTable(report) {
   return [table(['configuration', 'scope', 'variant', 'passed/total', 'differences', 'unexpected', 'crashes', 'timeouts', 'time'], rows)];
 }
 
+/**
+ * @param {Report} report
+ * @param {Paint} paint
+ */
 function differenceLines(report, paint) {
   const differences = collectDifferences(report);
   if (differences.length === 0) return [];
@@ -119,6 +160,10 @@ function differenceLines(report, paint) {
   return lines;
 }
 
+/**
+ * @param {Report} report
+ * @param {Paint} paint
+ */
 function unexpectedLines(report, paint) {
   if (report.unexpected.length === 0) return [];
   const lines = [paint('31;1', `UNEXPECTED RESULTS (${report.unexpected.length}):`)];
@@ -131,18 +176,25 @@ function unexpectedLines(report, paint) {
   return lines;
 }
 
+/**
+ * @param {Report} report
+ * @param {Paint} paint
+ */
 function retriedLines(report, paint) {
   const retried = report.results.filter((record) => record.firstAttempt);
   if (retried.length === 0) return [];
   return [
     paint('33;1', `Native reference pages that crashed once and were run again (${retried.length}):`),
-    ...retried.map((record) => `  ${record.configuration}  ${record.file} [${record.scope}/${record.variant}]: ${record.firstAttempt.status}, then ${record.status}`),
+    ...retried.map((record) => `  ${record.configuration}  ${record.file} [${record.scope}/${record.variant}]: ${record.firstAttempt?.status}, then ${record.status}`),
   ];
 }
 
-// Only a run of every file can tell that an entry matches nothing.
+/**
+ * Only a run of every file can tell that an entry matches nothing.
+ * @param {Report} report
+ */
 function unusedLines(report) {
-  const { options } = report.run;
+  const options = /** @type {any} */ (report.run.options);
   if (report.unusedExpectations.length === 0 || options.filters.length > 0 || options.excludes?.length || options.shard) return [];
   return [
     `Expectations that matched nothing in this run (${report.unusedExpectations.length}) — stale, or for a configuration not run:`,
@@ -150,6 +202,10 @@ function unusedLines(report) {
   ];
 }
 
+/**
+ * @param {Report} report
+ * @param {Paint} paint
+ */
 function verdictLine(report, paint) {
   const { run } = report;
   const seconds = (run.wallTimeMs / 1000).toFixed(1);
