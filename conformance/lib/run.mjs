@@ -20,19 +20,11 @@ import { buildReport } from './schema.mjs';
 import { selectShard } from './shard.mjs';
 import { judge } from './verdict.mjs';
 
-/** @typedef {import('./types.mjs').Configuration} Configuration */
-/** @typedef {import('./types.mjs').ConfigurationRun} ConfigurationRun */
-/** @typedef {import('./types.mjs').ExpectationsByName} ExpectationsByName */
-/** @typedef {import('./types.mjs').Job} Job */
-/** @typedef {import('./types.mjs').Options} Options */
-/** @typedef {import('./types.mjs').ProgressEvent} ProgressEvent */
-/** @typedef {import('./types.mjs').UnexpectedItem} UnexpectedItem */
-/**
- * @typedef {{ inputs: { wptRoot: string, polyfill: string, expectationsDir: string }, configurations: Configuration[],
- *   planned: { file: string, meta: import('./types.mjs').TestMeta }[], expectationsByName: ExpectationsByName }} PreparedRun
- */
-
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const MAX_BROWSERS = 2;
+
+// MAX_BROWSERS is no longer read: how many sessions run at once is --workers,
+// the scheduler's (DEFAULT_WORKERS in scheduler.mjs). Kept one merge longer.
 
 export function resolveInputs(options, cwd = process.cwd()) {
   const wptRoot = path.resolve(cwd, options.wptRoot ?? path.join(PACKAGE_ROOT, 'wpt'));
@@ -56,6 +48,18 @@ export async function planFiles(wptRoot, { filters = [], excludes = [], shard = 
   }
   return planned;
 }
+
+/** @typedef {import('./types.mjs').Configuration} Configuration */
+/** @typedef {import('./types.mjs').ConfigurationRun} ConfigurationRun */
+/** @typedef {import('./types.mjs').ExpectationsByName} ExpectationsByName */
+/** @typedef {import('./types.mjs').Job} Job */
+/** @typedef {import('./types.mjs').Options} Options */
+/** @typedef {import('./types.mjs').ProgressEvent} ProgressEvent */
+/** @typedef {import('./types.mjs').UnexpectedItem} UnexpectedItem */
+/**
+ * @typedef {{ inputs: { wptRoot: string, polyfill: string, expectationsDir: string }, configurations: Configuration[],
+ *   planned: { file: string, meta: import('./types.mjs').TestMeta }[], expectationsByName: ExpectationsByName }} PreparedRun
+ */
 
 /**
  * @param {import('./types.mjs').Options} options  parsed CLI options (see options.mjs)
