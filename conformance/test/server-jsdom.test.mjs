@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { validateReport } from '../lib/schema.mjs';
 import { startServerProcess } from '../server/child.mjs';
 
 const TIMEOUT = 10_000;
@@ -153,7 +154,12 @@ describe('the jsdom configuration, through the CLI', () => {
     for (const result of report.results) {
       assert.deepEqual(result.subtests.map((subtest) => [subtest.status, subtest.parity]), [['PASS', null], ['PASS', null], ['PASS', null], ['PASS', null], ['FAIL', null]]);
     }
-    assert.deepEqual(report.run.configurations.map((configuration) => [configuration.id, configuration.driver, configuration.comparedWithReference]), [['jsdom:polyfill', 'jsdom', false]]);
+    assert.deepEqual(validateReport(report), []);
+    // The fields schema version 1 gained with the scheduler: sessions, skips as values, time per row.
+    assert.equal(report.run.workers, 2);
+    assert.deepEqual(report.run.configurations.map((configuration) => [configuration.id, configuration.driver, configuration.comparedWithReference, configuration.skip, configuration.sessions]),
+      [['jsdom:polyfill', 'jsdom', false, null, 2]]);
+    assert.ok(report.summary.every((row) => row.wallTimeMs > 0 && row.wallTimeMs === report.results.filter((result) => result.variant === row.variant).reduce((sum, result) => sum + result.durationMs, 0)));
     assert.match(stdout, /jsdom:polyfill\s+window\s+ws\s+4\/5\s+-\s+0/, 'the jsdom row, without differences: there is no reference');
     assert.match(stdout, /OK: every result is as its expectations say/);
     assert.doesNotMatch(stdout, /native Chromium/);
