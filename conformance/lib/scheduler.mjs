@@ -59,10 +59,13 @@ import { needsNativeProbe } from './matrix.mjs';
 export const DEFAULT_WORKERS = 2;
 
 // The drivers bound their own steps; these bound the drivers, generously,
-// so that a driver that breaks its contract still cannot stop the run.
+// so that a driver that breaks its contract still cannot stop the run. A page
+// may legitimately take its own bound plus a browser restart (a driver
+// relaunches inside runPage after a crash or a hang: up to a minute each for
+// Playwright and WebDriver), so the page's grace is a launch bound.
 const LAUNCH_BOUND_MS = 180_000;
 const CLOSE_BOUND_MS = 30_000;
-const PAGE_GRACE_MS = 60_000;
+const PAGE_GRACE_MS = LAUNCH_BOUND_MS;
 const PROBE_BOUND_MS = 30_000;
 
 /**
