@@ -93,6 +93,11 @@ async function prepareRun(options, cwd) {
   const inputs = resolveInputs(options, cwd);
   const configurations = buildConfigurations(options);
   if (configurations.length === 0) throw new UsageError('nothing to run: no browser supports the chosen --modes');
+  for (const configuration of configurations) {
+    if (!configuration.scopes.some((scope) => options.scopes.includes(scope))) {
+      throw new UsageError(`nothing to run for ${configuration.id}: it runs only in ${configuration.scopes.join(', ')}, and --scopes leaves that out`);
+    }
+  }
   if (configurations.some((configuration) => configuration.mode === 'polyfill') && !existsSync(inputs.polyfill)) {
     throw new UsageError(`polyfill build not found: ${inputs.polyfill} (run npm run build, or pass --polyfill FILE)`);
   }

@@ -113,7 +113,9 @@ function headerLines(run) {
   const lines = [`WebSocketStream conformance — ${referenceRan(run) ? `reference: ${run.reference} (native Chromium)` : 'no reference run: results judged against expectations only'}`];
   for (const configuration of run.configurations) {
     const sessions = configuration.sessions > 1 ? `, ${configuration.sessions} sessions` : '';
-    const state = configuration.skipped ? `skipped: ${configuration.skipped}` : `${configuration.browserVersion ?? '?'} via ${configuration.driver} (${configuration.source})${sessions}`;
+    const state = configuration.skipped ? `skipped: ${configuration.skipped}`
+      : configuration.driver ? `${configuration.browserVersion ?? '?'} via ${configuration.driver} (${configuration.source})${sessions}`
+        : 'no pages: none of the chosen files runs in its scopes and variants';
     lines.push(`  ${pad(configuration.id, 30)} ${state}`);
   }
   const options = /** @type {any} */ (run.options);

@@ -111,6 +111,12 @@ describe('the CLI on bad input', () => {
     assert.match(result.stderr, /polyfill build not found: \/nonexistent\/polyfill\.js/);
   });
 
+  it('exits 2 when --scopes leaves a configuration nothing to run', () => {
+    const result = runCli(['--browsers', 'jsdom', '--scopes', 'worker', '--reporter', 'terminal']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /nothing to run for jsdom:polyfill: it runs only in window, and --scopes leaves that out/);
+  });
+
   it('exits 2 when --filter matches no test file', () => {
     const result = runCli(['--browsers', 'chromium', '--modes', 'native', '--filter', 'no-such-test-file', '--reporter', 'terminal']);
     assert.equal(result.status, 2);
