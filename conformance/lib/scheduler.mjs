@@ -197,24 +197,26 @@ async function runJobInSession(state, session, job) {
     state.skipBrowser(configuration.browser);
     return;
   }
-  noteSession(state.stateOf(configuration), session);
+  const configurationState = state.stateOf(configuration);
+  noteDriver(configurationState, session.driver);
   if (needsNativeProbe(configuration) && !(await hasNativeImplementation(state, session.driver, configuration.browser))) {
     state.skip(configuration, { kind: 'no-native-implementation', message: `${configuration.browser} has no native WebSocketStream` });
     return;
   }
+  configurationState.sessionIds.add(session.id);
   state.finish(await runWithCrashRetry(state, session, job));
 }
 
 /**
- * @param {ConfigurationRun & { sessionIds: Set<number> }} configurationState
- * @param {Session} session
+ * What the report says of a configuration's browser, from the first session
+ * that had it (also for one then skipped for want of a native WebSocketStream).
+ * @param {ConfigurationRun} configurationState
+ * @param {Driver} driver
  */
-function noteSession(configurationState, session) {
-  const driver = /** @type {Driver} */ (session.driver);
+function noteDriver(configurationState, driver) {
   configurationState.driver ??= driver.kind;
   configurationState.source ??= driver.source;
   configurationState.browserVersion ??= driver.version;
-  configurationState.sessionIds.add(session.id);
 }
 
 /**

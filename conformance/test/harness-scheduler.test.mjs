@@ -130,6 +130,8 @@ describe('the scheduler', () => {
     const { plan: probing } = plan(['--browsers', 'firefox', '--workers', '2'], fakeDriverFactory({ noNative: ['firefox'] }));
     const schedule = await runSchedule(probing);
     assert.deepEqual(schedule.configurations.get('firefox:native').skip, { kind: 'no-native-implementation', message: 'firefox has no native WebSocketStream' });
+    assert.equal(schedule.configurations.get('firefox:native').sessions, 0, 'no page of it ran');
+    assert.equal(schedule.configurations.get('firefox:native').browserVersion, 'firefox 1.0', 'but its browser is known');
     assert.equal(schedule.configurations.get('firefox:polyfill').skip, null);
     assert.equal(schedule.runs.filter((run) => run.job.configuration.id === 'firefox:polyfill').length, 20);
   });
