@@ -168,8 +168,18 @@ async function closeBrowser(instance) {
 async function openRepro(instance, page, query = '') {
   const tab = await instance.newPage();
   try {
-    const crashed = new Promise((resolve) => tab.once('crash', () => resolve({ crashed: true })));
-    await within(tab.goto(`${server.origin}/${page}.html${query}`), `loading ${page}`, PAGE_MS);
+    let didCrash = false;
+    const crashed = new Promise((resolve) => tab.once('crash', () => {
+      didCrash = true;
+      resolve({ crashed: true });
+    }));
+    // A page whose scenario crashes the renderer before its load event makes goto() reject.
+    const loaded = await within(tab.goto(`${server.origin}/${page}.html${query}`), `loading ${page}`, PAGE_MS)
+      .then(() => true, (error) => {
+        if (didCrash || /Page crashed/.test(String(error?.message))) return false;
+        throw error;
+      });
+    if (!loaded) return { crashed: true };
     const reported = tab.waitForFunction(() => window.reproResult, null, { timeout: PAGE_MS })
       .then((handle) => handle.jsonValue())
       .then((result) => ({ crashed: false, result }));

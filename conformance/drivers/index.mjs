@@ -1,8 +1,12 @@
-// Every driver has the same shape, so the runner never cares which it has:
-//   { kind, engine, source, version, launch(), runPage(url, { timeoutMs }) → outcome (see outcome.mjs),
-//     evaluate(url, expression) → value, close() }
+// @ts-check
+// Every driver has the same shape, the Driver type of lib/types.mjs, so the
+// scheduler never cares which it has.
+import { createJsdomDriver } from './jsdom.mjs';
 import { createPlaywrightDriver } from './playwright.mjs';
 import { createWebDriverDriver } from './webdriver.mjs';
+
+/** @typedef {import('../lib/types.mjs').Configuration} Configuration */
+/** @typedef {import('../lib/types.mjs').Driver} Driver */
 
 export class DriverUnavailableError extends Error {
   name = 'DriverUnavailableError';
@@ -12,11 +16,18 @@ export class DriverUnavailableError extends Error {
  * Picks the driver for a browser configuration:
  * - webkit: a --webdriver-url endpoint if given; else Playwright's WebKit when its
  *   build is installed (or a --playwright-endpoint is given); else WebKitGTK over WebDriver;
- * - chromium, firefox: Playwright, local or through --playwright-endpoint.
+ * - chromium, firefox: Playwright, local or through --playwright-endpoint;
+ * - jsdom: jsdom in a worker thread of this process.
+ * @param {Pick<Configuration, 'engine'|'args'>} configuration
+ * @param {{ found?: any, playwrightEndpoint?: string|null, playwrightLaunchOptions?: Record<string, object>|null,
+ *   webdriverUrl?: string|null, webdriverCapabilities?: object|null }} options
+ * @returns {Driver}
  */
 export function createDriver(configuration, { found, playwrightEndpoint = null, playwrightLaunchOptions = null, webdriverUrl = null, webdriverCapabilities = null }) {
   const { engine, args } = configuration;
   const remoteLaunchOptions = playwrightLaunchOptions?.[engine] ?? {};
+  if (engine === 'jsdom') return createJsdomDriver();
+  if (engine !== 'chromium' && engine !== 'firefox' && engine !== 'webkit') throw new DriverUnavailableError(`no driver for the engine "${engine}"`);
   if (engine === 'webkit') {
     if (webdriverUrl) return createWebDriverDriver({ engine, url: webdriverUrl, capabilities: webdriverCapabilities });
     if (playwrightEndpoint) return createPlaywrightDriver({ engine, args, endpoint: playwrightEndpoint, remoteLaunchOptions });

@@ -1,13 +1,21 @@
-// What every driver's runPage() returns, whatever the browser did:
-//   { status: 'OK'|'ERROR'|'TIMEOUT'|'PRECONDITION_FAILED'|'CRASH', message: string|null,
-//     subtests: [{ name, status, message }], crashed: boolean, timedOut: boolean, durationMs }
-// `timedOut` means our own per-file bound ran out (the page hung); a TIMEOUT
-// that testharness.js reported itself comes with timedOut false.
+// @ts-check
+// What every driver's runPage() returns, whatever the browser did: a
+// PageOutcome (lib/types.mjs). These builders are the only places outcomes are
+// made, so every driver's outcomes have the same fields.
 import { FILE_STATUSES, SUBTEST_STATUSES } from '../lib/expectations.mjs';
 
-/** From the page's `globalThis.__wptResults` (see the server's testharnessreport.js). */
+/** @typedef {import('../lib/types.mjs').PageOutcome} PageOutcome */
+/** @typedef {import('../lib/types.mjs').CrashKind} CrashKind */
+
+/**
+ * From the page's `globalThis.__wptResults` (see the server's testharnessreport.js).
+ * @param {any} results  what the page stored, as JSON; anything malformed becomes ERROR/FAIL
+ * @param {number} durationMs
+ * @returns {PageOutcome}
+ */
 export function completedOutcome(results, durationMs) {
   const status = FILE_STATUSES.includes(results?.status?.status) ? results.status.status : 'ERROR';
+  /** @type {any[]} */
   const subtests = Array.isArray(results?.tests) ? results.tests : [];
   return {
     status,
@@ -18,36 +26,71 @@ export function completedOutcome(results, durationMs) {
       message: test.message ?? null,
     })),
     crashed: false,
+    crashKind: null,
     timedOut: false,
     durationMs,
   };
 }
 
+/**
+ * @param {number} timeoutMs
+ * @param {number} durationMs
+ * @returns {PageOutcome}
+ */
 export function timedOutOutcome(timeoutMs, durationMs) {
   return {
     status: 'TIMEOUT',
     message: `no results after ${timeoutMs} ms (the harness's per-file bound)`,
     subtests: [],
     crashed: false,
+    crashKind: null,
     timedOut: true,
     durationMs,
   };
 }
 
-export function crashedOutcome(message, durationMs) {
-  return { status: 'CRASH', message, subtests: [], crashed: true, timedOut: false, durationMs };
+/**
+ * @param {string} message
+ * @param {number} durationMs
+ * @param {CrashKind} crashKind
+ * @returns {PageOutcome}
+ */
+export function crashedOutcome(message, durationMs, crashKind) {
+  return { status: 'CRASH', message, subtests: [], crashed: true, crashKind, timedOut: false, durationMs };
 }
 
-/** A promise that resolves (never rejects) after `ms`, and can be cancelled. */
+/**
+ * The driver itself failed in a way that says nothing about the page (a
+ * Playwright call that failed while the page and browser live on).
+ * @param {string} message
+ * @param {number} durationMs
+ * @returns {PageOutcome}
+ */
+export function driverErrorOutcome(message, durationMs) {
+  return { status: 'ERROR', message: `driver error: ${message}`, subtests: [], crashed: false, crashKind: null, timedOut: false, durationMs };
+}
+
+/**
+ * A promise that resolves (never rejects) after `ms`, and can be cancelled.
+ * @param {number} ms
+ * @returns {{ promise: Promise<void>, cancel: () => void }}
+ */
 export function deadline(ms) {
+  /** @type {ReturnType<typeof setTimeout>|undefined} */
   let timer;
+  /** @type {Promise<void>} */
   const promise = new Promise((resolve) => {
     timer = setTimeout(resolve, ms);
   });
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
-/** Bounds a cleanup step that must not hold the run up. Never rejects. */
+/**
+ * Bounds a cleanup step that must not hold the run up. Never rejects.
+ * @param {Promise<unknown>} promise
+ * @param {number} ms
+ * @returns {Promise<boolean>} whether it finished in time without failing
+ */
 export async function bounded(promise, ms) {
   const limit = deadline(ms);
   try {

@@ -1,3 +1,4 @@
+// @ts-check
 // Driver over W3C WebDriver (classic): WebKitGTK's WebKitWebDriver started
 // locally under Xvfb, or any endpoint given with --webdriver-url (safaridriver
 // on macOS, a Selenium Grid, a cloud grid).
@@ -10,9 +11,15 @@ import { bounded, completedOutcome, crashedOutcome, timedOutOutcome } from './ou
 import { WebDriverSession } from './webdriver-client.mjs';
 import { startWebKitGtkService } from './webkitgtk-service.mjs';
 
+/** @typedef {import('../lib/types.mjs').Driver} Driver */
+/** @typedef {import('../lib/types.mjs').PageOutcome} PageOutcome */
+/** @typedef {{ webDriver: string, miniBrowser: string, xvfb?: string|null }} WebKitGtkFound */
+
 const SESSION_TIMEOUT_MS = 60_000;
 // Slack for HTTP round trips on top of the page's own bound.
 const COMMAND_SLACK_MS = 5_000;
+// WebDriver error codes that mean the page hung rather than crashed.
+const HANG_CODES = ['timeout', 'script timeout', 'harness timeout'];
 
 // Runs in the page: answers with the results as JSON as soon as testharness
 // has stored them, or null when the page's own deadline passes first.
@@ -26,6 +33,7 @@ const COLLECT_RESULTS = `
   })();
 `;
 
+/** @param {WebKitGtkFound} found */
 function webKitGtkCapabilities(found) {
   return {
     browserName: 'MiniBrowser',
@@ -37,95 +45,116 @@ function webKitGtkCapabilities(found) {
 /**
  * @param {object} spec
  * @param {string} spec.engine  the engine the results are filed under (webkit)
- * @param {object|null} spec.found  detectBrowsers() result for a local WebKitGTK
- * @param {string|null} spec.url  a remote WebDriver endpoint (then `found` is unused)
- * @param {object|null} spec.capabilities  capabilities for the remote endpoint
+ * @param {WebKitGtkFound|null} [spec.found]  detectBrowsers() result for a local WebKitGTK
+ * @param {string|null} [spec.url]  a remote WebDriver endpoint (then `found` is unused)
+ * @param {object|null} [spec.capabilities]  capabilities for the remote endpoint
+ * @returns {Driver}
  */
-export function createWebDriverDriver({ engine, found = null, url = null, capabilities = null }) {
-  let service = null;
-  let session = null;
-  let version = null;
+export function createWebDriverDriver(spec) {
+  return new WebDriverDriver(spec);
+}
 
-  function sessionCapabilities() {
-    if (!url) return webKitGtkCapabilities(found);
+/** @implements {Driver} */
+class WebDriverDriver {
+  /** @type {'webdriver'} */
+  kind = 'webdriver';
+  /** @type {string|null} */
+  version = null;
+  /** @type {{ url: string, stop: () => Promise<void> }|null} */
+  #service = null;
+  /** @type {any} a WebDriverSession */
+  #session = null;
+
+  /** @param {Parameters<typeof createWebDriverDriver>[0]} spec */
+  constructor({ engine, found = null, url = null, capabilities = null }) {
+    this.engine = engine;
+    this.found = found;
+    this.url = url;
+    this.capabilities = capabilities;
+    this.source = url ? `WebDriver endpoint ${url}` : `WebKitGTK ${found?.webDriver} + ${found?.miniBrowser}`;
+  }
+
+  #sessionCapabilities() {
+    if (!this.url) return webKitGtkCapabilities(/** @type {WebKitGtkFound} */ (this.found));
     // wss pages use a self-signed certificate; a grid must accept it unless told otherwise.
-    return { acceptInsecureCerts: true, ...(capabilities ?? { browserName: 'safari' }) };
+    return { acceptInsecureCerts: true, ...(this.capabilities ?? { browserName: 'safari' }) };
   }
 
-  async function startService() {
-    if (url || service) return;
-    service = await startWebKitGtkService({ webDriver: found.webDriver, xvfb: found.xvfb });
+  async #endpoint() {
+    if (this.url) return this.url;
+    const found = /** @type {WebKitGtkFound} */ (this.found);
+    this.#service ??= await startWebKitGtkService({ webDriver: found.webDriver, xvfb: found.xvfb });
+    return /** @type {{ url: string }} */ (this.#service).url;
   }
 
-  async function launch() {
-    await startService();
-    session = await WebDriverSession.create(url ?? service.url, sessionCapabilities(), { timeoutMs: SESSION_TIMEOUT_MS });
+  async launch() {
+    const session = await WebDriverSession.create(await this.#endpoint(), this.#sessionCapabilities(), { timeoutMs: SESSION_TIMEOUT_MS });
+    this.#session = session;
     const { browserName, browserVersion } = session.capabilities;
-    version = [browserName, browserVersion].filter(Boolean).join(' ') || null;
+    this.version = [browserName, browserVersion].filter(Boolean).join(' ') || null;
   }
 
-  async function dropSession() {
-    const old = session;
-    session = null;
+  async #dropSession() {
+    const old = this.#session;
+    this.#session = null;
     if (!old) return;
     const deleted = await bounded(old.delete(), 10_000);
     // A local driver that cannot even end a session is restarted whole.
-    if (!deleted && service) {
-      await service.stop();
-      service = null;
+    if (!deleted && this.#service) {
+      await this.#service.stop();
+      this.#service = null;
     }
   }
 
-  async function ensureSession() {
-    if (!session) await launch();
+  async #ensureSession() {
+    if (!this.#session) await this.launch();
+    return this.#session;
   }
 
-  async function runPage(pageUrl, { timeoutMs }) {
+  /**
+   * @param {string} pageUrl
+   * @param {{ timeoutMs: number }} options
+   * @returns {Promise<PageOutcome>}
+   */
+  async runPage(pageUrl, { timeoutMs }) {
     const started = Date.now();
     const elapsed = () => Date.now() - started;
     try {
-      await ensureSession();
+      const session = await this.#ensureSession();
       await session.setTimeouts({ pageLoad: timeoutMs, script: timeoutMs + COMMAND_SLACK_MS });
       await session.navigate(pageUrl, { timeoutMs: timeoutMs + COMMAND_SLACK_MS });
       const remaining = Math.max(1, timeoutMs - elapsed());
       const json = await session.executeAsync(COLLECT_RESULTS, [remaining], { timeoutMs: remaining + 2 * COMMAND_SLACK_MS });
       if (json === null) {
-        await dropSession();
+        await this.#dropSession();
         return timedOutOutcome(timeoutMs, elapsed());
       }
       return completedOutcome(JSON.parse(json), elapsed());
     } catch (error) {
-      const hung = ['timeout', 'script timeout', 'harness timeout'].includes(error.code);
-      await dropSession();
-      if (hung) return timedOutOutcome(timeoutMs, elapsed());
-      return crashedOutcome(`WebDriver session failed: ${error.message.split('\n')[0]}`, elapsed());
+      const { code, message } = /** @type {{ code?: string, message: string }} */ (error);
+      await this.#dropSession();
+      if (HANG_CODES.includes(code ?? '')) return timedOutOutcome(timeoutMs, elapsed());
+      // WebDriver cannot tell a crashed web process from a lost browser.
+      return crashedOutcome(`WebDriver session failed: ${message.split('\n')[0]}`, elapsed(), 'session-failed');
     }
   }
 
-  async function evaluate(pageUrl, expression, { timeoutMs = 15_000 } = {}) {
-    await ensureSession();
+  /**
+   * @param {string} pageUrl
+   * @param {string} expression
+   * @param {{ timeoutMs?: number }} [options]
+   */
+  async evaluate(pageUrl, expression, { timeoutMs = 15_000 } = {}) {
+    const session = await this.#ensureSession();
     await session.navigate(pageUrl, { timeoutMs });
     return session.executeSync(`return (${expression})`, [], { timeoutMs });
   }
 
-  async function close() {
-    await dropSession();
-    if (service) {
-      await service.stop();
-      service = null;
+  async close() {
+    await this.#dropSession();
+    if (this.#service) {
+      await this.#service.stop();
+      this.#service = null;
     }
   }
-
-  return {
-    kind: 'webdriver',
-    engine,
-    source: url ? `WebDriver endpoint ${url}` : `WebKitGTK ${found.webDriver} + ${found.miniBrowser}`,
-    get version() {
-      return version;
-    },
-    launch,
-    runPage,
-    evaluate,
-    close,
-  };
 }

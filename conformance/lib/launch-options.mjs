@@ -20,6 +20,10 @@ export function firefoxEnv(env = process.env) {
  * Playwright launch options for a local `engine` as detectBrowsers() found it: a system Chromium
  * by its path, a stock Firefox over WebDriver BiDi (the `moz-firefox` channel), Playwright's own
  * builds as Playwright prefers them (no path). `extraArgs` go to the browser as they are.
+ * @param {string} engine
+ * @param {{ executablePath?: string } | null | undefined} found
+ * @param {{ extraArgs?: string[], timeoutMs?: number }} [settings]
+ * @returns {{ headless: boolean, timeout: number | undefined, args: string[], executablePath?: string, channel?: string, env?: NodeJS.ProcessEnv }}
  */
 export function playwrightLaunchOptions(engine, found, { extraArgs = [], timeoutMs } = {}) {
   const options = { headless: true, timeout: timeoutMs, args: engine === 'chromium' ? [...chromiumArgs(), ...extraArgs] : [...extraArgs] };

@@ -1,40 +1,70 @@
+// @ts-check
 // What a run covers: engine configurations (a browser in a mode) and, for each
 // test file, the pages to open (scope × variant). Pure functions of the options.
 
+/** @typedef {import('./types.mjs').Configuration} Configuration */
+/** @typedef {import('./types.mjs').Mode} Mode */
+/** @typedef {import('./types.mjs').PageSpec} PageSpec */
+/** @typedef {import('./types.mjs').Scope} Scope */
+/** @typedef {import('./types.mjs').TestMeta} TestMeta */
+/** @typedef {import('./types.mjs').Variant} Variant */
+/** @typedef {{ engine: string, args: string[], modes: Mode[], scopes: Scope[], comparable: boolean }} BrowserSpec */
+
+/** @type {Mode[]} */
 export const MODES = ['native', 'polyfill'];
+/** @type {Scope[]} */
 export const SCOPES = ['window', 'worker'];
 // "default" is the ws: variant (the page opened without a query); "wss" is ?wss.
+/** @type {Variant[]} */
 export const VARIANTS = ['default', 'wss'];
 
 /**
- * The browsers a run can use. `engine` names the expectations file and the
- * driver family; `args` are extra command-line flags for the browser.
+ * The browsers a run can use. `engine` names the driver family; `args` are
+ * extra command-line flags for the browser; `scopes` the scopes it can run;
+ * `comparable` whether its results are compared with native Chromium's.
+ * @type {Record<string, BrowserSpec>}
  */
 export const BROWSERS = {
-  chromium: { engine: 'chromium', args: [], modes: MODES },
+  chromium: { engine: 'chromium', args: [], modes: MODES, scopes: SCOPES, comparable: true },
   // WPT's own Chrome runs pass this flag. It changes native WebSocketStream
   // (binary messages become Uint8Array), not the polyfill, so only native runs.
   'chromium-experimental': {
     engine: 'chromium',
     args: ['--enable-experimental-web-platform-features'],
     modes: ['native'],
+    scopes: SCOPES,
+    comparable: true,
   },
-  firefox: { engine: 'firefox', args: [], modes: MODES },
-  webkit: { engine: 'webkit', args: [], modes: MODES },
+  firefox: { engine: 'firefox', args: [], modes: MODES, scopes: SCOPES, comparable: true },
+  webkit: { engine: 'webkit', args: [], modes: MODES, scopes: SCOPES, comparable: true },
+  // The suite in Node: the window pages in jsdom (drivers/jsdom.mjs). jsdom
+  // has no workers and no WebSocketStream of its own; it is not a browser,
+  // so its results are judged by its expectations alone, never compared with
+  // native Chromium's.
+  jsdom: { engine: 'jsdom', args: [], modes: ['polyfill'], scopes: ['window'], comparable: false },
 };
 export const BROWSER_NAMES = Object.keys(BROWSERS);
+/** What runs when --browsers is not given: the browsers; jsdom is its own pass (npm run test:wpt-node). */
+export const DEFAULT_BROWSERS = BROWSER_NAMES.filter((name) => name !== 'jsdom');
 
 /** Stock native Chromium: what every other configuration is compared with. */
 export const REFERENCE_ID = 'chromium:native';
 
+/**
+ * @param {string} browser
+ * @param {string} mode
+ */
 export function configurationId(browser, mode) {
   return `${browser}:${mode}`;
 }
 
 /**
- * The configurations to run, in a stable order. When polyfill mode is asked
- * for, the reference (native Chromium) is added unless `reference` is false,
- * since parity means nothing without it.
+ * The configurations to run, in a stable order. When a browser's polyfill
+ * mode is asked for, the reference (native Chromium) is added unless
+ * `reference` is false, since parity means nothing without it. jsdom alone
+ * brings no reference: it is never compared with one.
+ * @param {{ browsers: string[], modes: string[], reference?: boolean }} options
+ * @returns {import('./types.mjs').Configuration[]}
  */
 export function buildConfigurations({ browsers, modes, reference = true }) {
   const configurations = [];
@@ -45,14 +75,21 @@ export function buildConfigurations({ browsers, modes, reference = true }) {
     }
   }
   const hasReference = configurations.some((configuration) => configuration.id === REFERENCE_ID);
-  if (reference && !hasReference && modes.includes('polyfill')) {
+  const needsReference = configurations.some((configuration) => configuration.mode === 'polyfill' && configuration.comparedWithReference);
+  if (reference && !hasReference && needsReference) {
     configurations.unshift({ ...makeConfiguration('chromium', 'native'), addedAsReference: true });
   }
   return configurations;
 }
 
+/**
+ * @param {string} browser
+ * @param {Mode} mode
+ * @returns {Configuration}
+ */
 function makeConfiguration(browser, mode) {
-  const { engine, args } = BROWSERS[browser];
+  const { engine, args, scopes, comparable } = BROWSERS[browser];
+  const isReference = configurationId(browser, mode) === REFERENCE_ID;
   return {
     id: configurationId(browser, mode),
     browser,
@@ -62,8 +99,21 @@ function makeConfiguration(browser, mode) {
     // Expectations are per browser configuration: chromium-experimental has
     // its own file because the flag changes which native departures remain.
     expectations: browser,
-    isReference: configurationId(browser, mode) === REFERENCE_ID,
+    isReference,
+    comparedWithReference: comparable && !isReference,
+    scopes: [...scopes],
   };
+}
+
+/**
+ * Whether a native configuration must first ask its engine for a
+ * WebSocketStream of its own. Chromium has had one since 124; the others are
+ * looked at once per run, so a Firefox or Safari that ships one is tested
+ * natively without a change here.
+ * @param {import('./types.mjs').Configuration} configuration
+ */
+export function needsNativeProbe(configuration) {
+  return configuration.mode === 'native' && configuration.engine !== 'chromium';
 }
 
 /**
@@ -71,9 +121,16 @@ function makeConfiguration(browser, mode) {
  * server's URL contract. Variants other than default/wss (upstream's
  * `?wpt_flags=h2`) are not run: no HTTP/2 WebSocket server here.
  */
+/**
+ * @param {string} file
+ * @param {TestMeta} meta
+ * @param {{ scopes: string[], variants: string[] }} options
+ * @returns {PageSpec[]}
+ */
 export function pagesForFile(file, meta, { scopes, variants }) {
   const declared = meta.variants.length > 0 ? meta.variants.map(variantName) : ['default'];
   const base = file.replace(/\.any\.js$/, '');
+  /** @type {PageSpec[]} */
   const pages = [];
   for (const scope of SCOPES) {
     if (!scopes.includes(scope) || !meta.globals.includes(scope)) continue;
@@ -86,17 +143,27 @@ export function pagesForFile(file, meta, { scopes, variants }) {
   return pages;
 }
 
+/** @param {string} query */
 function variantName(query) {
   const name = String(query).replace(/^\?/, '');
   return name === '' ? 'default' : name;
 }
 
 /** The URL of a page in a mode: polyfill pages live under /_polyfill/. */
+/**
+ * @param {string} origin
+ * @param {PageSpec} page
+ * @param {Mode} mode
+ */
 export function pageUrl(origin, page, mode) {
   return `${origin}${mode === 'polyfill' ? '/_polyfill' : ''}${page.path}`;
 }
 
 /** The per-file time bound: testharness's own timeout plus room for loading, scaled. */
+/**
+ * @param {TestMeta} meta
+ * @param {number} [multiplier]
+ */
 export function fileTimeoutMs(meta, multiplier = 1) {
   const harnessTimeoutMs = meta.timeout === 'long' ? 60_000 : 10_000;
   return Math.round((harnessTimeoutMs + 10_000) * multiplier);

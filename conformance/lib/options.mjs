@@ -2,7 +2,8 @@
 // argv into a plain options object or throws a UsageError, which the CLI turns
 // into a message and exit code 2.
 import { parseArgs } from 'node:util';
-import { BROWSER_NAMES, MODES, SCOPES, VARIANTS } from './matrix.mjs';
+import { BROWSER_NAMES, DEFAULT_BROWSERS, MODES, SCOPES, VARIANTS } from './matrix.mjs';
+import { DEFAULT_WORKERS } from './scheduler.mjs';
 import { parseShard } from './shard.mjs';
 
 export const REPORTERS = ['terminal', 'json', 'html'];
@@ -20,9 +21,10 @@ installs what drives Chromium, Firefox and WebKit here (Playwright's builds,
 else Debian's packages as root) and says which will be used.
 
 Matrix
-  --browsers LIST       ${BROWSER_NAMES.join(',')} (default: all)
+  --browsers LIST       ${BROWSER_NAMES.join(',')} (default: ${DEFAULT_BROWSERS.join(',')})
                         chromium-experimental is Chromium started with
-                        --enable-experimental-web-platform-features (native mode only)
+                        --enable-experimental-web-platform-features (native mode only);
+                        jsdom runs the window pages in Node (polyfill mode only)
   --modes LIST          native,polyfill (default: both; native runs only where
                         the engine has its own WebSocketStream)
   --scopes LIST         window,worker (default: both)
@@ -52,6 +54,7 @@ Browsers
   --host ADDR           address the test server listens on and pages are opened at
                         (default 127.0.0.1; remote browsers need one they can reach)
   --timeout-multiplier X  scale every per-file time bound (default 1)
+  --workers N           browser sessions at once (default 2)
 
 Output
   --reporter LIST       terminal,json,html (default: terminal,json,html)
@@ -78,6 +81,7 @@ const OPTION_SPEC = {
   'webdriver-capabilities': { type: 'string' },
   host: { type: 'string' },
   'timeout-multiplier': { type: 'string' },
+  workers: { type: 'string' },
   reporter: { type: 'string', multiple: true },
   out: { type: 'string' },
   quiet: { type: 'boolean' },
@@ -96,7 +100,7 @@ export function parseOptions(argv) {
 
   return {
     help: false,
-    browsers: listOption(values.browsers, 'browsers', BROWSER_NAMES),
+    browsers: listOption(values.browsers, 'browsers', BROWSER_NAMES, DEFAULT_BROWSERS),
     modes: listOption(values.modes, 'modes', MODES),
     scopes: listOption(values.scopes, 'scopes', SCOPES),
     variants: listOption(values.variants, 'variants', VARIANTS),
@@ -113,6 +117,7 @@ export function parseOptions(argv) {
     webdriverCapabilities: capabilitiesOption(values['webdriver-capabilities'], values['webdriver-url']),
     host: values.host ?? '127.0.0.1',
     timeoutMultiplier: multiplierOption(values['timeout-multiplier']),
+    workers: workersOption(values.workers),
     reporters: listOption(values.reporter?.join(','), 'reporter', REPORTERS, REPORTERS),
     outDir: values.out ?? 'reports/conformance',
     quiet: Boolean(values.quiet),
@@ -191,5 +196,12 @@ function multiplierOption(text) {
   if (text === undefined) return 1;
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--timeout-multiplier: expected a positive number, got "${text}"`);
+  return value;
+}
+
+function workersOption(text) {
+  if (text === undefined) return DEFAULT_WORKERS;
+  const value = Number(text);
+  if (!/^\s*[1-9]\d*\s*$/.test(text)) throw new UsageError(`--workers: expected an integer ≥ 1, got "${text}"`);
   return value;
 }

@@ -1,27 +1,25 @@
-// One conformance run: test files → server pages → drivers → judged results.
-// At most two browsers run at once (the machines have two cores): two workers
-// share one queue of pages, each reusing its browser for as long as the queue
-// stays on that browser, with a new document per file.
+// One conformance run: test files → jobs (jobs.mjs) → the scheduler, which
+// runs them in drivers' sessions (scheduler.mjs) → records (records.mjs) →
+// the verdict (verdict.mjs) → the report (schema.mjs). How many browsers run
+// at once, and everything about sessions, is the scheduler's business.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { createDriver } from '../drivers/index.mjs';
 import { listTestFiles, parseMeta, startServer } from '../server/index.mjs';
 import { detectBrowsers } from './browsers.mjs';
 import { findExpectation, isExpectedStatus, loadExpectations } from './expectations.mjs';
-import { buildConfigurations, fileTimeoutMs, pageUrl, pagesForFile, REFERENCE_ID } from './matrix.mjs';
+import { buildJobs } from './jobs.mjs';
+import { buildConfigurations } from './matrix.mjs';
 import { UsageError } from './options.mjs';
 import { checkPolyfill, harnessPackage, resolveInputs } from './inputs.mjs';
+import { recordOf, sortRecords } from './records.mjs';
+import { describeRun } from './run-info.mjs';
+import { DEFAULT_WORKERS, runSchedule } from './scheduler.mjs';
 import { buildReport } from './schema.mjs';
 import { selectShard } from './shard.mjs';
 import { judge } from './verdict.mjs';
 
-export const MAX_BROWSERS = 2;
-
-// Slowest engines first, so the end of the run is short Chromium pages that
-// both workers can share.
-const BROWSER_ORDER = ['webkit', 'firefox', 'chromium', 'chromium-experimental'];
 
 /** The test files to run after --filter, --exclude and --shard, with their META. */
 export async function planFiles(wptRoot, { filters = [], excludes = [], shard = null } = {}) {
@@ -39,220 +37,127 @@ export async function planFiles(wptRoot, { filters = [], excludes = [], shard = 
   return planned;
 }
 
+/** @typedef {import('./types.mjs').Configuration} Configuration */
+/** @typedef {import('./types.mjs').ConfigurationRun} ConfigurationRun */
+/** @typedef {import('./types.mjs').ExpectationsByName} ExpectationsByName */
+/** @typedef {import('./types.mjs').Job} Job */
+/** @typedef {import('./types.mjs').Options} Options */
+/** @typedef {import('./types.mjs').ProgressEvent} ProgressEvent */
+/** @typedef {import('./types.mjs').UnexpectedItem} UnexpectedItem */
 /**
- * Every page of the run as one queue, grouped by browser (slowest engine
- * first) and, within a browser, native configurations first (their engine is
- * probed for a native WebSocketStream on first use), then file, page and mode.
+ * @typedef {{ inputs: { wptRoot: string, polyfill: string|null, expectationsDir: string }, configurations: Configuration[],
+ *   planned: { file: string, meta: import('./types.mjs').TestMeta }[], expectationsByName: ExpectationsByName }} PreparedRun
  */
-export function buildQueue(configurations, planned, options) {
-  const queue = [];
-  const browsers = [...new Set(configurations.map((configuration) => configuration.browser))]
-    .sort((a, b) => BROWSER_ORDER.indexOf(a) - BROWSER_ORDER.indexOf(b));
-  for (const browser of browsers) {
-    const ofBrowser = configurations.filter((configuration) => configuration.browser === browser)
-      .sort((a, b) => (a.mode === 'native' ? 0 : 1) - (b.mode === 'native' ? 0 : 1));
-    for (const { file, meta } of planned) {
-      for (const page of pagesForFile(file, meta, options)) {
-        for (const configuration of ofBrowser) queue.push({ file, meta, page, configuration });
-      }
-    }
-  }
-  return queue;
-}
 
 /**
- * @param options parsed CLI options (see options.mjs)
- * @param hooks { progress(event) } — called as pages finish, for the terminal
- * @returns the report (see schema.mjs)
+ * @param {import('./types.mjs').Options} options  parsed CLI options (see options.mjs)
+ * @param {{ progress?: (event: import('./types.mjs').ProgressEvent) => void, cwd?: string, signal?: AbortSignal }} [hooks]
+ *   progress is called as pages finish, for the terminal
+ * @returns {Promise<import('./types.mjs').Report>}
  */
-function createDriverOrExplain(configuration, found, options) {
-  try {
-    return { driver: createDriver(configuration, { found: found[configuration.engine], ...options }) };
-  } catch (error) {
-    return { error: error.message };
-  }
-}
-
-function crashIsExpected(record, expectationsByName) {
-  const entry = findExpectation(expectationsByName[record.expectations] ?? [], {
-    file: record.file, test: undefined, scope: record.scope, variant: record.variant, mode: record.mode,
-  });
-  return entry !== null && isExpectedStatus('CRASH', entry.expected);
-}
-
-async function runItem(driver, item, server, options) {
-  const url = pageUrl(server.httpOrigin, item.page, item.configuration.mode);
-  const outcome = await driver.runPage(url, { timeoutMs: fileTimeoutMs(item.meta, options.timeoutMultiplier) });
-  const { pathname, search } = new URL(url);
-  return {
-    file: item.file,
-    configuration: item.configuration.id,
-    browser: item.configuration.browser,
-    engine: item.configuration.engine,
-    mode: item.configuration.mode,
-    expectations: item.configuration.expectations,
-    scope: item.page.scope,
-    variant: item.page.variant,
-    url: pathname + search,
-    status: outcome.status,
-    message: outcome.message,
-    timedOut: outcome.timedOut,
-    crashed: outcome.crashed,
-    durationMs: outcome.durationMs,
-    subtests: outcome.subtests,
-  };
-}
-
 export async function runConformance(options, { progress = () => {}, cwd = process.cwd(), signal } = {}) {
   const startedAt = new Date();
+  const prepared = await prepareRun(options, cwd);
+  const schedule = await runOnServer(prepared, options, { progress, signal });
+  const records = sortRecords(schedule.runs.map(recordOf), prepared.configurations);
+  const notCompared = prepared.configurations.filter((configuration) => !configuration.comparedWithReference).map(({ id }) => id);
+  const verdict = judge(records, prepared.expectationsByName, { notCompared });
+  verdict.unexpected.push(...unavailableBrowsers(prepared.configurations, schedule.configurations));
+  const run = describeRun({
+    startedAt, options, cwd, inputs: prepared.inputs, configurations: prepared.configurations, planned: prepared.planned,
+    schedule, verdict, interrupted: Boolean(signal?.aborted), tool: harnessPackage(),
+  });
+  return buildReport({ run, verdict });
+}
+
+/**
+ * Everything a run needs before a browser starts; a UsageError for anything the user must fix.
+ * @param {Options} options
+ * @param {string} cwd
+ * @returns {Promise<PreparedRun>}
+ */
+async function prepareRun(options, cwd) {
   const inputs = resolveInputs(options, cwd);
   const configurations = buildConfigurations(options);
   if (configurations.length === 0) throw new UsageError('nothing to run: no browser supports the chosen --modes');
+  for (const configuration of configurations) {
+    if (!configuration.scopes.some((scope) => options.scopes.includes(scope))) {
+      throw new UsageError(`nothing to run for ${configuration.id}: it runs only in ${configuration.scopes.join(', ')}, and --scopes leaves that out`);
+    }
+  }
   if (configurations.some((configuration) => configuration.mode === 'polyfill')) checkPolyfill(inputs.polyfill, { given: Boolean(options.polyfill) });
   const planned = await planFiles(inputs.wptRoot, options);
   if (planned.length === 0) throw new UsageError('no test files match --filter/--exclude/--shard');
-
+  /** @type {import('./types.mjs').ExpectationsByName} */
   const expectationsByName = {};
   for (const configuration of configurations) {
     expectationsByName[configuration.expectations] ??= (await loadExpectations(inputs.expectationsDir, configuration.expectations)).entries;
   }
+  return { inputs, configurations, planned, expectationsByName };
+}
 
-  const found = await detectBrowsers();
+/**
+ * Starts the test server, runs every page through the scheduler, stops the server.
+ * @param {PreparedRun} prepared
+ * @param {Options} options
+ * @param {{ progress: (event: ProgressEvent) => void, signal: AbortSignal|undefined }} hooks
+ */
+async function runOnServer({ inputs, configurations, planned, expectationsByName }, options, { progress, signal }) {
+  // What detectBrowsers() found, by engine (browsers.mjs says what each holds;
+  // it has no declared type yet, hence the cast through unknown).
+  const found = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (await detectBrowsers()));
   const server = await startServer({ wptRoot: inputs.wptRoot, polyfillFile: inputs.polyfill, host: options.host });
-  const records = [];
-  const configurationInfo = new Map(configurations.map((configuration) => [configuration.id, { ...configuration, driver: null, source: null, browserVersion: null, skipped: null }]));
-
-  // Two workers, each with at most one browser open, take pages from one
-  // queue; a worker that reaches another browser's pages closes its browser
-  // and starts that one. Both stay busy to the end, whatever the engines cost.
-  const queue = buildQueue(configurations, planned, options);
-  const counter = { done: 0, total: queue.length };
-  const unavailable = new Map(); // browser → why it could not start
-  const nativeProbes = new Map(); // browser → Promise<boolean>
-  const skipConfiguration = (configuration, reason) => {
-    const info = configurationInfo.get(configuration.id);
-    if (info.skipped) return;
-    info.skipped = reason;
-    counter.total -= queue.filter((item) => item.configuration === configuration).length;
-    progress({ type: 'skip', configuration: configuration.id, reason });
-  };
-
-  const worker = async () => {
-    let driver = null;
-    let driverBrowser = null;
-    const openDriver = async (item) => {
-      const { browser } = item.configuration;
-      await driver?.close().catch(() => {});
-      driver = null;
-      driverBrowser = browser;
-      if (unavailable.has(browser)) return;
-      const candidate = createDriverOrExplain(item.configuration, found, options);
-      if (candidate.error) {
-        unavailable.set(browser, candidate.error);
-        return;
-      }
-      progress({ type: 'launch', browser, source: candidate.driver.source });
-      try {
-        await candidate.driver.launch();
-        driver = candidate.driver;
-      } catch (error) {
-        unavailable.set(browser, `could not start ${browser}: ${error.message.split('\n')[0]}`);
-        await candidate.driver.close().catch(() => {});
-      }
-    };
-
-    try {
-      while (counter.next < queue.length && !signal?.aborted) {
-        const item = queue[counter.next++];
-        const { configuration } = item;
-        const info = configurationInfo.get(configuration.id);
-        if (info.skipped) continue;
-        if (driverBrowser !== configuration.browser) await openDriver(item);
-        if (!driver) {
-          for (const other of configurations.filter((candidate) => candidate.browser === configuration.browser)) {
-            skipConfiguration(other, unavailable.get(configuration.browser));
-          }
-          continue;
-        }
-        info.driver ??= driver.kind;
-        info.source ??= driver.source;
-        info.browserVersion ??= driver.version;
-        if (configuration.mode === 'native' && configuration.engine !== 'chromium') {
-          if (!nativeProbes.has(configuration.browser)) {
-            nativeProbes.set(configuration.browser, driver.evaluate(`${server.httpOrigin}/`, "typeof WebSocketStream === 'function'").catch(() => false));
-          }
-          if (!(await nativeProbes.get(configuration.browser))) {
-            skipConfiguration(configuration, `${configuration.browser} has no native WebSocketStream`);
-            continue;
-          }
-        }
-        let record = await runItem(driver, item, server, options);
-        if (record.status === 'CRASH' && configuration.mode === 'native' && !crashIsExpected(record, expectationsByName)) {
-          // Native Chromium's renderer now and then dies on a file it passes every other time;
-          // that is the reference browser's flakiness, not a finding about the polyfill. Such a
-          // crash gets one more try, and the report keeps the first attempt. Polyfill
-          // configurations get no second chance.
-          progress({ type: 'retry', record });
-          const retried = await runItem(driver, item, server, options);
-          record = { ...retried, firstAttempt: { status: record.status, message: record.message, durationMs: record.durationMs } };
-        }
-        records.push(record);
-        counter.done += 1;
-        progress({ type: 'page', done: counter.done, total: counter.total, record: records[records.length - 1] });
-      }
-    } finally {
-      await driver?.close().catch(() => {});
-    }
-  };
-  counter.next = 0;
-
   try {
-    await Promise.all(Array.from({ length: Math.min(MAX_BROWSERS, queue.length) }, worker));
+    return await runSchedule({
+      jobs: buildJobs(configurations, planned, options, server.httpOrigin),
+      workers: options.workers ?? DEFAULT_WORKERS,
+      createDriver: (configuration) => createDriver(configuration, { found: found[configuration.engine], ...options }),
+      probeUrl: `${server.httpOrigin}/`,
+      crashIsExpected: (job) => crashIsExpected(job, expectationsByName),
+      progress: (event) => progress(progressEventOf(event)),
+      signal,
+    });
   } finally {
     await server.close();
   }
+}
 
-  const order = new Map(configurations.map((configuration, index) => [configuration.id, index]));
-  records.sort((a, b) => a.file.localeCompare(b.file) || order.get(a.configuration) - order.get(b.configuration) || a.scope.localeCompare(b.scope) || a.variant.localeCompare(b.variant));
-  const verdict = judge(records, expectationsByName);
+/**
+ * Whether the expectations allow this page to crash (then a native crash is not run again).
+ * @param {Job} job
+ * @param {ExpectationsByName} expectationsByName
+ */
+function crashIsExpected({ file, page, configuration }, expectationsByName) {
+  const entry = findExpectation(expectationsByName[configuration.expectations] ?? [], {
+    file, test: undefined, scope: page.scope, variant: page.variant, mode: configuration.mode,
+  });
+  return entry !== null && isExpectedStatus('CRASH', entry.expected);
+}
 
-  // A configuration that could not run for want of a browser is a failure, loudly;
-  // one skipped because the engine has no native WebSocketStream is not.
-  const missingBrowsers = [...configurationInfo.values()].filter((info) => info.skipped && !info.skipped.endsWith('has no native WebSocketStream'));
-  for (const info of missingBrowsers) {
-    verdict.unexpected.push({ configuration: info.id, file: null, scope: null, variant: null, test: null, kind: 'browser-unavailable', status: null, expected: null, message: info.skipped });
+/**
+ * The scheduler speaks of jobs and outcomes; the CLI prints records.
+ * @param {import('./scheduler.mjs').SchedulerEvent} event
+ * @returns {ProgressEvent}
+ */
+function progressEventOf(event) {
+  if (event.type === 'page') return { type: 'page', done: event.done, total: event.total, record: recordOf(event.run) };
+  if (event.type === 'retry') return { type: 'retry', record: recordOf(event.run) };
+  return event;
+}
+
+/**
+ * A configuration that could not run for want of a browser fails the run, loudly; one without a native WebSocketStream does not.
+ * @param {Configuration[]} configurations
+ * @param {Map<string, ConfigurationRun>} configurationRuns
+ * @returns {UnexpectedItem[]}
+ */
+function unavailableBrowsers(configurations, configurationRuns) {
+  /** @type {UnexpectedItem[]} */
+  const items = [];
+  for (const { id } of configurations) {
+    const skip = configurationRuns.get(id)?.skip;
+    if (skip?.kind !== 'browser-unavailable') continue;
+    items.push({ configuration: id, file: null, scope: null, variant: null, test: null, kind: 'browser-unavailable', status: null, expected: null, message: skip.message });
   }
-
-  const finishedAt = new Date();
-  const packageJson = harnessPackage();
-  const run = {
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    wallTimeMs: finishedAt - startedAt,
-    exitCode: verdict.unexpected.length > 0 || signal?.aborted ? 1 : 0,
-    tool: { name: packageJson.name, version: packageJson.version },
-    node: process.version,
-    platform: process.platform,
-    arch: process.arch,
-    cpus: os.cpus().length,
-    options: {
-      browsers: options.browsers,
-      modes: options.modes,
-      scopes: options.scopes,
-      variants: options.variants,
-      filters: options.filters,
-      excludes: options.excludes,
-      shard: options.shard,
-      wptRoot: path.relative(cwd, inputs.wptRoot) || '.',
-      polyfill: inputs.polyfill === null ? null : path.relative(cwd, inputs.polyfill),
-      expectationsDir: path.relative(cwd, inputs.expectationsDir),
-      timeoutMultiplier: options.timeoutMultiplier,
-    },
-    reference: REFERENCE_ID,
-    configurations: [...configurationInfo.values()].map(({ id, browser, engine, mode, args, expectations, isReference, driver, source, browserVersion, skipped }) => ({
-      id, browser, engine, mode, args, expectations, isReference, driver, source, browserVersion, skipped,
-    })),
-    files: planned.map(({ file }) => file),
-  };
-  return buildReport({ run, verdict });
+  return items;
 }

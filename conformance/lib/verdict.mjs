@@ -1,10 +1,22 @@
-// Judging a run: each result against its expectations, and each non-reference
-// result against native Chromium (parity). The input is the list of raw page
-// records the drivers produced; the output is the same records annotated, a
-// summary per configuration × scope × variant, and the list of everything
-// unexpected, which decides the exit code.
+// @ts-check
+// Judging a run: each result against its expectations, and each result of a
+// configuration compared with native Chromium against it (parity). The input
+// is the list of raw page records the drivers produced; the output is the same
+// records annotated, a summary per configuration × scope × variant, and the
+// list of everything unexpected, which decides the exit code.
 import { findExpectation, isExpectedStatus } from './expectations.mjs';
 import { REFERENCE_ID } from './matrix.mjs';
+
+/** @typedef {import('./types.mjs').ExpectationEntry} ExpectationEntry */
+/** @typedef {import('./types.mjs').ExpectationsByName} ExpectationsByName */
+/** @typedef {import('./types.mjs').JudgedRecord} JudgedRecord */
+/** @typedef {import('./types.mjs').JudgedSubtest} JudgedSubtest */
+/** @typedef {import('./types.mjs').PageRecord} PageRecord */
+/** @typedef {import('./types.mjs').Parity} Parity */
+/** @typedef {import('./types.mjs').SummaryRow} SummaryRow */
+/** @typedef {import('./types.mjs').UnexpectedItem} UnexpectedItem */
+/** @typedef {import('./types.mjs').UnusedExpectation} UnusedExpectation */
+/** @typedef {import('./types.mjs').Verdict} Verdict */
 
 /**
  * Parity classes, from the point of view of a non-reference configuration:
@@ -17,22 +29,26 @@ import { REFERENCE_ID } from './matrix.mjs';
  *                       (it crashed, hung, or the subtest did not exist there);
  * - missing:            native Chromium has the subtest, this configuration
  *                       finished the file without it.
+ * Parity is null on the reference itself and on configurations never compared
+ * with it (jsdom, which is no browser and has no native counterpart).
  */
 export const PARITY_CLASSES = ['same', 'native-departs', 'differs', 'differs-non-pass', 'no-reference', 'missing'];
 
+/** @param {{ file: string, scope: string, variant: string }} record */
 function key(record) {
   return `${record.file}\u0000${record.scope}\u0000${record.variant}`;
 }
 
-function expectationFor(expectationsByName, record, test) {
-  const entries = expectationsByName[record.expectations] ?? [];
-  return findExpectation(entries, { file: record.file, test, scope: record.scope, variant: record.variant, mode: record.mode });
-}
-
+/** @param {PageRecord} record */
 function completed(record) {
   return record.status !== 'CRASH' && !record.timedOut;
 }
 
+/**
+ * @param {string} status
+ * @param {string|undefined} referenceStatus
+ * @returns {Parity}
+ */
 function classify(status, referenceStatus) {
   if (referenceStatus === undefined) return 'no-reference';
   if (status === referenceStatus) return 'same';
@@ -42,110 +58,133 @@ function classify(status, referenceStatus) {
 }
 
 /**
- * @param records raw records: { file, configuration, browser, engine, mode, expectations,
- *   scope, variant, url, status, message, timedOut, crashed, durationMs, subtests[] }
- * @param expectationsByName { [expectations name]: entries[] }
+ * Finds the entry that applies to a result, and remembers that it was used
+ * (per expectations set, so an inherited entry can be stale for one set only).
  */
-export function judge(records, expectationsByName) {
+class ExpectationLookup {
+  /** @param {ExpectationsByName} expectationsByName */
+  constructor(expectationsByName) {
+    this.expectationsByName = expectationsByName;
+    /** @type {Set<string>} */
+    this.used = new Set();
+  }
+
+  /**
+   * @param {PageRecord} record
+   * @param {string|undefined} test  undefined: the file itself
+   * @returns {ExpectationEntry|null}
+   */
+  find(record, test) {
+    const entries = this.expectationsByName[record.expectations] ?? [];
+    const entry = findExpectation(entries, { file: record.file, test, scope: record.scope, variant: record.variant, mode: record.mode });
+    if (entry) this.used.add(usageKey(record.expectations, entry));
+    return entry;
+  }
+}
+
+/**
+ * @param {PageRecord[]} records  raw records, as records.mjs makes them
+ * @param {ExpectationsByName} expectationsByName
+ * @param {{ notCompared?: string[] }} [options]  ids of configurations never compared with the reference
+ * @returns {Verdict}
+ */
+export function judge(records, expectationsByName, { notCompared = [] } = {}) {
+  /** @type {Map<string, PageRecord>} */
   const referenceByKey = new Map();
   for (const record of records) {
     if (record.configuration === REFERENCE_ID) referenceByKey.set(key(record), record);
   }
-  const used = new Set();
-  const note = (entry, name) => {
-    if (entry) used.add(usageKey(name, entry));
-    return entry;
-  };
-
+  const lookup = new ExpectationLookup(expectationsByName);
   const judged = records.map((record) => {
-    const isReference = record.configuration === REFERENCE_ID;
-    const reference = isReference ? null : referenceByKey.get(key(record)) ?? null;
-    const fileEntry = note(expectationFor(expectationsByName, record, undefined), record.expectations);
-    const expectedStatus = fileEntry?.expected ?? 'OK';
-    // A hang past our own bound is never what a file is "expected" to do unless
-    // listed as TIMEOUT; a crash likewise needs a CRASH entry.
-    const fileUnexpected = !isExpectedStatus(record.status, expectedStatus);
-
-    const referenceSubtests = new Map((reference?.subtests ?? []).map((subtest) => [subtest.name, subtest]));
-    const subtests = record.subtests.map((subtest) => {
-      const entry = note(expectationFor(expectationsByName, record, subtest.name), record.expectations);
-      const expected = entry?.expected ?? 'PASS';
-      const referenceSubtest = referenceSubtests.get(subtest.name);
-      return {
-        ...subtest,
-        expected,
-        unexpected: !isExpectedStatus(subtest.status, expected),
-        reason: entry?.reason ?? null,
-        reference: isReference ? null : referenceSubtest ? { status: referenceSubtest.status, message: referenceSubtest.message } : null,
-        parity: isReference ? null : classify(subtest.status, referenceSubtest?.status),
-      };
-    });
-
-    // Subtests native Chromium ran that this configuration finished without.
-    if (!isReference && reference && completed(record)) {
-      const present = new Set(record.subtests.map((subtest) => subtest.name));
-      for (const referenceSubtest of reference.subtests) {
-        if (present.has(referenceSubtest.name)) continue;
-        subtests.push({
-          name: referenceSubtest.name,
-          status: 'MISSING',
-          message: 'not reported by this configuration',
-          expected: 'PASS',
-          unexpected: expectedStatus === 'OK',
-          reason: fileEntry?.reason ?? null,
-          reference: { status: referenceSubtest.status, message: referenceSubtest.message },
-          parity: 'missing',
-        });
-      }
-    }
-
-    return {
-      ...record,
-      expected: expectedStatus,
-      unexpected: fileUnexpected,
-      reason: fileEntry?.reason ?? null,
-      reference: isReference ? null : reference ? { status: reference.status } : null,
-      subtests,
-    };
+    const compared = record.configuration !== REFERENCE_ID && !notCompared.includes(record.configuration);
+    return judgeRecord(record, compared ? referenceByKey.get(key(record)) ?? null : undefined, lookup);
   });
-
   return {
     records: judged,
     summary: summarize(judged),
     unexpected: listUnexpected(judged),
-    unusedExpectations: unusedEntries(expectationsByName, used),
+    unusedExpectations: unusedEntries(expectationsByName, lookup.used, records),
   };
 }
 
+/**
+ * @param {PageRecord} record
+ * @param {PageRecord|null|undefined} reference  undefined: not compared; null: compared, but the reference has no such page
+ * @param {ExpectationLookup} lookup
+ * @returns {JudgedRecord}
+ */
+function judgeRecord(record, reference, lookup) {
+  const fileEntry = lookup.find(record, undefined);
+  const expectedStatus = fileEntry?.expected ?? 'OK';
+  const referenceSubtests = new Map((reference?.subtests ?? []).map((subtest) => [subtest.name, subtest]));
+  /** @type {JudgedSubtest[]} */
+  const subtests = record.subtests.map((subtest) => {
+    const entry = lookup.find(record, subtest.name);
+    const expected = entry?.expected ?? 'PASS';
+    const referenceSubtest = referenceSubtests.get(subtest.name);
+    return {
+      ...subtest,
+      expected,
+      unexpected: !isExpectedStatus(subtest.status, expected),
+      reason: entry?.reason ?? null,
+      reference: reference === undefined || !referenceSubtest ? null : { status: referenceSubtest.status, message: referenceSubtest.message },
+      parity: reference === undefined ? null : classify(subtest.status, referenceSubtest?.status),
+    };
+  });
+  if (reference && completed(record)) subtests.push(...missingSubtests(record, reference, fileEntry, expectedStatus));
+  return {
+    ...record,
+    expected: expectedStatus,
+    // A hang past our own bound is never what a file is "expected" to do unless
+    // listed as TIMEOUT; a crash likewise needs a CRASH entry.
+    unexpected: !isExpectedStatus(record.status, expectedStatus),
+    reason: fileEntry?.reason ?? null,
+    reference: reference ? { status: reference.status } : null,
+    subtests,
+  };
+}
+
+/**
+ * Subtests native Chromium ran that this configuration finished without.
+ * @param {PageRecord} record
+ * @param {PageRecord} reference
+ * @param {ExpectationEntry|null} fileEntry
+ * @param {string|string[]} expectedStatus
+ * @returns {JudgedSubtest[]}
+ */
+function missingSubtests(record, reference, fileEntry, expectedStatus) {
+  const present = new Set(record.subtests.map((subtest) => subtest.name));
+  return reference.subtests.filter((subtest) => !present.has(subtest.name)).map((referenceSubtest) => ({
+    name: referenceSubtest.name,
+    status: 'MISSING',
+    message: 'not reported by this configuration',
+    expected: 'PASS',
+    unexpected: expectedStatus === 'OK',
+    reason: fileEntry?.reason ?? null,
+    reference: { status: referenceSubtest.status, message: referenceSubtest.message },
+    parity: 'missing',
+  }));
+}
+
+/**
+ * @param {JudgedRecord} record
+ * @returns {SummaryRow}
+ */
+function emptyRow({ configuration, scope, variant }) {
+  return { configuration, scope, variant, files: 0, crashes: 0, timeouts: 0, passed: 0, total: 0, differences: 0, unexpected: 0, wallTimeMs: 0 };
+}
+
+/**
+ * @param {JudgedRecord[]} records
+ * @returns {SummaryRow[]}
+ */
 function summarize(records) {
+  /** @type {Map<string, SummaryRow>} */
   const groups = new Map();
   for (const record of records) {
     const id = `${record.configuration}\u0000${record.scope}\u0000${record.variant}`;
-    if (!groups.has(id)) {
-      groups.set(id, {
-        configuration: record.configuration,
-        scope: record.scope,
-        variant: record.variant,
-        files: 0,
-        crashes: 0,
-        timeouts: 0,
-        passed: 0,
-        total: 0,
-        differences: 0,
-        unexpected: 0,
-      });
-    }
-    const group = groups.get(id);
-    group.files += 1;
-    if (record.status === 'CRASH') group.crashes += 1;
-    if (record.timedOut) group.timeouts += 1;
-    if (record.unexpected) group.unexpected += 1;
-    for (const subtest of record.subtests) {
-      if (subtest.status !== 'MISSING') group.total += 1;
-      if (subtest.status === 'PASS') group.passed += 1;
-      if (subtest.parity && subtest.parity !== 'same') group.differences += 1;
-      if (subtest.unexpected) group.unexpected += 1;
-    }
+    if (!groups.has(id)) groups.set(id, emptyRow(record));
+    addToRow(/** @type {SummaryRow} */ (groups.get(id)), record);
   }
   // Configurations in the order they first appear (the run's order), then scope and variant.
   const configurationOrder = [...new Set(records.map((record) => record.configuration))];
@@ -153,7 +192,30 @@ function summarize(records) {
     || a.scope.localeCompare(b.scope) || a.variant.localeCompare(b.variant));
 }
 
+/**
+ * @param {SummaryRow} row
+ * @param {JudgedRecord} record
+ */
+function addToRow(row, record) {
+  row.files += 1;
+  row.wallTimeMs += record.durationMs + (record.firstAttempt?.durationMs ?? 0);
+  if (record.status === 'CRASH') row.crashes += 1;
+  if (record.timedOut) row.timeouts += 1;
+  if (record.unexpected) row.unexpected += 1;
+  for (const subtest of record.subtests) {
+    if (subtest.status !== 'MISSING') row.total += 1;
+    if (subtest.status === 'PASS') row.passed += 1;
+    if (subtest.parity && subtest.parity !== 'same') row.differences += 1;
+    if (subtest.unexpected) row.unexpected += 1;
+  }
+}
+
+/**
+ * @param {JudgedRecord[]} records
+ * @returns {UnexpectedItem[]}
+ */
 function listUnexpected(records) {
+  /** @type {UnexpectedItem[]} */
   const list = [];
   for (const record of records) {
     const where = { configuration: record.configuration, file: record.file, scope: record.scope, variant: record.variant };
@@ -178,16 +240,38 @@ function listUnexpected(records) {
   return list;
 }
 
-// An entry naming several subtests is used (or stale) test by test.
+/**
+ * An entry is used (or stale) per expectations set that holds it, and an
+ * entry naming several subtests is used test by test.
+ * @param {string} name  the set (the configuration's expectations name)
+ * @param {ExpectationEntry} entry
+ */
 function usageKey(name, entry) {
-  return `${name}#${entry.index}#${entry.test ?? ''}`;
+  return `${name}#${entry.declaredIn ?? name}#${entry.index}#${entry.test ?? ''}`;
 }
 
-function unusedEntries(expectationsByName, used) {
+/**
+ * Entries that matched nothing, reported under the file that declares them.
+ * An entry a set inherits counts as stale for that set only when the set's
+ * configurations ran in the entry's mode: chromium-experimental runs native
+ * only, so chromium.json's polyfill entries can never match it, and saying so
+ * on every run would bury the entries that are really stale.
+ * @param {ExpectationsByName} expectationsByName
+ * @param {Set<string>} used
+ * @param {PageRecord[]} records
+ * @returns {UnusedExpectation[]}
+ */
+function unusedEntries(expectationsByName, used, records) {
+  /** @type {UnusedExpectation[]} */
   const unused = [];
   for (const [name, entries] of Object.entries(expectationsByName)) {
+    const modes = new Set(records.filter((record) => record.expectations === name).map((record) => record.mode));
     for (const entry of entries) {
-      if (!used.has(usageKey(name, entry))) unused.push({ expectations: name, ...entry });
+      const declaredIn = entry.declaredIn ?? name;
+      const inherited = declaredIn !== name;
+      if (used.has(usageKey(name, entry))) continue;
+      if (inherited && entry.mode !== '*' && !modes.has(entry.mode)) continue;
+      unused.push({ expectations: declaredIn, ...entry, declaredIn, inheritedBy: inherited ? name : null });
     }
   }
   return unused;

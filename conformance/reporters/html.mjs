@@ -3,6 +3,7 @@
 // configuration × scope × variant) are rendered here, so the page shows
 // everything even with scripts off; the inline script only filters rows.
 import { escapeHtml } from '../lib/escape-html.mjs';
+import { referenceRan, showsDifferences } from './reference.mjs';
 
 const STATUS_CLASS = {
   PASS: 'pass', FAIL: 'fail', TIMEOUT: 'timeout', NOTRUN: 'notrun', PRECONDITION_FAILED: 'notrun',
@@ -66,10 +67,11 @@ function summaryHtml(report) {
     const hue = group.unexpected > 0 ? 'bad' : ratio === 1 ? 'good' : 'mixed';
     return `<tr class="${hue}" data-configuration="${escapeHtml(group.configuration)}" data-passed="${group.passed}" data-total="${group.total}" data-unexpected="${group.unexpected}">
 <td>${escapeHtml(group.configuration)}${group.configuration === report.run.reference ? ' <small>(reference)</small>' : ''}</td><td>${escapeHtml(group.scope)}</td><td>${group.variant === 'default' ? 'ws' : escapeHtml(group.variant)}</td>
-<td class="num passed-total">${group.passed}/${group.total}</td><td class="num">${group.configuration === report.run.reference ? '–' : group.differences}</td>
-<td class="num">${group.unexpected}</td><td class="num">${group.crashes}</td><td class="num">${group.timeouts}</td></tr>`;
+<td class="num passed-total">${group.passed}/${group.total}</td><td class="num">${showsDifferences(report.run, group.configuration) ? group.differences : '–'}</td>
+<td class="num">${group.unexpected}</td><td class="num">${group.crashes}</td><td class="num">${group.timeouts}</td>
+<td class="num">${group.wallTimeMs === undefined ? '–' : `${(group.wallTimeMs / 1000).toFixed(1)} s`}</td></tr>`;
   });
-  return `<table id="summary"><thead><tr><th>configuration</th><th>scope</th><th>variant</th><th>passed/total</th><th>differences</th><th>unexpected</th><th>crashes</th><th>timeouts</th></tr></thead>
+  return `<table id="summary"><thead><tr><th>configuration</th><th>scope</th><th>variant</th><th>passed/total</th><th>differences</th><th>unexpected</th><th>crashes</th><th>timeouts</th><th title="the wall-clock time its pages took, added up">time</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>`;
 }
 
@@ -124,27 +126,40 @@ const SCRIPT = `
 })();
 `;
 
+/** Header cells: one per configuration, spanning its scope × variant columns. */
+function spansOf(columns) {
+  const spans = [];
+  for (const column of columns) {
+    const last = spans[spans.length - 1];
+    if (last && last.configuration === column.configuration) last.span += 1;
+    else spans.push({ configuration: column.configuration, span: 1 });
+  }
+  return spans;
+}
+
+function matrixRowHtml(row, columns) {
+  const cells = columns.map((column) => row.cells.get(column.id));
+  const differs = cells.some((cell) => cell && cell.parity && cell.parity !== 'same');
+  const unexpected = cells.some((cell) => cell && cell.unexpected);
+  const nonPass = cells.some((cell) => cell && !['PASS', 'OK'].includes(cell.status));
+  const name = row.test === null ? '<em>(file status)</em>' : escapeHtml(row.test);
+  const cellsHtml = cells.map((cell, index) => cellHtml(cell).replace('<td', `<td data-column data-scope="${columns[index].scope}" data-variant="${columns[index].variant}"`)).join('');
+  return `<tr data-search="${escapeHtml(`${row.file} ${row.test ?? ''}`.toLowerCase())}" data-differences="${differs}" data-unexpected="${unexpected}" data-nonpass="${nonPass}"><td class="file">${escapeHtml(row.file.replace(/^websockets\/stream\//, ''))}</td><td class="name">${name}</td>${cellsHtml}</tr>`;
+}
+
+function verdictText(report) {
+  if (report.run.exitCode !== 0) return `FAILED — ${report.unexpected.length} unexpected result(s)`;
+  return referenceRan(report.run) ? 'OK — every difference from native Chromium is expected' : 'OK — every result is as its expectations say';
+}
+
 export function renderHtml(report) {
   const { run } = report;
   const columns = columnsOf(report);
   const rows = rowsOf(report, columns);
   const totals = report.summary.reduce((sum, group) => ({ passed: sum.passed + group.passed, total: sum.total + group.total }), { passed: 0, total: 0 });
 
-  const headerConfigurations = [];
-  for (const column of columns) {
-    const last = headerConfigurations[headerConfigurations.length - 1];
-    if (last && last.configuration === column.configuration) last.span += 1;
-    else headerConfigurations.push({ configuration: column.configuration, span: 1 });
-  }
-  const matrixRows = rows.map((row) => {
-    const cells = columns.map((column) => row.cells.get(column.id));
-    const differs = cells.some((cell) => cell && cell.parity && cell.parity !== 'same');
-    const unexpected = cells.some((cell) => cell && cell.unexpected);
-    const nonPass = cells.some((cell) => cell && !['PASS', 'OK'].includes(cell.status));
-    const name = row.test === null ? '<em>(file status)</em>' : escapeHtml(row.test);
-    const cellsHtml = cells.map((cell, index) => cellHtml(cell).replace('<td', `<td data-column data-scope="${columns[index].scope}" data-variant="${columns[index].variant}"`)).join('');
-    return `<tr data-search="${escapeHtml(`${row.file} ${row.test ?? ''}`.toLowerCase())}" data-differences="${differs}" data-unexpected="${unexpected}" data-nonpass="${nonPass}"><td class="file">${escapeHtml(row.file.replace(/^websockets\/stream\//, ''))}</td><td class="name">${name}</td>${cellsHtml}</tr>`;
-  });
+  const headerConfigurations = spansOf(columns);
+  const matrixRows = rows.map((row) => matrixRowHtml(row, columns));
 
   const configurationList = run.configurations.map((configuration) => `<li><b>${escapeHtml(configuration.id)}</b>: ${configuration.skipped ? `skipped — ${escapeHtml(configuration.skipped)}` : `${escapeHtml(configuration.browserVersion ?? '?')} via ${escapeHtml(configuration.driver)} (${escapeHtml(configuration.source)})`}${configuration.args.length ? ` flags ${escapeHtml(configuration.args.join(' '))}` : ''}</li>`).join('\n');
 
@@ -154,7 +169,7 @@ export function renderHtml(report) {
 <style>${STYLE}</style></head>
 <body>
 <h1>WebSocketStream conformance</h1>
-<p><span class="verdict ${run.exitCode === 0 ? 'ok' : 'failed'}" id="verdict">${run.exitCode === 0 ? 'OK — every difference from native Chromium is expected' : `FAILED — ${report.unexpected.length} unexpected result(s)`}</span></p>
+<p><span class="verdict ${run.exitCode === 0 ? 'ok' : 'failed'}" id="verdict">${verdictText(report)}</span></p>
 <p id="totals" data-passed="${totals.passed}" data-total="${totals.total}" data-unexpected="${report.unexpected.length}" data-files="${run.files.length}">
 ${totals.passed}/${totals.total} subtests passed across ${report.summary.length} configuration × scope × variant groups, ${run.files.length} test files, ${report.unexpected.length} unexpected.
 Wall time ${(run.wallTimeMs / 1000).toFixed(1)} s, ${escapeHtml(run.startedAt)}, reference ${escapeHtml(run.reference)}.</p>

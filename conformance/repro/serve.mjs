@@ -38,6 +38,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { Lifetime } from '../server/lifetime.mjs';
 import { acceptHandshake } from '../server/raw-websocket.mjs';
+import { requestUrl } from '../server/request-url.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -65,179 +66,172 @@ const RESULT_BODY_LIMIT = 64 * 1024;
  * 'result' with each as it comes, for a driver that waits for a page's report.
  */
 export async function startReproServer({ port = 0, host = '127.0.0.1', log = () => {} } = {}) {
-  const lifetime = new Lifetime();
-  const results = [];
-  const events = new EventEmitter();
-  const received = new Map();
-
-  const pages = new Set((await readdir(here)).filter((name) => name.endsWith('.html')));
-
+  const context = {
+    lifetime: new Lifetime(),
+    results: [],
+    events: new EventEmitter(),
+    received: new Map(),
+    pages: new Set((await readdir(here)).filter((name) => name.endsWith('.html'))),
+    wsServer: new WebSocketServer({ noServer: true, perMessageDeflate: false }),
+    log,
+  };
   const server = http.createServer((request, response) => {
-    handleHttp(request, response).catch((error) => {
+    handleHttp(context, request, response).catch((error) => {
       log(`http ${request.url}: ${error.message}`);
       if (!response.headersSent) send(response, 500, 'text/plain', String(error.message));
       else response.destroy();
     });
   });
+  const endpoints = websocketEndpoints(context);
+  server.on('upgrade', (request, socket, head) => upgrade(context, endpoints, request, socket, head));
+  // Page loads keep their HTTP connections alive; they are ours to end at close().
+  server.on('connection', (socket) => context.lifetime.adopt(socket));
+  const actualPort = await listen(server, port, host);
+  return {
+    origin: `http://${host}:${actualPort}`,
+    port: actualPort,
+    results: context.results,
+    events: context.events,
+    async close() {
+      context.lifetime.end();
+      context.wsServer.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 
-  async function handleHttp(request, response) {
-    const url = new URL(request.url, 'http://server');
-    if (request.method === 'POST' && url.pathname === '/result') {
-      const body = await readBody(request, RESULT_BODY_LIMIT);
-      let result;
-      try {
-        result = JSON.parse(body);
-      } catch {
-        send(response, 400, 'text/plain', 'not JSON');
-        return;
-      }
-      result.receivedAt = Date.now();
-      results.push(result);
-      events.emit('result', result);
-      log(`result ${result.page ?? '?'} ${result.phase ?? ''}${result.verdict ? `: ${result.verdict}` : ''}${result.run ? ` (run ${result.run})` : ''}`);
-      send(response, 204);
-      return;
-    }
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      send(response, 405, 'text/plain', 'method not allowed');
-      return;
-    }
-    if (url.pathname === '/received') {
-      const count = received.get(url.searchParams.get('key'));
-      send(response, 200, 'application/json', JSON.stringify(count === undefined ? null : count));
-      return;
-    }
-    if (url.pathname === '/dist/websocketstream-polyfill.js') {
-      let source;
-      try {
-        source = await readFile(POLYFILL_FILE);
-      } catch {
-        send(response, 404, 'text/plain', 'dist/websocketstream-polyfill.js is missing: run `npm run build` first');
-        return;
-      }
-      send(response, 200, 'text/javascript; charset=utf-8', source);
-      return;
-    }
-    if (url.pathname === '/repro.js') {
-      send(response, 200, 'text/javascript; charset=utf-8', await readFile(path.join(here, 'repro.js')));
-      return;
-    }
-    const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
-    if (!pages.has(name)) {
-      send(response, 404, 'text/plain', 'not found');
-      return;
-    }
-    send(response, 200, 'text/html; charset=utf-8', await readFile(path.join(here, name)));
+async function handleHttp(context, request, response) {
+  const url = requestUrl(request, 'http://server');
+  if (request.method === 'POST' && url.pathname === '/result') return receiveResult(context, request, response);
+  if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'text/plain', 'method not allowed');
+  if (url.pathname === '/received') {
+    const count = context.received.get(url.searchParams.get('key'));
+    return send(response, 200, 'application/json', JSON.stringify(count === undefined ? null : count));
   }
+  if (url.pathname === '/dist/websocketstream-polyfill.js') {
+    const source = await readFile(POLYFILL_FILE).catch(() => null);
+    if (source === null) return send(response, 404, 'text/plain', 'dist/websocketstream-polyfill.js is missing: run `npm run build` first');
+    return send(response, 200, 'text/javascript; charset=utf-8', source);
+  }
+  if (url.pathname === '/repro.js') return send(response, 200, 'text/javascript; charset=utf-8', await readFile(path.join(here, 'repro.js')));
+  const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+  if (!context.pages.has(name)) return send(response, 404, 'text/plain', 'not found');
+  return send(response, 200, 'text/html; charset=utf-8', await readFile(path.join(here, name)));
+}
 
-  const wsServer = new WebSocketServer({ noServer: true, perMessageDeflate: false });
-  const accept = (request, socket, head, onOpen) => {
-    wsServer.handleUpgrade(request, socket, head, (websocket) => {
-      websocket.on('error', (error) => log(`ws ${request.url}: ${error.message}`));
-      onOpen(websocket);
-    });
-  };
+async function receiveResult({ results, events, log }, request, response) {
+  let result;
+  try {
+    result = JSON.parse(await readBody(request, RESULT_BODY_LIMIT));
+  } catch {
+    return send(response, 400, 'text/plain', 'not JSON');
+  }
+  result.receivedAt = Date.now();
+  results.push(result);
+  events.emit('result', result);
+  log(`result ${result.page ?? '?'} ${result.phase ?? ''}${result.verdict ? `: ${result.verdict}` : ''}${result.run ? ` (run ${result.run})` : ''}`);
+  return send(response, 204);
+}
 
-  // Counts what the server reads on this connection (frame headers included), for /received.
-  const countReceived = (socket, key) => {
-    if (!key) return;
-    received.delete(key);
-    received.set(key, 0);
-    if (received.size > RECEIVED_KEPT) received.delete(received.keys().next().value);
-    socket.on('data', (chunk) => received.set(key, (received.get(key) ?? 0) + chunk.length));
-  };
+function upgrade({ lifetime, log }, endpoints, request, socket, head) {
+  lifetime.adopt(socket);
+  socket.on('error', (error) => log(`socket ${request.url}: ${error.message}`));
+  const url = requestUrl(request, 'ws://server');
+  const endpoint = endpoints[url.pathname];
+  log(`upgrade ${request.url}${endpoint ? '' : ' → 404'}`);
+  if (!endpoint) {
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    return;
+  }
+  endpoint(request, socket, head, url);
+}
 
-  const endpoints = {
+function acceptWebSocket({ wsServer, log }, request, socket, head, onOpen) {
+  wsServer.handleUpgrade(request, socket, head, (websocket) => {
+    websocket.on('error', (error) => log(`ws ${request.url}: ${error.message}`));
+    onOpen(websocket);
+  });
+}
+
+// Counts what the server reads on this connection (frame headers included), for /received.
+function countReceived({ received }, socket, key) {
+  if (!key) return;
+  received.delete(key);
+  received.set(key, 0);
+  if (received.size > RECEIVED_KEPT) received.delete(received.keys().next().value);
+  socket.on('data', (chunk) => received.set(key, (received.get(key) ?? 0) + chunk.length));
+}
+
+function websocketEndpoints(context) {
+  const { lifetime } = context;
+  const accept = (request, socket, head, onOpen) => acceptWebSocket(context, request, socket, head, onOpen);
+  return {
     '/echo': (request, socket, head) => accept(request, socket, head, (websocket) => {
       websocket.on('message', (data, isBinary) => websocket.send(data, { binary: isBinary }));
     }),
-
     '/echo-then-close': (request, socket, head, url) => accept(request, socket, head, (websocket) => {
-      countReceived(socket, url.searchParams.get('key'));
-      const trigger = url.searchParams.get('trigger') ?? 'Goodbye';
-      const code = Number(url.searchParams.get('code') ?? 1000);
-      const reason = url.searchParams.get('reason') ?? '';
-      websocket.on('message', (data, isBinary) => {
-        websocket.send(data, { binary: isBinary });
-        if (!isBinary && data.toString() === trigger) websocket.close(code, reason);
-      });
+      countReceived(context, socket, url.searchParams.get('key'));
+      echoThenClose(websocket, url);
     }),
-
     '/close-on-first-message': (request, socket, head, url) => accept(request, socket, head, (websocket) => {
-      countReceived(socket, url.searchParams.get('key'));
-      const code = Number(url.searchParams.get('code') ?? 4567);
-      const reason = url.searchParams.get('reason') ?? 'unsent';
-      const delay = Number(url.searchParams.get('delay') ?? 0);
-      websocket.once('message', () => {
-        // Deaf from here on: what the client writes next backs up in its own buffers.
-        websocket.pause();
-        lifetime.after(delay, () => {
-          if (websocket.readyState !== websocket.OPEN) return;
-          websocket.close(code, reason);
-          lifetime.after(DEAF_AFTER_CLOSE_MS, () => websocket.resume());
-          lifetime.after(GIVE_UP_MS, () => websocket.terminate());
-        });
-      });
+      countReceived(context, socket, url.searchParams.get('key'));
+      closeOnFirstMessage(lifetime, websocket, url);
     }),
-
     // Spoken by hand: `ws` would always answer or send a close frame, and here there must be none.
     '/drop-while-queued': (request, socket) => {
       if (!acceptHandshake(request, socket)) return;
       socket.once('data', () => {
         socket.pause();
-        lifetime.after(QUEUE_UP_MS, () => endWithoutCloseFrame(socket));
+        lifetime.after(QUEUE_UP_MS, () => endWithoutCloseFrame(lifetime, socket));
       });
     },
-
     '/never-answers': (request, socket) => {
       socket.on('data', () => {});
       lifetime.after(GIVE_UP_MS, () => socket.destroy());
     },
   };
+}
 
-  function endWithoutCloseFrame(socket) {
-    if (socket.destroyed) return;
-    socket.end();
-    lifetime.after(AFTER_FIN_MS, () => socket.destroy());
-  }
-
-  server.on('upgrade', (request, socket, head) => {
-    lifetime.adopt(socket);
-    socket.on('error', (error) => log(`socket ${request.url}: ${error.message}`));
-    const url = new URL(request.url, 'ws://server');
-    const endpoint = endpoints[url.pathname];
-    log(`upgrade ${request.url}${endpoint ? '' : ' → 404'}`);
-    if (!endpoint) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    endpoint(request, socket, head, url);
+function echoThenClose(websocket, url) {
+  const trigger = url.searchParams.get('trigger') ?? 'Goodbye';
+  const code = Number(url.searchParams.get('code') ?? 1000);
+  const reason = url.searchParams.get('reason') ?? '';
+  websocket.on('message', (data, isBinary) => {
+    websocket.send(data, { binary: isBinary });
+    if (!isBinary && data.toString() === trigger) websocket.close(code, reason);
   });
+}
 
-  // Page loads keep their HTTP connections alive; they are ours to end at close().
-  server.on('connection', (socket) => lifetime.adopt(socket));
+function closeOnFirstMessage(lifetime, websocket, url) {
+  const code = Number(url.searchParams.get('code') ?? 4567);
+  const reason = url.searchParams.get('reason') ?? 'unsent';
+  const delay = Number(url.searchParams.get('delay') ?? 0);
+  websocket.once('message', () => {
+    // Deaf from here on: what the client writes next backs up in its own buffers.
+    websocket.pause();
+    lifetime.after(delay, () => {
+      if (websocket.readyState !== websocket.OPEN) return;
+      websocket.close(code, reason);
+      lifetime.after(DEAF_AFTER_CLOSE_MS, () => websocket.resume());
+      lifetime.after(GIVE_UP_MS, () => websocket.terminate());
+    });
+  });
+}
 
-  await new Promise((resolve, reject) => {
+function endWithoutCloseFrame(lifetime, socket) {
+  if (socket.destroyed) return;
+  socket.end();
+  lifetime.after(AFTER_FIN_MS, () => socket.destroy());
+}
+
+function listen(server, port, host) {
+  return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
-      resolve();
+      resolve(server.address().port);
     });
   });
-  const actualPort = server.address().port;
-  const origin = `http://${host}:${actualPort}`;
-
-  return {
-    origin,
-    port: actualPort,
-    results,
-    events,
-    async close() {
-      lifetime.end();
-      wsServer.close();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
 }
 
 function send(response, status, type, body) {

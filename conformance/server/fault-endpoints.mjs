@@ -36,92 +36,103 @@ const GIVE_UP_MS = 10_000;
 
 /** → { '/fault/NAME': (request, socket, head) => void } for the endpoint table. */
 export function createFaultEndpoints({ lifetime }) {
-  return {
-    '/fault/reset-mid-message': (request, socket) => {
-      if (!acceptHandshake(request, socket)) return;
-      lifetime.after(SETTLE_AFTER_HANDSHAKE_MS, () => {
-        const header = frameHeader(OPCODE_BINARY, 64 * 1024);
-        socket.write(Buffer.concat([header, Buffer.alloc(1024, 0x61)]), () => {
-          // A reset, not a FIN: the client sees ECONNRESET with half a frame read.
-          if (!socket.destroyed) socket.resetAndDestroy();
-        });
-      });
-    },
+  return Object.fromEntries(Object.entries(FAULTS).map(([path, fault]) => [path, (request, socket, head) => fault(lifetime, request, socket, head)]));
+}
 
-    '/fault/stall': (request, socket, head) => {
-      if (!acceptHandshake(request, socket)) return;
-      const url = urlOf(request);
-      socket.on('data', () => {});
-      const dropAfter = Number(url.searchParams.get('drop_after'));
-      if (dropAfter > 0) lifetime.after(dropAfter, () => endWithoutCloseFrame(socket, lifetime));
-    },
+// Each fault: (lifetime, request, socket, head).
+const FAULTS = {
+  '/fault/reset-mid-message': resetMidMessage,
+  '/fault/stall': stall,
+  '/fault/close-frame-no-fin': closeFrameNoFin,
+  '/fault/drop-no-close-frame': dropNoCloseFrame,
+  '/fault/invalid-utf8': invalidUtf8,
+  '/fault/handshake-never-answers': (lifetime, request, socket) => {
+    socket.on('data', () => {});
+  },
+  '/fault/garbage-handshake': garbageHandshake,
+  '/fault/close-while-queued': closeWhileQueued,
+  '/fault/drop-while-queued': dropWhileQueued,
+};
 
-    '/fault/close-frame-no-fin': (request, socket, head) => {
-      if (!acceptHandshake(request, socket)) return;
-      const url = urlOf(request);
-      // The client's FIN must not end our side: this socket is allowed to stay half open.
-      socket.allowHalfOpen = true;
-      socket.on('end', () => {});
-      watchForCloseFrame(socket, head, () => {});
-      lifetime.after(SETTLE_AFTER_HANDSHAKE_MS, () => {
-        if (!socket.destroyed) socket.write(closeFrame(closePayloadOf(url, 4001, 'bye')));
-      });
-    },
+function resetMidMessage(lifetime, request, socket) {
+  if (!acceptHandshake(request, socket)) return;
+  lifetime.after(SETTLE_AFTER_HANDSHAKE_MS, () => {
+    const header = frameHeader(OPCODE_BINARY, 64 * 1024);
+    socket.write(Buffer.concat([header, Buffer.alloc(1024, 0x61)]), () => {
+      // A reset, not a FIN: the client sees ECONNRESET with half a frame read.
+      if (!socket.destroyed) socket.resetAndDestroy();
+    });
+  });
+}
 
-    '/fault/drop-no-close-frame': (request, socket) => {
-      if (!acceptHandshake(request, socket)) return;
-      socket.on('data', () => {});
-      lifetime.after(SETTLE_AFTER_HANDSHAKE_MS, () => endWithoutCloseFrame(socket, lifetime));
-    },
+function stall(lifetime, request, socket) {
+  if (!acceptHandshake(request, socket)) return;
+  const url = urlOf(request);
+  socket.on('data', () => {});
+  const dropAfter = Number(url.searchParams.get('drop_after'));
+  if (dropAfter > 0) lifetime.after(dropAfter, () => endWithoutCloseFrame(socket, lifetime));
+}
 
-    '/fault/invalid-utf8': (request, socket, head) => {
-      if (!acceptHandshake(request, socket)) return;
-      watchForCloseFrame(socket, head, () => endWithoutCloseFrame(socket, lifetime));
-      lifetime.after(SETTLE_AFTER_HANDSHAKE_MS, () => {
-        if (socket.destroyed) return;
-        const notUtf8 = Buffer.from([0x68, 0x69, 0xff, 0xfe, 0xc3]);
-        socket.write(Buffer.concat([frameHeader(OPCODE_TEXT, notUtf8.length), notUtf8]));
-      });
+function closeFrameNoFin(lifetime, request, socket, head) {
+  if (!acceptHandshake(request, socket)) return;
+  const url = urlOf(request);
+  // The client's FIN must not end our side: this socket is allowed to stay half open.
+  socket.allowHalfOpen = true;
+  socket.on('end', () => {});
+  watchForCloseFrame(socket, head, () => {});
+  lifetime.after(SETTLE_AFTER_HANDSHAKE_MS, () => {
+    if (!socket.destroyed) socket.write(closeFrame(closePayloadOf(url, 4001, 'bye')));
+  });
+}
+
+function dropNoCloseFrame(lifetime, request, socket) {
+  if (!acceptHandshake(request, socket)) return;
+  socket.on('data', () => {});
+  lifetime.after(SETTLE_AFTER_HANDSHAKE_MS, () => endWithoutCloseFrame(socket, lifetime));
+}
+
+function invalidUtf8(lifetime, request, socket, head) {
+  if (!acceptHandshake(request, socket)) return;
+  watchForCloseFrame(socket, head, () => endWithoutCloseFrame(socket, lifetime));
+  lifetime.after(SETTLE_AFTER_HANDSHAKE_MS, () => {
+    if (socket.destroyed) return;
+    const notUtf8 = Buffer.from([0x68, 0x69, 0xff, 0xfe, 0xc3]);
+    socket.write(Buffer.concat([frameHeader(OPCODE_TEXT, notUtf8.length), notUtf8]));
+  });
+  lifetime.after(GIVE_UP_MS, () => socket.destroy());
+}
+
+function garbageHandshake(lifetime, request, socket) {
+  socket.on('data', () => {});
+  socket.write(Buffer.from('\x00\x17SSH-2.0-not-http\r\n\xff\xfe\r\n\r\n', 'latin1'));
+  // Firefox fails the handshake but keeps the TCP connection in its HTTP pool, where it counts
+  // against six connections per host: left open for good, six of them stall every later
+  // connection to this server (measured, Firefox 153).
+  lifetime.after(GARBAGE_HANDSHAKE_HOLD_MS, () => endWithoutCloseFrame(socket, lifetime));
+}
+
+function closeWhileQueued(lifetime, request, socket, head) {
+  if (!acceptHandshake(request, socket)) return;
+  const url = urlOf(request);
+  // Frames are parsed from the first byte on, so the client's close frame is found later.
+  watchForCloseFrame(socket, head, () => endWithoutCloseFrame(socket, lifetime));
+  socket.once('data', () => {
+    socket.pause();
+    lifetime.after(QUEUE_UP_MS, () => {
+      if (socket.destroyed) return;
+      socket.write(closeFrame(closePayloadOf(url, 4002, 'queued')));
+      socket.resume();
       lifetime.after(GIVE_UP_MS, () => socket.destroy());
-    },
+    });
+  });
+}
 
-    '/fault/handshake-never-answers': (request, socket) => {
-      socket.on('data', () => {});
-    },
-
-    '/fault/garbage-handshake': (request, socket) => {
-      socket.on('data', () => {});
-      socket.write(Buffer.from('\x00\x17SSH-2.0-not-http\r\n\xff\xfe\r\n\r\n', 'latin1'));
-      // Firefox fails the handshake but keeps the TCP connection in its HTTP pool, where it counts
-      // against six connections per host: left open for good, six of them stall every later
-      // connection to this server (measured, Firefox 153).
-      lifetime.after(GARBAGE_HANDSHAKE_HOLD_MS, () => endWithoutCloseFrame(socket, lifetime));
-    },
-
-    '/fault/close-while-queued': (request, socket, head) => {
-      if (!acceptHandshake(request, socket)) return;
-      const url = urlOf(request);
-      // Frames are parsed from the first byte on, so the client's close frame is found later.
-      watchForCloseFrame(socket, head, () => endWithoutCloseFrame(socket, lifetime));
-      socket.once('data', () => {
-        socket.pause();
-        lifetime.after(QUEUE_UP_MS, () => {
-          if (socket.destroyed) return;
-          socket.write(closeFrame(closePayloadOf(url, 4002, 'queued')));
-          socket.resume();
-          lifetime.after(GIVE_UP_MS, () => socket.destroy());
-        });
-      });
-    },
-
-    '/fault/drop-while-queued': (request, socket) => {
-      if (!acceptHandshake(request, socket)) return;
-      socket.once('data', () => {
-        socket.pause();
-        lifetime.after(QUEUE_UP_MS, () => endWithoutCloseFrame(socket, lifetime));
-      });
-    },
-  };
+function dropWhileQueued(lifetime, request, socket) {
+  if (!acceptHandshake(request, socket)) return;
+  socket.once('data', () => {
+    socket.pause();
+    lifetime.after(QUEUE_UP_MS, () => endWithoutCloseFrame(socket, lifetime));
+  });
 }
 
 function urlOf(request) {

@@ -31,128 +31,142 @@ export function createWebSocketEndpoints({ lifetime, stash, log }) {
     perMessageDeflate: false,
     handleProtocols: selectProtocol,
   });
-
-  const accept = (request, socket, head, onOpen) => {
-    server.handleUpgrade(request, socket, head, (websocket) => {
-      websocket.on('error', (error) => log(`ws ${pathOf(request)}: ${error.message}`));
-      onOpen(websocket, requestUrl(request, 'ws://server'));
-    });
-  };
-
-  const endpoints = {
-    ...createFaultEndpoints({ lifetime }),
-    '/echo': (request, socket, head) => accept(request, socket, head, echo),
-
-    '/echo_exit': (request, socket, head) => accept(request, socket, head, (websocket) => {
-      websocket.on('message', (data, isBinary) => {
-        websocket.send(data, { binary: isBinary });
-        if (!isBinary && data.toString() === GOODBYE) websocket.close(1000);
-      });
-    }),
-
-    // ?code=&reason=&abrupt=1&after_message=1 — closes right after the
-    // handshake (or, with after_message=1, when the client's first message
-    // arrives, so the connection is certainly open on both sides): with a close
-    // frame carrying the code and reason (no body without a code), or, with
-    // abrupt=1, by ending the TCP connection with no close frame.
-    '/remote-close': (request, socket, head) => accept(request, socket, head, (websocket, url) => {
-      const closeAsAsked = () => {
-        if (url.searchParams.get('abrupt') === '1') {
-          dropConnection(socket, lifetime);
-          return;
-        }
-        const code = url.searchParams.get('code');
-        if (code === null) {
-          websocket.close();
-          return;
-        }
-        try {
-          websocket.close(Number(code), url.searchParams.get('reason') ?? '');
-        } catch (error) {
-          // `ws` refuses to put a reserved code (1005, 1006, ...) or an overlong
-          // reason on the wire; say so rather than closing with something else.
-          log(`remote-close cannot send code ${code}: ${error.message}`);
-          websocket.terminate();
-        }
-      };
-      if (url.searchParams.get('after_message') === '1') websocket.once('message', closeAsAsked);
-      else if (url.searchParams.get('abrupt') === '1') lifetime.after(SETTLE_BEFORE_DROP_MS, closeAsAsked);
-      else closeAsAsked();
-    }),
-
-    // ?code=&reason= (default 4567 "unsent") — a close that is clean on the
-    // wire but leaves the client's data unsent: on the first message it stops
-    // reading and sends its close frame; half a second later it reads (and
-    // drops) everything again until the client's close frame completes the
-    // handshake, or drops the connection if none has come 5 s after that.
-    '/remote-close-with-unsent-data': (request, socket, head) => accept(request, socket, head, (websocket, url) => {
-      websocket.once('message', () => {
-        websocket.pause();
-        const code = Number(url.searchParams.get('code') ?? 4567);
-        try {
-          websocket.close(code, url.searchParams.get('reason') ?? 'unsent');
-        } catch (error) {
-          log(`remote-close-with-unsent-data cannot send code ${code}: ${error.message}`);
-          websocket.terminate();
-          return;
-        }
-        lifetime.after(500, () => {
-          websocket.resume();
-          lifetime.after(5000, () => websocket.terminate());
-        });
-      });
-    }),
-
-    // Answers the client's close frame (same code and reason) only after a second.
-    '/delayed-passive-close': (request, socket, head) => {
-      if (!acceptHandshake(request, socket)) return;
-      watchForCloseFrame(socket, head, (payload) => {
-        lifetime.after(1000, () => {
-          if (!socket.destroyed) socket.end(closeFrame(payload));
-        });
-      });
-    },
-
-    // Never answers the client's close frame: drops the TCP connection instead.
-    '/passive-close-abort': (request, socket, head) => {
-      if (!acceptHandshake(request, socket)) return;
-      watchForCloseFrame(socket, head, () => socket.destroy());
-    },
-
-    // Sends the chosen (first offered) subprotocol's name, then stays open.
-    '/protocol_array': (request, socket, head) => accept(request, socket, head, (websocket) => {
-      websocket.send(websocket.protocol, { binary: false });
-    }),
-
-    '/send-backpressure': (request, socket, head) => accept(request, socket, head, sendBackpressure),
-
-    // Reads nothing for 2 s, so the client's sends back up; then reads and drops.
-    '/receive-backpressure': (request, socket, head) => accept(request, socket, head, (websocket) => {
-      websocket.pause();
-      lifetime.after(2000, () => websocket.resume());
-    }),
-
-    // Answers the handshake after 2 s (unless the client gave up), then echoes.
-    '/handshake_sleep_2': (request, socket, head) => {
-      lifetime.after(2000, () => {
-        if (!socket.destroyed) accept(request, socket, head, echo);
+  // What every endpoint may use: `accept` completes the handshake with `ws`
+  // and hands the endpoint the open WebSocket and the request's URL.
+  const context = {
+    lifetime,
+    log,
+    accept(request, socket, head, onOpen) {
+      server.handleUpgrade(request, socket, head, (websocket) => {
+        websocket.on('error', (error) => log(`ws ${pathOf(request)}: ${error.message}`));
+        onOpen(websocket, requestUrl(request, 'ws://server'));
       });
     },
   };
+  const faultEndpoints = createFaultEndpoints({ lifetime });
 
   return function handleUpgrade(request, socket, head) {
     lifetime.adopt(socket);
     socket.on('error', (error) => log(`socket ${request.url}: ${error.message}`));
     const url = requestUrl(request, 'ws://server');
-    const endpoint = endpoints[url.pathname];
+    const fault = faultEndpoints[url.pathname];
+    const endpoint = fault ?? ENDPOINTS[url.pathname];
     log(`upgrade ${request.url}${endpoint ? '' : ' → 404'}`);
     if (!endpoint) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     stash.recordConnection(url);
-    endpoint(request, socket, head);
+    if (fault) fault(request, socket, head);
+    else endpoint(context, request, socket, head);
   };
+}
+
+// Each endpoint: (context, request, socket, head), context as made above.
+const ENDPOINTS = {
+  '/echo': (context, request, socket, head) => context.accept(request, socket, head, echo),
+  '/echo_exit': (context, request, socket, head) => context.accept(request, socket, head, echoUntilGoodbye),
+  '/remote-close': remoteClose,
+  '/remote-close-with-unsent-data': remoteCloseWithUnsentData,
+  '/delayed-passive-close': delayedPassiveClose,
+  '/passive-close-abort': passiveCloseAbort,
+  // Sends the chosen (first offered) subprotocol's name, then stays open.
+  '/protocol_array': (context, request, socket, head) => context.accept(request, socket, head, (websocket) => {
+    websocket.send(websocket.protocol, { binary: false });
+  }),
+  '/send-backpressure': (context, request, socket, head) => context.accept(request, socket, head, sendBackpressure),
+  // Reads nothing for 2 s, so the client's sends back up; then reads and drops.
+  '/receive-backpressure': (context, request, socket, head) => context.accept(request, socket, head, (websocket) => {
+    websocket.pause();
+    context.lifetime.after(2000, () => websocket.resume());
+  }),
+  // Answers the handshake after 2 s (unless the client gave up), then echoes.
+  '/handshake_sleep_2': (context, request, socket, head) => {
+    context.lifetime.after(2000, () => {
+      if (!socket.destroyed) context.accept(request, socket, head, echo);
+    });
+  },
+};
+
+function echoUntilGoodbye(websocket) {
+  websocket.on('message', (data, isBinary) => {
+    websocket.send(data, { binary: isBinary });
+    if (!isBinary && data.toString() === GOODBYE) websocket.close(1000);
+  });
+}
+
+// ?code=&reason=&abrupt=1&after_message=1 — closes right after the
+// handshake (or, with after_message=1, when the client's first message
+// arrives, so the connection is certainly open on both sides): with a close
+// frame carrying the code and reason (no body without a code), or, with
+// abrupt=1, by ending the TCP connection with no close frame.
+function remoteClose({ accept, lifetime, log }, request, socket, head) {
+  accept(request, socket, head, (websocket, url) => {
+    const abrupt = url.searchParams.get('abrupt') === '1';
+    const closeAsAsked = () => {
+      if (abrupt) dropConnection(socket, lifetime);
+      else closeWith(websocket, url.searchParams.get('code'), url.searchParams.get('reason') ?? '', 'remote-close', log);
+    };
+    if (url.searchParams.get('after_message') === '1') websocket.once('message', closeAsAsked);
+    else if (abrupt) lifetime.after(SETTLE_BEFORE_DROP_MS, closeAsAsked);
+    else closeAsAsked();
+  });
+}
+
+/**
+ * Sends a close frame with `code` (none without one) and `reason`. `ws`
+ * refuses to put a reserved code (1005, 1006, ...) or an overlong reason on
+ * the wire; say so rather than closing with something else.
+ * @returns whether the close frame went out
+ */
+function closeWith(websocket, code, reason, endpoint, log) {
+  if (code === null) {
+    websocket.close();
+    return true;
+  }
+  try {
+    websocket.close(Number(code), reason);
+    return true;
+  } catch (error) {
+    log(`${endpoint} cannot send code ${code}: ${error.message}`);
+    websocket.terminate();
+    return false;
+  }
+}
+
+// ?code=&reason= (default 4567 "unsent") — a close that is clean on the
+// wire but leaves the client's data unsent: on the first message it stops
+// reading and sends its close frame; half a second later it reads (and
+// drops) everything again until the client's close frame completes the
+// handshake, or drops the connection if none has come 5 s after that.
+function remoteCloseWithUnsentData({ accept, lifetime, log }, request, socket, head) {
+  accept(request, socket, head, (websocket, url) => {
+    websocket.once('message', () => {
+      websocket.pause();
+      const code = String(Number(url.searchParams.get('code') ?? 4567));
+      if (!closeWith(websocket, code, url.searchParams.get('reason') ?? 'unsent', 'remote-close-with-unsent-data', log)) return;
+      lifetime.after(500, () => {
+        websocket.resume();
+        lifetime.after(5000, () => websocket.terminate());
+      });
+    });
+  });
+}
+
+// Answers the client's close frame (same code and reason) only after a second.
+function delayedPassiveClose({ lifetime }, request, socket, head) {
+  if (!acceptHandshake(request, socket)) return;
+  watchForCloseFrame(socket, head, (payload) => {
+    lifetime.after(1000, () => {
+      if (!socket.destroyed) socket.end(closeFrame(payload));
+    });
+  });
+}
+
+// Never answers the client's close frame: drops the TCP connection instead.
+function passiveCloseAbort(context, request, socket, head) {
+  if (!acceptHandshake(request, socket)) return;
+  watchForCloseFrame(socket, head, () => socket.destroy());
 }
 
 // As upstream's handlers: protocol_array takes the first offered subprotocol,

@@ -30,6 +30,12 @@ describe('parseOptions', () => {
     assert.equal(options.shard, null);
     assert.equal(options.reference, true);
     assert.equal(options.timeoutMultiplier, 1);
+    assert.equal(options.workers, 2);
+  });
+
+  it('reads --workers: browser sessions at once, a whole number of at least one', () => {
+    assert.equal(parseOptions(['--workers', '1']).workers, 1);
+    assert.equal(parseOptions(['--workers=3']).workers, 3);
   });
 
   it('reads lists in canonical order and repeatable flags', () => {
@@ -68,6 +74,10 @@ describe('parseOptions', () => {
     [['--reporter', 'xml'], /--reporter: unknown value "xml"/],
     [['--timeout-multiplier=-1'], /positive number/],
     [['--timeout-multiplier', 'fast'], /positive number/],
+    [['--workers', '0'], /--workers: expected an integer ≥ 1, got "0"/],
+    [['--workers', '1.5'], /--workers: expected an integer ≥ 1/],
+    [['--workers', 'two'], /--workers: expected an integer ≥ 1/],
+    [['--workers', ''], /--workers: expected an integer ≥ 1/],
     [['--webdriver-url', 'ftp://x/'], /--webdriver-url: expected a http: or https: URL/],
     [['--playwright-endpoint', 'not a url'], /is not a URL/],
     [['--webdriver-capabilities', '{}'], /only applies with --webdriver-url/],
@@ -116,6 +126,12 @@ describe('the CLI on bad input', () => {
     const result = runCli(['--browsers', 'chromium', '--reporter', 'terminal'], { env: { CONFORMANCE_CHROMIUM_PATH: '/nonexistent/chromium' } });
     assert.equal(result.status, 2);
     assert.match(result.stderr, /CONFORMANCE_CHROMIUM_PATH=\/nonexistent\/chromium: no such file/);
+  });
+
+  it('exits 2 when --scopes leaves a configuration nothing to run', () => {
+    const result = runCli(['--browsers', 'jsdom', '--scopes', 'worker', '--reporter', 'terminal']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /nothing to run for jsdom:polyfill: it runs only in window, and --scopes leaves that out/);
   });
 
   it('exits 2 when --filter matches no test file', () => {

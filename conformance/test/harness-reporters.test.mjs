@@ -29,16 +29,16 @@ function record(configuration, scope, variant, subtests, extra = {}) {
   };
 }
 
-function sampleReport() {
+function sampleReport({ reference = true } = {}) {
   const records = [];
   for (const scope of ['window', 'worker']) {
     for (const variant of ['default', 'wss']) {
-      records.push(record('chromium:native', scope, variant, { 'text message': 'PASS', 'binary message is a Uint8Array': 'FAIL', 'backpressure': 'PASS' }));
+      if (reference) records.push(record('chromium:native', scope, variant, { 'text message': 'PASS', 'binary message is a Uint8Array': 'FAIL', 'backpressure': 'PASS' }));
       records.push(record('chromium:polyfill', scope, variant, { 'text message': 'PASS', 'binary message is a Uint8Array': 'PASS', 'backpressure': 'FAIL' }));
       records.push(record('webkit:polyfill', scope, variant, { 'text message': 'PASS', 'binary message is a Uint8Array': 'PASS', 'backpressure': scope === 'worker' ? 'TIMEOUT' : 'FAIL' }));
     }
   }
-  records.push({ ...record('chromium:native', 'window', 'default', {}), file: 'websockets/stream/crashy.any.js', status: 'CRASH', crashed: true });
+  if (reference) records.push({ ...record('chromium:native', 'window', 'default', {}), file: 'websockets/stream/crashy.any.js', status: 'CRASH', crashed: true });
   records.push({ ...record('chromium:polyfill', 'window', 'default', { 'close after abort': 'PASS' }), file: 'websockets/stream/crashy.any.js' });
   const reason = 'a documented reason for the test';
   const expectations = {
@@ -51,19 +51,47 @@ function sampleReport() {
     webkit: [{ file: 'websockets/stream/read.any.js', test: 'backpressure', scope: 'window', variant: '*', mode: 'polyfill', expected: 'FAIL', reason, index: 0 }],
   };
   const verdict = judge(records, expectations);
-  const configurations = ['chromium:native', 'chromium:polyfill', 'webkit:polyfill'].map((id) => ({
+  const ids = reference ? ['chromium:native', 'chromium:polyfill', 'webkit:polyfill'] : ['chromium:polyfill', 'webkit:polyfill'];
+  const configurations = ids.map((id) => ({
     id, browser: id.split(':')[0], engine: id.split(':')[0], mode: id.split(':')[1], args: [], expectations: id.split(':')[0],
-    isReference: id === 'chromium:native', driver: 'playwright', source: 'test', browserVersion: '1.0', skipped: null,
+    isReference: id === 'chromium:native', comparedWithReference: id !== 'chromium:native', driver: 'playwright', source: 'test', browserVersion: '1.0',
+    skipped: null, skip: null, sessions: id === 'webkit:polyfill' ? 2 : 1,
   }));
   const run = {
     startedAt: '2025-01-01T00:00:00.000Z', finishedAt: '2025-01-01T00:01:00.000Z', wallTimeMs: 60_000,
     exitCode: verdict.unexpected.length > 0 ? 1 : 0, tool: { name: 'test', version: '0' }, node: process.version,
-    platform: process.platform, arch: process.arch, cpus: 2,
+    platform: process.platform, arch: process.arch, cpus: 2, workers: 2,
     options: { browsers: ['chromium', 'webkit'], modes: ['native', 'polyfill'], scopes: ['window', 'worker'], variants: ['default', 'wss'], filters: [], shard: null, wptRoot: 'wpt', polyfill: 'dist/x.js', expectationsDir: 'e', timeoutMultiplier: 1 },
     reference: 'chromium:native', configurations,
     files: ['websockets/stream/crashy.any.js', 'websockets/stream/read.any.js'],
   };
   return buildReport({ run, verdict });
+}
+
+/** The summary table and the totals line, as a browser renders them, against the report. */
+async function checkSummaryAndTotals(page, report) {
+  const summary = await page.$$eval('#summary tbody tr', (rows) => rows.map((row) => ({
+    configuration: row.dataset.configuration,
+    cell: row.querySelector('.passed-total').textContent,
+    unexpected: Number(row.dataset.unexpected),
+    colour: getComputedStyle(row.querySelector('td')).backgroundColor,
+  })));
+  assert.equal(summary.length, report.summary.length);
+  for (const [index, group] of report.summary.entries()) {
+    assert.equal(summary[index].configuration, group.configuration);
+    assert.equal(summary[index].cell, `${group.passed}/${group.total}`);
+    assert.equal(summary[index].unexpected, group.unexpected);
+  }
+  const colours = new Set(summary.map((row) => row.colour));
+  assert.ok(colours.size >= 2, `rows are colour-coded (${[...colours]})`);
+
+  const totals = await page.$eval('#totals', (element) => ({ ...element.dataset, text: element.textContent }));
+  const passed = report.summary.reduce((sum, group) => sum + group.passed, 0);
+  const total = report.summary.reduce((sum, group) => sum + group.total, 0);
+  assert.equal(Number(totals.passed), passed);
+  assert.equal(Number(totals.total), total);
+  assert.match(totals.text, new RegExp(`${passed}/${total} subtests passed`));
+  assert.match(await page.textContent('#verdict'), /FAILED — 2 unexpected/);
 }
 
 describe('reporters', () => {
@@ -105,6 +133,31 @@ describe('reporters', () => {
     assert.match(text, /FAILED: 2 unexpected result/);
   });
 
+  it('speaks of differences from native Chromium only when native Chromium ran', async () => {
+    // The same results, judged as a --no-reference run is: no reference record, no reference configuration.
+    const withoutReference = sampleReport({ reference: false });
+    const text = renderTerminal(withoutReference);
+    assert.match(text, /no reference run: results judged against expectations only/);
+    assert.doesNotMatch(text, /Differences from native Chromium/);
+    assert.doesNotMatch(text, /every difference from native Chromium/);
+    assert.match(text, /chromium:polyfill\s+window\s+ws\s+\S+\s+-\s/, 'no differences counted without a reference');
+    const { files } = await writeReports(withoutReference, { reporters: ['html'], outDir: scratch.directory });
+    assert.doesNotMatch(await readFile(files[0], 'utf8'), /every difference from native Chromium/);
+
+    // A reference that was asked for but could not start is no reference either.
+    const skipped = sampleReport();
+    skipped.run.configurations[0].skipped = 'could not start chromium';
+    assert.doesNotMatch(renderTerminal(skipped), /Differences from native Chromium/);
+    assert.match(renderTerminal(report), /Differences from native Chromium/);
+  });
+
+  it('shows how long each row took and how many sessions a configuration used', () => {
+    const text = renderTerminal(report);
+    assert.match(text, /passed\/total\s+differences\s+unexpected\s+crashes\s+timeouts\s+time/);
+    assert.ok(report.summary.every((row) => row.wallTimeMs === 12 * row.files), 'each row adds up its pages');
+    assert.match(text, /webkit:polyfill\s+1\.0 via playwright \(test\), 2 sessions/);
+  });
+
   it('renders the HTML matrix with the right counts in headless Chromium', async (t) => {
     const { files } = await writeReports(report, { reporters: ['html'], outDir: scratch.directory });
     const found = (await detectBrowsers()).chromium;
@@ -123,28 +176,7 @@ describe('reporters', () => {
       page.on('request', (request) => requests.push(request.url()));
       await page.goto(`file://${files[0]}`);
 
-      const summary = await page.$$eval('#summary tbody tr', (rows) => rows.map((row) => ({
-        configuration: row.dataset.configuration,
-        cell: row.querySelector('.passed-total').textContent,
-        unexpected: Number(row.dataset.unexpected),
-        colour: getComputedStyle(row.querySelector('td')).backgroundColor,
-      })));
-      assert.equal(summary.length, report.summary.length);
-      for (const [index, group] of report.summary.entries()) {
-        assert.equal(summary[index].configuration, group.configuration);
-        assert.equal(summary[index].cell, `${group.passed}/${group.total}`);
-        assert.equal(summary[index].unexpected, group.unexpected);
-      }
-      const colours = new Set(summary.map((row) => row.colour));
-      assert.ok(colours.size >= 2, `rows are colour-coded (${[...colours]})`);
-
-      const totals = await page.$eval('#totals', (element) => ({ ...element.dataset, text: element.textContent }));
-      const passed = report.summary.reduce((sum, group) => sum + group.passed, 0);
-      const total = report.summary.reduce((sum, group) => sum + group.total, 0);
-      assert.equal(Number(totals.passed), passed);
-      assert.equal(Number(totals.total), total);
-      assert.match(totals.text, new RegExp(`${passed}/${total} subtests passed`));
-      assert.match(await page.textContent('#verdict'), /FAILED — 2 unexpected/);
+      await checkSummaryAndTotals(page, report);
 
       // 4 subtest rows + 1 file-status row for the crash; filters narrow them.
       assert.equal(await page.textContent('#row-count'), '5');

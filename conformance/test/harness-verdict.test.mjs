@@ -3,10 +3,12 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { findExpectation, loadExpectations, validateEntries } from '../lib/expectations.mjs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { ExpectationsError, findExpectation, loadExpectations, validateEntries } from '../lib/expectations.mjs';
 import { judge } from '../lib/verdict.mjs';
+import { makeScratch } from './harness-fixtures.mjs';
 
 const EXPECTATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'expectations');
 const FILE = 'websockets/stream/read.any.js';
@@ -77,6 +79,89 @@ describe('expectations', () => {
       for (const item of entries) assert.ok(item.reason.length > 10, `${name}: ${item.file} ${item.test} has a real reason`);
     }
     assert.deepEqual((await loadExpectations(EXPECTATIONS_DIR, 'no-such-engine')).entries, []);
+  });
+});
+
+describe('expectations that extend others', () => {
+  let scratch;
+  const folder = (name) => path.join(scratch.directory, name);
+  const write = async (directory, name, document) => {
+    await mkdir(directory, { recursive: true });
+    await writeFile(path.join(directory, `${name}.json`), JSON.stringify(document));
+  };
+  const parentEntries = [
+    { file: FILE, test: 'binary', mode: 'native', expected: 'FAIL', reason: 'stock Chromium delivers ArrayBuffer' },
+    { file: FILE, test: 'close code', mode: 'native', expected: 'FAIL', reason: 'InvalidAccessError instead of TypeError' },
+    { file: FILE, tests: ['backpressure', 'backpressure again'], mode: 'polyfill', expected: 'FAIL', reason: 'no receive backpressure' },
+  ];
+
+  before(async () => {
+    scratch = await makeScratch('wss-conformance-extends-');
+    await write(folder('ok'), 'base', { entries: parentEntries });
+    await write(folder('ok'), 'child', { extends: 'base', entries: [
+      { file: FILE, test: 'binary', mode: 'native', expected: 'PASS', reason: 'the flag makes binary messages Uint8Array' },
+      { file: FILE, test: 'backpressure again', mode: 'polyfill', expected: ['FAIL', 'PASS'], reason: 'timing here' },
+      { file: FILE, test: 'only here', expected: 'TIMEOUT', reason: 'a departure of the child alone' },
+    ] });
+    await write(folder('ok'), 'grandchild', { extends: 'child', entries: [] });
+    await write(folder('cycle'), 'a', { extends: 'b', entries: [] });
+    await write(folder('cycle'), 'b', { extends: 'c', entries: [] });
+    await write(folder('cycle'), 'c', { extends: 'a', entries: [] });
+    await write(folder('cycle'), 'self', { extends: 'self', entries: [] });
+    await write(folder('orphan'), 'child', { extends: 'nobody', entries: [] });
+    await write(folder('bad'), 'path', { extends: '../ok/base', entries: [] });
+    await write(folder('bad'), 'suffix', { extends: 'base.json', entries: [] });
+  });
+  after(() => scratch.remove());
+
+  it('inherits the parent\'s entries, and the child\'s entry for the same place wins', async () => {
+    const { entries } = await loadExpectations(folder('ok'), 'child');
+    const where = { file: FILE, scope: 'window', variant: 'default', mode: 'native' };
+    const binary = findExpectation(entries, { ...where, test: 'binary' });
+    assert.equal(binary.expected, 'PASS');
+    assert.equal(binary.declaredIn, 'child');
+    assert.equal(entries.filter((entry) => entry.test === 'binary').length, 1, 'the overridden entry is gone');
+    assert.deepEqual(findExpectation(entries, { ...where, test: 'close code' }), { ...validateEntries({ entries: parentEntries })[1], declaredIn: 'base' });
+    const polyfill = { ...where, mode: 'polyfill' };
+    assert.equal(findExpectation(entries, { ...polyfill, test: 'backpressure' }).declaredIn, 'base', 'one test of a several-test entry stays inherited');
+    assert.deepEqual(findExpectation(entries, { ...polyfill, test: 'backpressure again' }).expected, ['FAIL', 'PASS']);
+    assert.equal(findExpectation(entries, { ...where, test: 'only here' }).expected, 'TIMEOUT');
+    const grandchild = (await loadExpectations(folder('ok'), 'grandchild')).entries;
+    assert.deepEqual(grandchild.map((entry) => [entry.test, entry.declaredIn]), entries.map((entry) => [entry.test, entry.declaredIn]), 'through two links');
+  });
+
+  it('refuses cycles, missing parents and names that are not a file of the same folder', async () => {
+    const refused = async (directory, name, message) => {
+      await assert.rejects(loadExpectations(folder(directory), name), (error) => error instanceof ExpectationsError && message.test(error.message));
+    };
+    await refused('cycle', 'a', /"extends" makes a cycle: a\.json → b\.json → c\.json → a\.json/);
+    await refused('cycle', 'self', /makes a cycle: self\.json → self\.json/);
+    await refused('orphan', 'child', /child\.json: extends "nobody", but .*nobody\.json does not exist/);
+    await refused('bad', 'path', /"extends" must name another expectations file of the same folder/);
+    await refused('bad', 'suffix', /without \.json/);
+  });
+
+  it('reports an inherited entry that matched nothing under the file that declares it', async () => {
+    const { entries } = await loadExpectations(folder('ok'), 'child');
+    const native = record('chromium-experimental:native', { binary: 'PASS', 'only here': 'TIMEOUT' });
+    const verdict = judge([{ ...native, expectations: 'child' }], { child: entries });
+    assert.deepEqual(verdict.unexpected, []);
+    // "close code" is the parent's and did not come up. The parent's polyfill entries cannot apply
+    // to a run of the child in native mode alone, so they are not called stale; the child's own are.
+    assert.deepEqual(verdict.unusedExpectations.map((entry) => [entry.expectations, entry.test, entry.inheritedBy]), [
+      ['base', 'close code', 'child'],
+      ['child', 'backpressure again', null],
+    ]);
+  });
+
+  it('makes chromium-experimental chromium with binary messages as the standard has them', async () => {
+    const stock = (await loadExpectations(EXPECTATIONS_DIR, 'chromium')).entries;
+    const experimental = (await loadExpectations(EXPECTATIONS_DIR, 'chromium-experimental')).entries;
+    const own = experimental.filter((entry) => entry.declaredIn === 'chromium-experimental');
+    assert.ok(own.length > 0 && own.every((entry) => entry.expected === 'PASS' && entry.mode === 'native'));
+    const key = (entry) => JSON.stringify([entry.file, entry.test, entry.scope, entry.variant, entry.mode]);
+    const overridden = new Set(own.map(key));
+    assert.deepEqual(experimental.filter((entry) => entry.declaredIn === 'chromium').map(key), stock.filter((entry) => !overridden.has(key(entry))).map(key));
   });
 });
 

@@ -1,14 +1,15 @@
-// The Node run (conformance/node-run.mjs) and the jsdom behaviours that
-// expectations/jsdom.json relies on. If jsdom changes one of those, the test
+// The suite in Node (the jsdom configuration of the CLI, drivers/jsdom.mjs) and
+// the jsdom behaviours that expectations/jsdom.json relies on. If jsdom changes one of those, the test
 // about it fails here, and the entries that cite it must be revisited.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { validateReport } from '../lib/schema.mjs';
 import { startServerProcess } from '../server/child.mjs';
 
 const TIMEOUT = 10_000;
@@ -79,21 +80,25 @@ describe("jsdom's WebSocket departures cited by expectations/jsdom.json", () => 
   });
 });
 
-describe('node-run.mjs', () => {
+describe('the jsdom configuration, through the CLI', () => {
   let root;
   const write = async (relPath, text) => {
     await mkdir(path.dirname(path.join(root, relPath)), { recursive: true });
     await writeFile(path.join(root, relPath), text);
   };
-  const runNodeRun = (...args) => new Promise((resolve) => {
-    execFile(process.execPath, [path.join(conformanceDirectory, 'node-run.mjs'), '--wpt-root', root,
-      '--polyfill', path.join(root, 'fixture-polyfill.js'), ...args], { timeout: 90_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? error.code : 0, stdout, stderr });
+  /** Runs the CLI on the fixture tree; resolves with its exit code, output and JSON report. Bounded. */
+  const runJsdom = (expectations, ...args) => new Promise((resolve) => {
+    const out = path.join(root, `out-${Math.random().toString(36).slice(2)}`);
+    execFile(process.execPath, [path.join(conformanceDirectory, 'cli.mjs'), '--browsers', 'jsdom', '--wpt-root', root,
+      '--polyfill', path.join(root, 'fixture-polyfill.js'), '--expectations', path.join(root, expectations),
+      '--reporter', 'terminal,json', '--out', out, ...args], { timeout: 90_000 }, async (error, stdout, stderr) => {
+      const report = await readFile(path.join(out, 'results.json'), 'utf8').then(JSON.parse, () => null);
+      resolve({ code: error ? error.code : 0, stdout, stderr, report });
     });
   });
 
   before(async () => {
-    root = await mkdtemp(path.join(tmpdir(), 'node-run-'));
+    root = await mkdtemp(path.join(tmpdir(), 'jsdom-run-'));
     await mkdir(path.join(root, 'websockets'), { recursive: true });
     await copyFile(path.join(conformanceDirectory, '../wpt/websockets/constants.sub.js'), path.join(root, 'websockets/constants.sub.js'));
     // Stands in for the built polyfill: this tests the runner, not the polyfill.
@@ -127,33 +132,61 @@ describe('node-run.mjs', () => {
       "}, 'fetch resolves relative URLs against the page and reaches the stash');",
       "test(() => assert_true(false, 'deliberately'), 'fails on purpose');",
     ].join('\n'));
-    await write('worker-only/skip.any.js', '// META: global=worker\n');
-    await write('expect-fail.json', JSON.stringify({ entries: [{
+    // jsdom has no workers: a worker-only file gives it no page.
+    await write('websockets/stream/worker-only.any.js', "// META: global=worker\ntest(() => {}, 'in a worker');\n");
+    // A script that never yields: only stopping jsdom's thread ends it.
+    await write('websockets/stream/spin.any.js', "// META: global=window\ntest(() => {}, 'registered before the spin');\nwhile (true) {}\n");
+    await write('expect-fail/jsdom.json', JSON.stringify({ entries: [{
       file: 'websockets/stream/fixture.any.js', test: 'fails on purpose', scope: 'window', variant: '*', mode: 'polyfill',
       expected: 'FAIL', reason: 'the fixture fails it on purpose',
     }] }));
-    await write('expect-nothing.json', JSON.stringify({ entries: [] }));
+    await mkdir(path.join(root, 'expect-nothing'));
   });
   after(() => rm(root, { recursive: true, force: true }));
 
   test('runs every variant of the window scope, applies expectations, and exits 0 when all is as expected', async () => {
-    const { code, stdout, stderr } = await runNodeRun('--expectations', path.join(root, 'expect-fail.json'));
+    const { code, stdout, stderr, report } = await runJsdom('expect-fail', '--filter', 'fixture', '--filter', 'worker-only');
     assert.equal(code, 0, `${stdout}\n${stderr}`);
-    assert.match(stdout, /ok {3}websockets\/stream\/fixture\.any\.js \[window, default\] 5\/5 as expected/);
-    assert.match(stdout, /ok {3}websockets\/stream\/fixture\.any\.js \[window, wss\] 5\/5 as expected/);
-    assert.match(stdout, /^wpt-node: 10 passed, 0 failed$/m);
+    assert.deepEqual(report.results.map((result) => [result.configuration, result.scope, result.variant, result.status]), [
+      ['jsdom:polyfill', 'window', 'default', 'OK'],
+      ['jsdom:polyfill', 'window', 'wss', 'OK'],
+    ]);
+    for (const result of report.results) {
+      assert.deepEqual(result.subtests.map((subtest) => [subtest.status, subtest.parity]), [['PASS', null], ['PASS', null], ['PASS', null], ['PASS', null], ['FAIL', null]]);
+    }
+    assert.deepEqual(validateReport(report), []);
+    // The fields schema version 1 gained with the scheduler: sessions, skips as values, time per row.
+    assert.equal(report.run.workers, 2);
+    assert.deepEqual(report.run.configurations.map((configuration) => [configuration.id, configuration.driver, configuration.comparedWithReference, configuration.skip, configuration.sessions]),
+      [['jsdom:polyfill', 'jsdom', false, null, 2]]);
+    assert.ok(report.summary.every((row) => row.wallTimeMs > 0 && row.wallTimeMs === report.results.filter((result) => result.variant === row.variant).reduce((sum, result) => sum + result.durationMs, 0)));
+    assert.match(stdout, /jsdom:polyfill\s+window\s+ws\s+4\/5\s+-\s+0/, 'the jsdom row, without differences: there is no reference');
+    assert.match(stdout, /OK: every result is as its expectations say/);
+    assert.doesNotMatch(stdout, /native Chromium/);
   });
 
   test('exits 1 and names the subtest when a result is not as expected', async () => {
-    const { code, stdout } = await runNodeRun('--expectations', path.join(root, 'expect-nothing.json'));
+    const { code, stdout, report } = await runJsdom('expect-nothing', '--filter', 'fixture', '--workers', '1');
     assert.equal(code, 1);
-    assert.match(stdout, /fails on purpose: FAIL, expected PASS — assert_true: deliberately/);
-    assert.match(stdout, /^wpt-node: 8 passed, 2 failed$/m);
+    assert.match(stdout, /unexpected-result\s+jsdom:polyfill\s+websockets\/stream\/fixture\.any\.js \[window\/default\] "fails on purpose" FAIL \(expected PASS\)/);
+    assert.match(stdout, /assert_true: deliberately/);
+    assert.equal(report.run.workers, 1);
   });
 
-  test('exits 2 when the polyfill has not been built', async () => {
-    const { code, stderr } = await runNodeRun('--polyfill', path.join(root, 'missing.js'));
+  test('stops a page that never yields at its bound, and runs the next in a new thread', async () => {
+    const { code, stdout, report } = await runJsdom('expect-fail', '--filter', 'spin', '--filter', 'fixture', '--workers', '1', '--timeout-multiplier', '0.3');
+    assert.equal(code, 1, stdout);
+    const spin = report.results.find((result) => result.file.endsWith('/spin.any.js'));
+    assert.equal(spin.status, 'TIMEOUT');
+    assert.equal(spin.timedOut, true);
+    assert.deepEqual(report.results.filter((result) => result.file.endsWith('/fixture.any.js')).map((result) => result.status), ['OK', 'OK']);
+    assert.deepEqual(report.unexpected.map((item) => item.kind), ['harness-timeout']);
+  });
+
+  test('exits 2, naming the file, when --polyfill does not exist', async () => {
+    const missing = path.join(root, 'missing.js');
+    const { code, stderr } = await runJsdom('expect-fail', '--polyfill', missing);
     assert.equal(code, 2);
-    assert.match(stderr, /npm run build/);
+    assert.ok(stderr.includes(`--polyfill ${missing}: no such file`), stderr);
   });
 });

@@ -1,0 +1,53 @@
+// @ts-check
+// From what the scheduler ran to the records the verdict judges: one record
+// per file × configuration × scope × variant, in one order whatever order the
+// pages finished in (so a run with one session and a run with several give
+// the same list).
+
+/** @typedef {import('./types.mjs').Configuration} Configuration */
+/** @typedef {import('./types.mjs').PageRecord} PageRecord */
+/** @typedef {import('./types.mjs').PageRun} PageRun */
+
+/**
+ * @param {PageRun} run
+ * @returns {PageRecord}
+ */
+export function recordOf({ job, outcome, firstAttempt }) {
+  const { configuration, page } = job;
+  const { pathname, search } = new URL(job.url);
+  /** @type {PageRecord} */
+  const record = {
+    file: job.file,
+    configuration: configuration.id,
+    browser: configuration.browser,
+    engine: configuration.engine,
+    mode: configuration.mode,
+    expectations: configuration.expectations,
+    scope: page.scope,
+    variant: page.variant,
+    url: pathname + search,
+    status: outcome.status,
+    message: outcome.message,
+    timedOut: outcome.timedOut,
+    crashed: outcome.crashed,
+    crashKind: outcome.crashKind,
+    durationMs: outcome.durationMs,
+    subtests: outcome.subtests,
+  };
+  if (firstAttempt) {
+    record.firstAttempt = { status: firstAttempt.status, message: firstAttempt.message, durationMs: firstAttempt.durationMs, crashKind: firstAttempt.crashKind };
+  }
+  return record;
+}
+
+/**
+ * By file, then configuration in the run's order, then scope and variant.
+ * @param {PageRecord[]} records
+ * @param {Configuration[]} configurations
+ */
+export function sortRecords(records, configurations) {
+  const order = new Map(configurations.map((configuration, index) => [configuration.id, index]));
+  const position = (/** @type {PageRecord} */ record) => order.get(record.configuration) ?? 0;
+  return [...records].sort((a, b) => a.file.localeCompare(b.file) || position(a) - position(b)
+    || a.scope.localeCompare(b.scope) || a.variant.localeCompare(b.variant));
+}
