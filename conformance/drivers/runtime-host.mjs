@@ -33,6 +33,7 @@
 // - --polyfill MODULE: the native WebSocketStream/WebSocketError (if any) are
 //   deleted, MODULE (an ES module entry: dist/index.js or dist/node.js) is
 //   imported and its install() called. Without it the runtime's own are tested.
+import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 
 const HARNESS_TIMEOUT_MS = { normal: 10_000, long: 60_000 };
@@ -116,7 +117,8 @@ async function installPolyfill(specifier) {
   const global = /** @type {any} */ (globalThis);
   delete global.WebSocketStream;
   delete global.WebSocketError;
-  const url = /^[a-z][\w+.-]*:/i.test(specifier) ? specifier : new URL(`file://${specifier}`).href;
+  // A path (absolute, or relative to the working directory), or a URL such as file:///….
+  const url = /^[a-z][\w+.-]*:/i.test(specifier) ? specifier : pathToFileURL(specifier).href;
   const entry = await import(url);
   return { installed: entry.install(), socketImplementation: entry.socketImplementation ?? null };
 }
