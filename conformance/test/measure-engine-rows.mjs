@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { createLauncherDriver } from '../drivers/launcher.mjs';
 import { createRuntimeDriver, runtimePages } from '../drivers/runtime.mjs';
 import { obtainEngine } from '../lib/engines.mjs';
+import { killAllHelpers } from '../lib/processes.mjs';
 import { fileTimeoutMs, pageUrl } from '../lib/matrix.mjs';
 import { listTestFiles, parseMeta, startServer, testPages } from '../server/index.mjs';
 
@@ -98,6 +99,11 @@ const { values } = parseArgs({
     only: { type: 'string', multiple: true, default: [] },
     json: { type: 'string' },
   },
+});
+// Ctrl-C: the browsers and runtimes run in process groups of their own, which would outlive us.
+process.once('SIGINT', () => {
+  killAllHelpers();
+  process.exit(130);
 });
 const measured = [];
 for (const name of values.rows.split(',')) {
