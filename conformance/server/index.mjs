@@ -16,6 +16,7 @@ import { contentTypeOf, extraHeadersFor, resolveFile } from './static-files.mjs'
 import { Stash } from './stash.mjs';
 import { isSubstitutedFile, substitute } from './substitution.mjs';
 import { createWebSocketEndpoints } from './websocket-endpoints.mjs';
+import { LauncherSessions } from './launcher-sessions.mjs';
 import { requestUrl } from './request-url.mjs';
 
 export { listTestFiles, parseMeta, testPages } from './meta.mjs';
@@ -54,8 +55,10 @@ export async function startServer({
   const { cert, key } = await createSelfSignedCertificate(host);
   const lifetime = new Lifetime();
   const stash = new Stash();
+  // Sessions of browsers the launcher driver started (drivers/launcher.mjs).
+  const launcher = new LauncherSessions();
   const ports = {};
-  const context = { wptRoot: path.resolve(wptRoot), polyfillFile: path.resolve(polyfillFile), host, ports, stash, report };
+  const context = { wptRoot: path.resolve(wptRoot), polyfillFile: path.resolve(polyfillFile), host, ports, stash, launcher, report };
 
   const handleWebSocketUpgrade = createWebSocketEndpoints({ lifetime, stash, log: report });
   const answerPlainRequestOnWebSocketPort = (request, response) => {
@@ -83,7 +86,7 @@ export async function startServer({
       ports[scheme] = await listen(server, host);
     }
   } catch (error) {
-    await closeServers(servers, lifetime);
+    await closeServers(servers, lifetime, launcher);
     throw error;
   }
   const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -97,7 +100,7 @@ export async function startServer({
     ports: { ...ports },
     // The self-signed certificate, for a client that wants to trust it rather than skip verification.
     certificate: cert,
-    close: () => closeServers(servers, lifetime),
+    close: () => closeServers(servers, lifetime, launcher),
   };
 }
 
@@ -111,8 +114,10 @@ function listen(server, host) {
   });
 }
 
-async function closeServers(servers, lifetime) {
+async function closeServers(servers, lifetime, launcher) {
   lifetime.end();
+  // Held long polls are answered, so their timers do not outlive the server.
+  launcher.end();
   await Promise.all(Object.values(servers).map((server) => new Promise((resolve) => {
     if (!server.listening) return resolve();
     server.close(() => resolve());
@@ -157,8 +162,12 @@ const notFound = (what) => ({ status: 404, type: 'text/plain; charset=utf-8', bo
 async function answerHttp(request, url, context) {
   const { pathname } = url;
 
-  const stashAnswer = context.stash.handle(url, await readBody(request));
+  const body = await readBody(request);
+  const stashAnswer = context.stash.handle(url, body);
   if (stashAnswer) return { ...stashAnswer, headers: { 'Access-Control-Allow-Origin': '*' } };
+
+  const launcherAnswer = context.launcher.handle(request.method, url, body);
+  if (launcherAnswer) return launcherAnswer;
 
   if (HARNESS_FILES[pathname]) return fileAnswer(HARNESS_FILES[pathname]);
   if (pathname === POLYFILL_SCRIPT_PATH || pathname === `${POLYFILL_SCRIPT_PATH}.map`) {
