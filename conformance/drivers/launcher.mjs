@@ -23,6 +23,9 @@ const EVALUATE_TIMEOUT_MS = 15_000;
 // The server holds a poll at most 20 s; polling just under that keeps every request short-lived.
 const POLL_MS = 15_000;
 
+/** @typedef {import('../lib/types.mjs').Driver} Driver */
+/** @typedef {{ browser: import('./browser-process.mjs').BrowserProcess, origin: string, session: string, gone: boolean }} Target */
+
 /**
  * @param {object} spec
  * @param {string} spec.executable the browser binary
@@ -32,105 +35,116 @@ const POLL_MS = 15_000;
  *   the browser; without it the browser starts at the first page's origin
  * @param {string} [spec.source] where the binary came from, for reports
  * @param {(line: string) => void} [spec.log] receives the browser's stderr lines
+ * @returns {Driver & { readonly userAgent: string|null }}
  */
-export function createLauncherDriver({ executable, engine = 'chromium', kind = 'chromium', serverOrigin = null, source = executable, log = () => {} }) {
-  /** @type {{ browser: import('./browser-process.mjs').BrowserProcess, origin: string, session: string, gone: boolean } | null} */
-  let current = null;
-  let version = null;
-  let userAgent = null;
+export function createLauncherDriver(spec) {
+  return new LauncherDriver(spec);
+}
 
-  /** Starts the browser on the waiting room of `origin`'s server and waits for it to say hello. */
-  async function start(origin) {
-    await stop();
-    const session = launcherId();
-    const browser = await startBrowser({ kind, executable, url: `${origin}${LAUNCHER_PREFIX}/waiting-room?session=${session}`, log });
-    current = { browser, origin, session, gone: false };
-    const started = current;
-    browser.exited.then(() => { started.gone = true; });
-    const hello = await waitFor(started, 'hello', {}, START_TIMEOUT_MS);
-    if (!hello.value) {
-      await stop();
-      const why = hello.gone ? 'exited' : `did not open the waiting room within ${START_TIMEOUT_MS / 1000} s`;
-      throw new Error(`${executable} ${why}: ${lastLines(browser.stderr())}`);
-    }
-    userAgent = hello.value.userAgent;
-    version = /(?:Chrome|Chromium|Firefox|Version)\/([\d.]+)/.exec(userAgent)?.[1] ?? userAgent;
+/** @implements {Driver} */
+class LauncherDriver {
+  kind = 'launcher';
+  /** @type {Target|null} */
+  #current = null;
+  /** @type {string|null} */
+  #version = null;
+  /** @type {string|null} */
+  #userAgent = null;
+
+  constructor({ executable, engine = 'chromium', kind = 'chromium', serverOrigin = null, source = executable, log = () => {} }) {
+    this.engine = engine;
+    this.source = source;
+    this.executable = executable;
+    this.browserKind = kind;
+    this.serverOrigin = serverOrigin;
+    this.log = log;
   }
 
-  async function stop() {
-    const old = current;
-    current = null;
-    if (!old) return;
-    await old.browser.stop();
-    // The session's held requests are answered; nothing of it is needed any more.
-    await fetch(control(old, 'end'), { method: 'POST', signal: AbortSignal.timeout(5000) }).catch(() => {});
+  get version() {
+    return this.#version;
   }
 
-  /** A browser on `origin`'s server, started anew when there is none, it is gone, or it is elsewhere. */
-  async function ready(origin) {
-    if (!current || current.gone || current.origin !== origin) await start(origin);
-    return current;
+  get userAgent() {
+    return this.#userAgent;
   }
 
-  async function launch() {
-    await access(executable, constants.X_OK).catch(() => { throw new Error(`${executable} is not an executable file`); });
-    if (serverOrigin) await start(new URL(serverOrigin).origin);
+  async launch() {
+    await access(this.executable, constants.X_OK).catch(() => { throw new Error(`${this.executable} is not an executable file`); });
+    if (this.serverOrigin) await this.#start(new URL(this.serverOrigin).origin);
   }
 
-  /** Queues a page (or an expression) for the waiting room; resolves with its token. */
-  async function assign(target, assignment) {
-    const response = await fetch(control(target, 'assign'), { method: 'POST', body: JSON.stringify(assignment), signal: AbortSignal.timeout(10_000) });
-    if (!response.ok) throw new Error(`the server refused the assignment: ${response.status}`);
-    return (await response.json()).token;
-  }
-
-  async function runPage(url, { timeoutMs }) {
+  async runPage(url, { timeoutMs }) {
     let started = Date.now();
     try {
-      const target = await ready(new URL(url).origin);
+      const target = await this.#ready(new URL(url).origin);
       // The bound is the page's: starting the browser has a bound of its own.
       started = Date.now();
       const token = await assign(target, { url });
       const answer = await waitFor(target, 'outcome', { token }, timeoutMs);
       const elapsed = Date.now() - started;
       if (answer.value) return completedOutcome(answer.value, elapsed);
-      await stop();
+      await this.close();
       if (answer.gone) return crashedOutcome(`the browser exited: ${lastLines(target.browser.stderr())}`, elapsed);
       return timedOutOutcome(timeoutMs, elapsed);
     } catch (error) {
-      await stop();
+      await this.close();
       return crashedOutcome(`launcher: ${String(error.message).split('\n')[0]}`, Date.now() - started);
     }
   }
 
   /** Evaluates `expression` in a same-origin iframe showing `url`; resolves with its (awaited, JSON) value. */
-  async function evaluate(url, expression, { timeoutMs = EVALUATE_TIMEOUT_MS } = {}) {
-    const target = await ready(new URL(url).origin);
+  async evaluate(url, expression, { timeoutMs = EVALUATE_TIMEOUT_MS } = {}) {
+    const target = await this.#ready(new URL(url).origin);
     const token = await assign(target, { url, expression });
     const answer = await waitFor(target, 'outcome', { token }, timeoutMs);
     if (!answer.value) {
-      await stop();
+      await this.close();
       throw new Error(`no value for ${expression} within ${timeoutMs} ms${answer.gone ? ' (the browser exited)' : ''}`);
     }
     if ('error' in answer.value) throw new Error(answer.value.error);
     return answer.value.value;
   }
 
-  return {
-    kind: 'launcher',
-    engine,
-    source,
-    get version() {
-      return version;
-    },
-    get userAgent() {
-      return userAgent;
-    },
-    launch,
-    runPage,
-    evaluate,
-    close: stop,
-  };
+  async close() {
+    const old = this.#current;
+    this.#current = null;
+    if (!old) return;
+    await old.browser.stop();
+    // The session's held requests are answered; nothing of it is needed any more.
+    await fetch(control(old, 'end'), { method: 'POST', signal: AbortSignal.timeout(5000) }).catch(() => {});
+  }
+
+  /** Starts the browser on the waiting room of `origin`'s server and waits for it to say hello. */
+  async #start(origin) {
+    await this.close();
+    const session = launcherId();
+    const browser = await startBrowser({ kind: this.browserKind, executable: this.executable, url: `${origin}${LAUNCHER_PREFIX}/waiting-room?session=${session}`, log: this.log });
+    const started = { browser, origin, session, gone: false };
+    this.#current = started;
+    browser.exited.then(() => { started.gone = true; });
+    const hello = await waitFor(started, 'hello', {}, START_TIMEOUT_MS);
+    if (!hello.value) {
+      await this.close();
+      const why = hello.gone ? 'exited' : `did not open the waiting room within ${START_TIMEOUT_MS / 1000} s`;
+      throw new Error(`${this.executable} ${why}: ${lastLines(browser.stderr())}`);
+    }
+    this.#userAgent = hello.value.userAgent;
+    this.#version = /(?:Chrome|Chromium|Firefox|Version)\/([\d.]+)/.exec(this.#userAgent)?.[1] ?? this.#userAgent;
+  }
+
+  /** A browser on `origin`'s server, started anew when there is none, it is gone, or it is elsewhere. */
+  async #ready(origin) {
+    const current = this.#current;
+    if (!current || current.gone || current.origin !== origin) await this.#start(origin);
+    return /** @type {Target} */ (this.#current);
+  }
+}
+
+/** Queues a page (or an expression) for the waiting room; resolves with its token. */
+async function assign(target, assignment) {
+  const response = await fetch(control(target, 'assign'), { method: 'POST', body: JSON.stringify(assignment), signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`the server refused the assignment: ${response.status}`);
+  return (await response.json()).token;
 }
 
 function control(target, what, params = {}) {

@@ -93,30 +93,18 @@ export function createRuntimeDriver({ engine, executable, mode, socket = 'ws', d
 
   async function runPage(url, { timeoutMs }) {
     const started = Date.now();
-    const child = spawnHost([url, '--timeout-multiplier', String(timeoutMultiplier)]);
-    const output = collect(child);
-    const limit = deadline(timeoutMs);
-    const first = await Promise.race([whenClosed(child), limit.promise.then(() => 'timeout')]);
-    limit.cancel();
+    const { ended, output } = await runBounded(spawnHost([url, '--timeout-multiplier', String(timeoutMultiplier)]), timeoutMs);
     const elapsed = Date.now() - started;
-    if (first === 'timeout') {
-      await stopHelper(child);
-      return timedOutOutcome(timeoutMs, elapsed);
-    }
+    if (ended === 'timeout') return timedOutOutcome(timeoutMs, elapsed);
     const line = resultLine(output.stdout);
-    if (!line) return crashedOutcome(`${engine} exited (${first.signal ?? `code ${first.code}`}${first.error ? `, ${first.error.message}` : ''}) without results: ${lastLines(output.stderr())}`, elapsed);
+    if (!line) return crashedOutcome(`${engine} exited (${ended.signal ?? `code ${ended.code}`}${ended.error ? `, ${ended.error.message}` : ''}) without results: ${lastLines(output.stderr())}`, elapsed);
     // The host's own bound ran out: testharness.js never completed.
-    if (first.code === 3) return timedOutOutcome(timeoutMs, elapsed);
+    if (ended.code === 3) return timedOutOutcome(timeoutMs, elapsed);
     return completedOutcome(line, elapsed);
   }
 
   async function evaluate(url, expression, { timeoutMs = EVALUATE_TIMEOUT_MS } = {}) {
-    const child = spawnHost([url, '--evaluate', expression]);
-    const output = collect(child);
-    const limit = deadline(timeoutMs);
-    const first = await Promise.race([whenClosed(child), limit.promise.then(() => 'timeout')]);
-    limit.cancel();
-    if (first === 'timeout') await stopHelper(child);
+    const { output } = await runBounded(spawnHost([url, '--evaluate', expression]), timeoutMs);
     const line = resultLine(output.stdout);
     if (!line) throw new Error(`${engine} gave no value for ${expression}: ${lastLines(output.stderr())}`);
     if ('error' in line) throw new Error(line.error);
@@ -136,6 +124,19 @@ export function createRuntimeDriver({ engine, executable, mode, socket = 'ws', d
     // Nothing outlives a page: each ran in a process of its own, stopped by now.
     close: async () => {},
   };
+}
+
+/**
+ * Waits for a host process to end, stopping it at `timeoutMs`.
+ * → { ended: 'timeout' | { code, signal, error? }, output }
+ */
+async function runBounded(child, timeoutMs) {
+  const output = collect(child);
+  const limit = deadline(timeoutMs);
+  const ended = await Promise.race([whenClosed(child), limit.promise.then(() => 'timeout')]);
+  limit.cancel();
+  if (ended === 'timeout') await stopHelper(child);
+  return { ended, output };
 }
 
 /** Resolves when a child has exited AND its output is all read ('close', not 'exit'); never rejects. */
