@@ -37,8 +37,12 @@ export interface Transfer {
   send(data: string | Uint8Array): void;
   /** A message event's data: hands the message to the stream. */
   receive(data: unknown): void;
-  /** As Socket.whenSent; the connector ignores a call back that comes once the connection is closing. */
-  whenSent(limit: number, callback: () => void): boolean;
+  /**
+   * As Socket.whenSent. The connector ignores a call back that comes once the connection is
+   * closing, unless it says the message was handed to the network before the closing began
+   * (`handedOverBeforeClosing`): the `ws` transfer knows that of a write Node finished at once.
+   */
+  whenSent(limit: number, callback: (handedOverBeforeClosing?: boolean) => void): boolean;
   /** As Socket.resume. */
   resume(): void;
   /** The connection has closed: drop a waiting callback, and any timer behind it. */
@@ -76,8 +80,8 @@ export function webSocketConnector<T extends WebSocketLike>(
     // Once the connection is closing, the buffer may shrink because bytes are being thrown away,
     // not sent: the close event settles the waiting write instead. One guard serves every write.
     let sentCallback: () => void;
-    const sent = (): void => {
-      if (webSocket.readyState === OPEN) sentCallback();
+    const sent = (handedOverBeforeClosing = false): void => {
+      if (handedOverBeforeClosing || webSocket.readyState === OPEN) sentCallback();
     };
 
     const reportClose = (wasClean: boolean, code: number, reason: string): void => {
