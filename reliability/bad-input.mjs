@@ -29,11 +29,42 @@ const OUT_OF_RANGE = {
   standard: { class: 'TypeError', name: 'TypeError' },
   departure: 'SPEC: Chromium throws InvalidAccessError, not TypeError, for close codes outside 0..65535 or non-finite',
 };
-/** close() on a fresh stream with `argument`; the stream is closed whatever close(argument) does. */
+/**
+ * One row of the table, before it runs.
+ * @typedef {object} BadInputCase
+ * @property {string} member
+ * @property {string} input
+ * @property {string} source
+ * @property {{ class: string, name: string }} [standard]  given only where native departs from the standard
+ * @property {string} [departure]
+ */
+/** @typedef {{ outcome: string, class: string, name: string }} Outcome  outcome: 'ok', 'throws' or 'rejects' */
+/** @typedef {Outcome & { matches: boolean|null }} Cell  matches: null on native's own departure */
+/**
+ * One row of the table, run: what is required and each column's outcome against it.
+ * @typedef {object} BadInputRow
+ * @property {string} member
+ * @property {string} input
+ * @property {string|null} departure
+ * @property {Partial<Outcome>|undefined} required
+ * @property {Record<string, Cell>} results  by engine
+ */
+/** @typedef {{ engines: string[], rows: BadInputRow[] }} BadInputTable  reports/reliability/bad-input.json */
+
+/**
+ * close() on a fresh stream with `argument`; the stream is closed whatever close(argument) does.
+ * @param {string} argument
+ */
 const closeWith = (argument) => `const s = new WSS(URL_); try { s.close(${argument}); } finally { s.close(); }`;
-/** The cases of one member, each [input, source, departure?]. */
+/**
+ * The cases of one member, each [input, source, departure?].
+ * @param {string} member
+ * @param {[input: string, source: string, departure?: { standard: { class: string, name: string }, departure: string }][]} cases
+ * @returns {BadInputCase[]}
+ */
 const casesOf = (member, cases) => cases.map(([input, source, departure]) => ({ member, input, source, ...departure }));
 
+/** @type {BadInputCase[]} */
 export const CASES = [
   ...casesOf('constructor url', [
     ['missing', 'new WSS()'],
@@ -125,11 +156,15 @@ export const CASES = [
 /**
  * The in-page half: evaluates every case source with the interfaces under test in scope. Sent to
  * the browser as source text, so it must not close over anything. → outcomes by index.
+ * @param {{ sources: string[], echoUrl: string, polyfillUrl: string|null }} input
+ * @returns {Promise<Outcome[]>}
  */
 async function runCasesInPage({ sources, echoUrl, polyfillUrl }) {
+  // The page's globals, as this code sees them: the interfaces under test may be missing.
+  const page = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (globalThis));
   if (polyfillUrl) {
-    delete globalThis.WebSocketStream;
-    delete globalThis.WebSocketError;
+    delete page.WebSocketStream;
+    delete page.WebSocketError;
     await new Promise((resolve, reject) => {
       const script = document.createElement('script');
       script.src = polyfillUrl;
@@ -138,10 +173,11 @@ async function runCasesInPage({ sources, echoUrl, polyfillUrl }) {
       document.head.append(script);
     });
   }
-  const describe = (error) => ({
+  const describe = (/** @type {any} */ error) => ({
     class: error?.constructor?.name ?? typeof error,
     name: error?.name ?? String(error),
   });
+  /** @type {Outcome[]} */
   const results = [];
   for (const source of sources) {
     // Expressions are returned; statement bodies (with `await`) run in an async function, whose
@@ -151,7 +187,7 @@ async function runCasesInPage({ sources, echoUrl, polyfillUrl }) {
     let outcome;
     let value;
     try {
-      value = new Function('WSS', 'WSE', 'URL_', body)(globalThis.WebSocketStream, globalThis.WebSocketError, echoUrl);
+      value = new Function('WSS', 'WSE', 'URL_', body)(page.WebSocketStream, page.WebSocketError, echoUrl);
     } catch (error) {
       results.push({ outcome: 'throws', ...describe(error) });
       continue;
@@ -171,6 +207,7 @@ async function runCasesInPage({ sources, echoUrl, polyfillUrl }) {
 
 // Each column of the table, driven by the conformance harness's own drivers (Playwright for
 // Chromium and Firefox, WebDriver for WebKitGTK), so the browsers are found and started as there.
+/** @type {Record<string, { browser: string, polyfill: boolean }>} */
 const ENGINES = {
   'chromium-native': { browser: 'chromium', polyfill: false },
   'chromium-polyfill': { browser: 'chromium', polyfill: true },
@@ -179,14 +216,19 @@ const ENGINES = {
 };
 const EVALUATE_BOUND_MS = 120_000;
 
-/** → { rows, engines } with every case's outcome per engine and its verdict against the reference. */
+/**
+ * → { rows, engines } with every case's outcome per engine and its verdict against the reference.
+ * @param {{ engines?: string[] }} [options]
+ * @returns {Promise<BadInputTable>}
+ */
 export async function runBadInputTable({ engines = Object.keys(ENGINES) } = {}) {
   const server = await startServer();
-  const input = (polyfill) => ({
+  const input = (/** @type {boolean} */ polyfill) => ({
     sources: CASES.map((testCase) => testCase.source),
     echoUrl: `ws://127.0.0.1:${server.ports.ws}/echo`,
     polyfillUrl: polyfill ? `${server.httpOrigin}${POLYFILL_SCRIPT_PATH}` : null,
   });
+  /** @type {Record<string, Outcome[]>} */
   const outcomes = {};
   try {
     // One browser at a time: each is closed once no later column needs it.
@@ -195,7 +237,7 @@ export async function runBadInputTable({ engines = Object.keys(ENGINES) } = {}) 
       const driver = await launchDriver(browser, found);
       try {
         for (const engine of engines.filter((name) => ENGINES[name].browser === browser)) {
-          outcomes[engine] = await driver.evaluate(`${server.httpOrigin}/`, `(${runCasesInPage})(${JSON.stringify(input(ENGINES[engine].polyfill))})`, { timeoutMs: EVALUATE_BOUND_MS });
+          outcomes[engine] = /** @type {Outcome[]} */ (await driver.evaluate(`${server.httpOrigin}/`, `(${runCasesInPage})(${JSON.stringify(input(ENGINES[engine].polyfill))})`, { timeoutMs: EVALUATE_BOUND_MS }));
         }
       } finally {
         await driver.close().catch(() => {});
@@ -207,7 +249,11 @@ export async function runBadInputTable({ engines = Object.keys(ENGINES) } = {}) 
   return { engines, rows: CASES.map((testCase, index) => tableRow(testCase, engines, (engine) => outcomes[engine][index])) };
 }
 
-/** The conformance harness's own driver for `browser`, launched. */
+/**
+ * The conformance harness's own driver for `browser`, launched.
+ * @param {string} browser
+ * @param {Awaited<ReturnType<typeof detectBrowsers>>} found
+ */
 async function launchDriver(browser, found) {
   const [configuration] = buildConfigurations({ browsers: [browser], modes: ['native', 'polyfill'], reference: false });
   const driver = createDriver(configuration, { found: found[configuration.engine] });
@@ -215,10 +261,17 @@ async function launchDriver(browser, found) {
   return driver;
 }
 
-/** One case's row: what is required (native's outcome, or the standard's on a listed departure) and each column against it. */
+/**
+ * One case's row: what is required (native's outcome, or the standard's on a listed departure) and each column against it.
+ * @param {BadInputCase} testCase
+ * @param {string[]} engines
+ * @param {(engine: string) => Outcome} outcomeIn
+ * @returns {BadInputRow}
+ */
 function tableRow(testCase, engines, outcomeIn) {
   const native = engines.includes('chromium-native') ? outcomeIn('chromium-native') : undefined;
   const required = testCase.standard ? { outcome: native?.outcome, ...testCase.standard } : native;
+  /** @type {BadInputRow} */
   const row = { member: testCase.member, input: testCase.input, departure: testCase.departure ?? null, required, results: {} };
   for (const engine of engines) {
     const result = outcomeIn(engine);
@@ -229,8 +282,9 @@ function tableRow(testCase, engines, outcomeIn) {
   return row;
 }
 
+/** @param {BadInputTable} table */
 export function toMarkdown({ engines, rows }) {
-  const cell = ({ outcome, class: className, name, matches }) =>
+  const cell = (/** @type {Partial<Cell>} */ { outcome, class: className, name, matches }) =>
     `${outcome}${className ? ` ${className}${name && name !== className ? `/${name}` : ''}` : ''}${matches === false ? ' **✗**' : matches === null ? ' (departure)' : ''}`;
   const lines = [
     '# Bad-input table',
@@ -251,6 +305,7 @@ export function toMarkdown({ engines, rows }) {
   return `${lines.join('\n')}\n`;
 }
 
+/** @param {BadInputTable} table */
 export function saveReport(table) {
   const directory = path.join(here, '..', 'reports', 'reliability');
   mkdirSync(directory, { recursive: true });

@@ -3,13 +3,36 @@
 // module adds what only a process can check: unhandled rejections.
 import '../wpt/websockets/stream/resources/fuzz.js';
 
-export const { mulberry32, planFor, runSeed } = globalThis.webSocketStreamFuzz;
-const { startSeeds } = globalThis.webSocketStreamFuzz;
+/**
+ * The interfaces a seed runs against: the polyfill's, or a browser's own.
+ * @typedef {{ WebSocketStream: typeof import('../dist/index.js').WebSocketStream, WebSocketError: typeof import('../dist/index.js').WebSocketError }} Interfaces
+ */
+/** @typedef {{ action: string, size?: number, closeCode?: number, reason?: string, reasonKind?: string, ms?: number }} FuzzStep */
+/** @typedef {{ endpoint: string, withSignal: boolean, steps: FuzzStep[] }} FuzzPlan */
+/** @typedef {{ seed: number, plan: FuzzPlan, violations: string[] }} SeedResult */
+/**
+ * What fuzz.js defines as globalThis.webSocketStreamFuzz (it is a classic script, so the shape
+ * is written here).
+ * @typedef {object} FuzzApi
+ * @property {(seed: number) => () => number} mulberry32
+ * @property {(seed: number) => FuzzPlan} planFor
+ * @property {(seed: number, origin: string, interfaces: Interfaces, options?: { skipCloseAfterHandshakeAbort?: boolean }) => Promise<SeedResult>} runSeed
+ * @property {(seeds: number[], origin: string, interfaces: Interfaces, options?: { concurrency?: number, skipCloseAfterHandshakeAbort?: boolean }) => Map<number, Promise<SeedResult>>} startSeeds
+ */
 
-/** Runs `seeds` with up to `concurrency` at once. → { results, failures, unhandled, ms }. */
+export const { mulberry32, planFor, runSeed } = /** @type {{ webSocketStreamFuzz: FuzzApi }} */ (/** @type {unknown} */ (globalThis)).webSocketStreamFuzz;
+const { startSeeds } = /** @type {{ webSocketStreamFuzz: FuzzApi }} */ (/** @type {unknown} */ (globalThis)).webSocketStreamFuzz;
+
+/**
+ * Runs `seeds` with up to `concurrency` at once. → { results, failures, unhandled, ms }.
+ * @param {number[]} seeds
+ * @param {string} origin
+ * @param {Interfaces} polyfill
+ */
 export async function runSeeds(seeds, origin, polyfill, { concurrency = 16 } = {}) {
+  /** @type {string[]} */
   const unhandled = [];
-  const onUnhandled = (reason) => unhandled.push(String(reason?.stack ?? reason));
+  const onUnhandled = (/** @type {{ stack?: string }|undefined} */ reason) => unhandled.push(String(reason?.stack ?? reason));
   process.on('unhandledRejection', onUnhandled);
   const started = performance.now();
   const results = await Promise.all(startSeeds(seeds, origin, polyfill, { concurrency }).values());

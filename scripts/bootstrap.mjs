@@ -8,6 +8,7 @@ import { run, runOrThrow } from '../conformance/lib/command.mjs';
 
 export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
+/** @param {string} directory */
 function newestModification(directory) {
   let newest = 0;
   for (const entry of readdirSync(directory, { withFileTypes: true })) {

@@ -10,14 +10,19 @@ import path from 'node:path';
 import { run } from '../conformance/lib/command.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const bin = (/** @type {string} */ name) => path.join(root, 'node_modules', '.bin', name);
 // TypeScript 5.9 by its own path: TypeScript 7 is installed beside it (for the type tests) and
 // npm may link either one as node_modules/.bin/tsc.
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const staging = `.dist-build-${process.pid}`;
 const stagingPath = path.join(root, staging);
 
-/** Runs one build step; a failed step leaves no staging folder behind and fails the build. */
+/**
+ * Runs one build step; a failed step leaves no staging folder behind and fails the build.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {Record<string, string>} [env]
+ */
 function step(command, args, env) {
   const result = run(command, args, { cwd: root, env });
   if (!result.ok) {

@@ -9,11 +9,20 @@ import { compressedSizes, sizeBudgets } from './compressed-sizes.mjs';
 
 let failures = 0;
 
+/**
+ * @param {string} name
+ * @param {boolean} ok
+ * @param {string} [detail]
+ */
 function check(name, ok, detail) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
   if (!ok) failures++;
 }
 
+/**
+ * @param {string} name
+ * @param {string[]} args
+ */
 function tool(name, args, cwd = root) {
   const result = run(path.join(root, 'node_modules', '.bin', name), args, { cwd, capture: true });
   return { ok: result.ok, output: `${result.stdout}${result.stderr}` };
@@ -31,10 +40,10 @@ const attw = tool('attw', ['--pack', '.', '--profile', 'node16', '--exclude-entr
 check('are the types wrong (node16 profile)', attw.ok, attw.ok ? '' : attw.output);
 
 // The maps point at TypeScript the package does not ship, so each must carry its sources.
-const maps = readdirSync(path.join(root, 'dist'), { recursive: true }).filter((file) => file.endsWith('.map'));
+const maps = readdirSync(path.join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.map'));
 const withoutSources = maps.filter((file) => {
   const map = JSON.parse(readFileSync(path.join(root, 'dist', file), 'utf8'));
-  return map.sources.some((_, index) => typeof map.sourcesContent?.[index] !== 'string');
+  return map.sources.some((/** @type {string} */ _, /** @type {number} */ index) => typeof map.sourcesContent?.[index] !== 'string');
 });
 check(`every source map in dist/ carries its sources (${maps.length} maps)`, maps.length > 0 && withoutSources.length === 0, withoutSources.join(', '));
 

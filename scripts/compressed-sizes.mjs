@@ -8,7 +8,10 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 export const sizeBudgets = JSON.parse(readFileSync(path.join(root, 'scripts', 'size-budget.json'), 'utf8'));
 
-/** `file` is relative to the project root, e.g. "dist/websocketstream-polyfill.min.js". */
+/**
+ * `file` is relative to the project root, e.g. "dist/websocketstream-polyfill.min.js".
+ * @param {string} file
+ */
 export function compressedSizes(file) {
   const bytes = readFileSync(path.join(root, file));
   return {

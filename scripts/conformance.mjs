@@ -21,12 +21,12 @@ const args = process.argv.slice(2);
 const wantsHelp = args.includes('--help') || args.includes('-h');
 if (!wantsHelp) bootstrap();
 
-const given = (name) => args.some((arg) => arg === name || arg.startsWith(`${name}=`));
+const given = (/** @type {string} */ name) => args.some((arg) => arg === name || arg.startsWith(`${name}=`));
 const outIndex = args.findIndex((arg) => arg === '--out' || arg.startsWith('--out='));
 const outDir = outIndex < 0 ? path.join(root, 'reports', 'conformance')
   : args[outIndex].startsWith('--out=') ? args[outIndex].slice('--out='.length) : args[outIndex + 1];
 const otherArgs = outIndex < 0 ? args : args.filter((_, index) => index !== outIndex && (args[outIndex].includes('=') || index !== outIndex + 1));
-const withOut = (extra, suffix) => [...otherArgs, ...extra, '--out', `${outDir}${suffix}`];
+const withOut = (/** @type {string[]} */ extra, /** @type {string} */ suffix) => [...otherArgs, ...extra, '--out', `${outDir}${suffix}`];
 const choosesFiles = wantsHelp || ['--filter', '--exclude', '--shard', '--wpt-root'].some(given);
 const passes = choosesFiles
   ? [withOut([], '')]

@@ -4,6 +4,7 @@
 import { run } from '../conformance/lib/command.mjs';
 import { bootstrap, root } from './bootstrap.mjs';
 
+/** @type {[name: string, command: string, args: string[]][]} */
 const steps = [
   // TypeScript 5.9 by its path: npm may link TypeScript 7 (installed for the type tests) as .bin/tsc.
   ['types', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']],

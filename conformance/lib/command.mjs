@@ -8,6 +8,10 @@ import { spawnSync } from 'node:child_process';
  * with `capture` is returned as text. `env` is laid over this process's environment (a key set to
  * undefined is left out); `timeoutMs` bounds the run (SIGTERM at the bound).
  * → { ok, status, signal, timedOut, stdout, stderr, error }.
+ * @param {string} command
+ * @param {readonly string[]} args
+ * @param {RunOptions} [options]
+ * @returns {RunResult}
  */
 export function run(command, args, { cwd, env, timeoutMs, capture = false } = {}) {
   const result = spawnSync(command, args, {
@@ -21,21 +25,48 @@ export function run(command, args, { cwd, env, timeoutMs, capture = false } = {}
     ok: result.status === 0,
     status: result.status,
     signal: result.signal,
-    timedOut: result.error?.code === 'ETIMEDOUT',
+    timedOut: /** @type {NodeJS.ErrnoException|undefined} */ (result.error)?.code === 'ETIMEDOUT',
     stdout: result.stdout ?? '',
     stderr: result.stderr ?? '',
     error: result.error ?? null,
   };
 }
 
-/** How a run that did not succeed ended, for a message. */
+/**
+ * @typedef {object} RunOptions
+ * @property {string} [cwd]
+ * @property {Record<string, string|undefined>} [env]
+ * @property {number} [timeoutMs]
+ * @property {boolean} [capture]
+ */
+
+/**
+ * @typedef {object} RunResult
+ * @property {boolean} ok
+ * @property {number|null} status
+ * @property {NodeJS.Signals|null} signal
+ * @property {boolean} timedOut
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {Error|null} error
+ */
+
+/**
+ * How a run that did not succeed ended, for a message.
+ * @param {Pick<RunResult, 'status'|'signal'|'timedOut'|'error'>} result
+ */
 export function describeEnd({ status, signal, timedOut, error }) {
   if (timedOut) return 'ran out of time';
   if (error) return `could not run (${error.message})`;
   return `exited with ${status ?? signal}`;
 }
 
-/** As run(), but throws, naming the command and how it ended, unless it exits with 0. */
+/**
+ * As run(), but throws, naming the command and how it ended, unless it exits with 0.
+ * @param {string} command
+ * @param {readonly string[]} args
+ * @param {RunOptions} [options]
+ */
 export function runOrThrow(command, args, options) {
   const result = run(command, args, options);
   if (!result.ok) throw new Error(`${command} ${args.join(' ')} ${describeEnd(result)}`);

@@ -14,7 +14,11 @@
 export {};
 
 /** @typedef {'window'|'worker'} Scope */
-/** @typedef {'default'|'wss'} Variant  "default" is the ws: page (no query), "wss" is ?wss */
+/**
+ * "default" is the ws: page (no query), "wss" is ?wss; an upstream file may declare others
+ * (a variant's name is its query without "?"), hence the open end.
+ * @typedef {'default'|'wss'|(string & {})} Variant
+ */
 /** @typedef {'native'|'polyfill'} Mode */
 /** @typedef {'OK'|'ERROR'|'TIMEOUT'|'PRECONDITION_FAILED'|'CRASH'} FileStatus */
 /** @typedef {'PASS'|'FAIL'|'TIMEOUT'|'NOTRUN'|'PRECONDITION_FAILED'} SubtestStatus */
@@ -80,7 +84,16 @@ export {};
 
 /** @typedef {{ scope: Scope, variant: Variant, path: string }} PageSpec */
 
-/** @typedef {{ globals: string[], variants: string[], scripts: string[], timeout: string }} TestMeta */
+/** @typedef {{ globals: Scope[], variants: string[], scripts: string[], timeout: string }} TestMeta */
+
+/**
+ * What the test server answers an HTTP request with (server/).
+ * @typedef {object} ServerAnswer
+ * @property {number} status
+ * @property {string} type  the Content-Type
+ * @property {string|Buffer} body
+ * @property {Record<string, string>} [headers]
+ */
 
 /**
  * One page to run: a test file's page in one configuration.

@@ -24,7 +24,8 @@ export async function createSelfSignedCertificate(host = '127.0.0.1') {
       '-keyout', keyFile, '-out', certFile,
     ]);
     return { cert: await readFile(certFile, 'utf8'), key: await readFile(keyFile, 'utf8') };
-  } catch (error) {
+  } catch (caught) {
+    const error = /** @type {NodeJS.ErrnoException & { stderr?: string }} */ (caught);
     if (error.code === 'ENOENT') {
       throw new Error('The conformance server needs the `openssl` command to make a certificate for https/wss; install it (Debian: apt-get install openssl).');
     }

@@ -8,6 +8,10 @@ const CLI = fileURLToPath(new URL('./cli.mjs', import.meta.url));
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
 
+/**
+ * @param {{ wptRoot?: string|null, polyfillFile?: string|null, host?: string, log?: boolean }} [options]
+ * @returns {Promise<import('./index.mjs').TestServer>}
+ */
 export function startServerProcess({ wptRoot, polyfillFile, host, log = false } = {}) {
   const args = [CLI, '--for-parent'];
   if (wptRoot) args.push('--wpt-root', wptRoot);
@@ -21,13 +25,13 @@ export function startServerProcess({ wptRoot, polyfillFile, host, log = false } 
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => fail(new Error(`the server process did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
-    const fail = (error) => {
+    const fail = (/** @type {Error} */ error) => {
       clearTimeout(timer);
       child.kill();
       reject(error);
     };
     child.once('error', fail);
-    const exitedEarly = (code) => fail(new Error(`the server process exited (code ${code}) before it was ready`));
+    const exitedEarly = (/** @type {number|null} */ code) => fail(new Error(`the server process exited (code ${code}) before it was ready`));
     child.once('exit', exitedEarly);
     child.stdout.on('data', function onData(chunk) {
       output += chunk;
@@ -45,11 +49,16 @@ export function startServerProcess({ wptRoot, polyfillFile, host, log = false } 
 
 // Closing its standard input asks the server to close; a server that does
 // not exit in time is killed.
+/**
+ * @param {import('node:child_process').ChildProcessByStdio<import('node:stream').Writable, import('node:stream').Readable, null>} child
+ * @param {Promise<unknown>} exited
+ */
 async function stop(child, exited) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.stdin.end();
+  /** @type {NodeJS.Timeout|undefined} */
   let timer;
-  const late = new Promise((resolve) => {
+  const late = new Promise((/** @type {(value?: void) => void} */ resolve) => {
     timer = setTimeout(() => {
       child.kill('SIGKILL');
       resolve();

@@ -34,12 +34,23 @@ const GARBAGE_HANDSHAKE_HOLD_MS = 2000;
 // No endpoint holds a connection for longer than this unless it is meant to hang.
 const GIVE_UP_MS = 10_000;
 
-/** → { '/fault/NAME': (request, socket, head) => void } for the endpoint table. */
+/** @typedef {import('./lifetime.mjs').Lifetime} Lifetime */
+/** @typedef {import('node:http').IncomingMessage} IncomingMessage */
+/** @typedef {import('node:net').Socket} Socket */
+/** @typedef {(lifetime: Lifetime, request: IncomingMessage, socket: Socket, head: Buffer) => void} Fault */
+
+/**
+ * → { '/fault/NAME': (request, socket, head) => void } for the endpoint table.
+ * @param {{ lifetime: Lifetime }} options
+ * @returns {Partial<Record<string, (request: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void>>}
+ */
 export function createFaultEndpoints({ lifetime }) {
-  return Object.fromEntries(Object.entries(FAULTS).map(([path, fault]) => [path, (request, socket, head) => fault(lifetime, request, socket, head)]));
+  // The socket of an 'upgrade' event is a net.Socket (or a TLSSocket), whatever its declared type.
+  return Object.fromEntries(Object.entries(FAULTS).map(([path, fault]) => [path, (request, socket, head) => fault(lifetime, request, /** @type {Socket} */ (socket), head)]));
 }
 
 // Each fault: (lifetime, request, socket, head).
+/** @type {Record<string, Fault>} */
 const FAULTS = {
   '/fault/reset-mid-message': resetMidMessage,
   '/fault/stall': stall,
@@ -54,6 +65,7 @@ const FAULTS = {
   '/fault/drop-while-queued': dropWhileQueued,
 };
 
+/** @type {Fault} */
 function resetMidMessage(lifetime, request, socket) {
   if (!acceptHandshake(request, socket)) return;
   lifetime.after(SETTLE_AFTER_HANDSHAKE_MS, () => {
@@ -65,6 +77,7 @@ function resetMidMessage(lifetime, request, socket) {
   });
 }
 
+/** @type {Fault} */
 function stall(lifetime, request, socket) {
   if (!acceptHandshake(request, socket)) return;
   const url = urlOf(request);
@@ -73,6 +86,7 @@ function stall(lifetime, request, socket) {
   if (dropAfter > 0) lifetime.after(dropAfter, () => endWithoutCloseFrame(socket, lifetime));
 }
 
+/** @type {Fault} */
 function closeFrameNoFin(lifetime, request, socket, head) {
   if (!acceptHandshake(request, socket)) return;
   const url = urlOf(request);
@@ -85,12 +99,14 @@ function closeFrameNoFin(lifetime, request, socket, head) {
   });
 }
 
+/** @type {Fault} */
 function dropNoCloseFrame(lifetime, request, socket) {
   if (!acceptHandshake(request, socket)) return;
   socket.on('data', () => {});
   lifetime.after(SETTLE_AFTER_HANDSHAKE_MS, () => endWithoutCloseFrame(socket, lifetime));
 }
 
+/** @type {Fault} */
 function invalidUtf8(lifetime, request, socket, head) {
   if (!acceptHandshake(request, socket)) return;
   watchForCloseFrame(socket, head, () => endWithoutCloseFrame(socket, lifetime));
@@ -102,6 +118,7 @@ function invalidUtf8(lifetime, request, socket, head) {
   lifetime.after(GIVE_UP_MS, () => socket.destroy());
 }
 
+/** @type {Fault} */
 function garbageHandshake(lifetime, request, socket) {
   socket.on('data', () => {});
   socket.write(Buffer.from('\x00\x17SSH-2.0-not-http\r\n\xff\xfe\r\n\r\n', 'latin1'));
@@ -111,6 +128,7 @@ function garbageHandshake(lifetime, request, socket) {
   lifetime.after(GARBAGE_HANDSHAKE_HOLD_MS, () => endWithoutCloseFrame(socket, lifetime));
 }
 
+/** @type {Fault} */
 function closeWhileQueued(lifetime, request, socket, head) {
   if (!acceptHandshake(request, socket)) return;
   const url = urlOf(request);
@@ -127,6 +145,7 @@ function closeWhileQueued(lifetime, request, socket, head) {
   });
 }
 
+/** @type {Fault} */
 function dropWhileQueued(lifetime, request, socket) {
   if (!acceptHandshake(request, socket)) return;
   socket.once('data', () => {
@@ -135,15 +154,25 @@ function dropWhileQueued(lifetime, request, socket) {
   });
 }
 
+/** @param {IncomingMessage} request */
 function urlOf(request) {
   return requestUrl(request, 'ws://server');
 }
 
+/**
+ * @param {URL} url
+ * @param {number} defaultCode
+ * @param {string} defaultReason
+ */
 function closePayloadOf(url, defaultCode, defaultReason) {
   return closePayload(Number(url.searchParams.get('code') ?? defaultCode), url.searchParams.get('reason') ?? defaultReason);
 }
 
 // FIN with no close frame; a client that never closes its side is cut off.
+/**
+ * @param {Socket} socket
+ * @param {Lifetime} lifetime
+ */
 function endWithoutCloseFrame(socket, lifetime) {
   if (socket.destroyed) return;
   socket.end();

@@ -22,45 +22,89 @@ import { requestUrl } from './request-url.mjs';
 export { listTestFiles, parseMeta, testPages } from './meta.mjs';
 export { variantName, variantQuery } from './meta.mjs';
 
+/** @typedef {import('../lib/types.mjs').ServerAnswer} ServerAnswer */
+/** @typedef {import('node:stream').Duplex} Duplex */
+/**
+ * What every request handler is handed.
+ * @typedef {object} ServerContext
+ * @property {string} wptRoot
+ * @property {string} polyfillFile
+ * @property {string} host
+ * @property {Record<string, number>} ports  by scheme: http, https, ws, wss
+ * @property {Stash} stash
+ * @property {LauncherSessions} launcher
+ * @property {(line: string) => void} report
+ */
+/**
+ * A running test server (startServer()).
+ * @typedef {object} TestServer
+ * @property {string} host
+ * @property {string} httpOrigin
+ * @property {string} httpsOrigin
+ * @property {string} wsOrigin
+ * @property {string} wssOrigin
+ * @property {{ http: number, https: number, ws: number, wss: number }} ports
+ * @property {string} certificate  the self-signed certificate, PEM
+ * @property {() => Promise<void>} close
+ */
+
 const serverDirectory = path.dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = path.resolve(serverDirectory, '../..');
 const wptRunnerDirectory = path.dirname(createRequire(import.meta.url).resolve('wpt-runner/package.json'));
 
 // Files served whatever the WPT root is: testharness.js as shipped by the
 // wpt-runner package, and our report hook that hands results to the drivers.
+/** @type {Record<string, string>} */
 const HARNESS_FILES = {
   '/resources/testharness.js': path.join(wptRunnerDirectory, 'testharness/testharness.js'),
   '/resources/testharnessreport.js': path.join(serverDirectory, 'testharnessreport.js'),
 };
 // Served from the package only when the WPT root has no copy of its own.
+/** @type {Record<string, string>} */
 const HARNESS_FALLBACK_FILES = {
   '/resources/idlharness.js': path.join(wptRunnerDirectory, 'testharness/idlharness.js'),
   '/resources/WebIDLParser.js': path.join(wptRunnerDirectory, 'testharness/webidl2/lib/webidl2.js'),
 };
 
 // Generated documents: URL suffix → how to make it from the .any.js source.
+/**
+ * @typedef {object} GeneratedDocument
+ * @property {string} suffix
+ * @property {import('../lib/types.mjs').Scope} scope
+ * @property {string} type
+ * @property {(testPath: string, meta: import('../lib/types.mjs').TestMeta, options: { polyfill: boolean }) => string} make
+ */
+/** @type {GeneratedDocument[]} */
 const GENERATED = [
   { suffix: '.any.html', scope: 'window', type: 'text/html; charset=utf-8', make: windowPage },
   { suffix: '.any.worker.html', scope: 'worker', type: 'text/html; charset=utf-8', make: workerPage },
   { suffix: '.any.worker.js', scope: 'worker', type: 'text/javascript; charset=utf-8', make: workerScript },
 ];
 
+/**
+ * @param {{ wptRoot?: string, polyfillFile?: string, host?: string, log?: boolean }} [options]
+ * @returns {Promise<TestServer>}
+ */
 export async function startServer({
   wptRoot = path.join(repositoryRoot, 'wpt'),
   polyfillFile = path.join(repositoryRoot, 'dist/websocketstream-polyfill.js'),
   host = '127.0.0.1',
   log = false,
 } = {}) {
+  /** @type {(line: string) => void} */
   const report = log ? (line) => console.error(`[wpt-server] ${line}`) : () => {};
   const { cert, key } = await createSelfSignedCertificate(host);
   const lifetime = new Lifetime();
   const stash = new Stash();
   // Sessions of browsers the launcher driver started (drivers/launcher.mjs).
   const launcher = new LauncherSessions();
+  /** @type {Record<string, number>} */
   const ports = {};
+  /** @type {ServerContext} */
   const context = { wptRoot: path.resolve(wptRoot), polyfillFile: path.resolve(polyfillFile), host, ports, stash, launcher, report };
 
   const handleWebSocketUpgrade = createWebSocketEndpoints({ lifetime, stash, log: report });
+  /** @type {http.RequestListener} */
   const answerPlainRequestOnWebSocketPort = (request, response) => {
     respond(response, 426, 'text/plain', 'This port only serves WebSocket endpoints.\n');
   };
@@ -72,13 +116,13 @@ export async function startServer({
   };
   servers.ws.on('upgrade', handleWebSocketUpgrade);
   servers.wss.on('upgrade', handleWebSocketUpgrade);
-  for (const scheme of ['http', 'https']) {
+  for (const scheme of /** @type {const} */ (['http', 'https'])) {
     servers[scheme].on('upgrade', (request, socket) => answerUpgradeOnHttpPort(request, socket, scheme, context, lifetime));
   }
   for (const server of Object.values(servers)) {
     // A client that vanishes mid-TLS-handshake is not the server's failure.
     server.on('tlsClientError', (error) => report(`tls: ${error.message}`));
-    server.on('clientError', (error, socket) => socket.destroy());
+    server.on('clientError', (/** @type {Error} */ error, /** @type {Duplex} */ socket) => socket.destroy());
   }
 
   try {
@@ -97,34 +141,50 @@ export async function startServer({
     httpsOrigin: `https://${urlHost}:${ports.https}`,
     wsOrigin: `ws://${urlHost}:${ports.ws}`,
     wssOrigin: `wss://${urlHost}:${ports.wss}`,
-    ports: { ...ports },
+    ports: /** @type {TestServer['ports']} */ ({ ...ports }),
     // The self-signed certificate, for a client that wants to trust it rather than skip verification.
     certificate: cert,
     close: () => closeServers(servers, lifetime, launcher),
   };
 }
 
+/**
+ * @param {http.Server} server
+ * @param {string} host
+ * @returns {Promise<number>} the port
+ */
 function listen(server, host) {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, host, () => {
       server.off('error', reject);
-      resolve(server.address().port);
+      resolve(/** @type {import('node:net').AddressInfo} */ (server.address()).port);
     });
   });
 }
 
+/**
+ * @param {Record<string, http.Server>} servers
+ * @param {Lifetime} lifetime
+ * @param {LauncherSessions} launcher
+ */
 async function closeServers(servers, lifetime, launcher) {
   lifetime.end();
   // Held long polls are answered, so their timers do not outlive the server.
   launcher.end();
-  await Promise.all(Object.values(servers).map((server) => new Promise((resolve) => {
+  await Promise.all(Object.values(servers).map((server) => new Promise((/** @type {(value?: void) => void} */ resolve) => {
     if (!server.listening) return resolve();
     server.close(() => resolve());
     server.closeAllConnections();
   })));
 }
 
+/**
+ * @param {http.ServerResponse} response
+ * @param {number} status
+ * @param {string} type
+ * @param {string|Buffer} body
+ */
 function respond(response, status, type, body) {
   response.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
   response.end(body);
@@ -133,6 +193,13 @@ function respond(response, status, type, body) {
 // A WebSocket handshake sent to the http(s) port, as upstream's abort test
 // does to prove no connection is made: stash-put.py records it; the handshake
 // always fails, since WebSocket endpoints live on the ws/wss ports.
+/**
+ * @param {http.IncomingMessage} request
+ * @param {Duplex} socket
+ * @param {string} scheme
+ * @param {ServerContext} context
+ * @param {Lifetime} lifetime
+ */
 function answerUpgradeOnHttpPort(request, socket, scheme, { stash, report }, lifetime) {
   lifetime.adopt(socket);
   socket.on('error', () => {});
@@ -143,6 +210,12 @@ function answerUpgradeOnHttpPort(request, socket, scheme, { stash, report }, lif
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
 
+/**
+ * @param {http.IncomingMessage} request
+ * @param {http.ServerResponse} response
+ * @param {string} scheme
+ * @param {ServerContext} context
+ */
 async function serveHttp(request, response, scheme, context) {
   const url = requestUrl(request, `${scheme}://${request.headers.host ?? context.host}`);
   try {
@@ -150,15 +223,23 @@ async function serveHttp(request, response, scheme, context) {
     context.report(`${request.method} ${scheme} ${url.pathname}${url.search} → ${answer.status}`);
     if (answer.headers) for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
     respond(response, answer.status, answer.type, answer.body);
-  } catch (error) {
+  } catch (caught) {
+    const error = /** @type {Error} */ (caught);
     context.report(`${request.method} ${scheme} ${url.pathname} → 500 ${error.message}`);
     if (!response.headersSent) respond(response, 500, 'text/plain; charset=utf-8', `${error.message}\n`);
     else response.destroy();
   }
 }
 
+/** @param {string} what @returns {ServerAnswer} */
 const notFound = (what) => ({ status: 404, type: 'text/plain; charset=utf-8', body: `Not found: ${what}\n` });
 
+/**
+ * @param {http.IncomingMessage} request
+ * @param {URL} url
+ * @param {ServerContext} context
+ * @returns {Promise<ServerAnswer>}
+ */
 async function answerHttp(request, url, context) {
   const { pathname } = url;
 
@@ -166,7 +247,7 @@ async function answerHttp(request, url, context) {
   const stashAnswer = context.stash.handle(url, body);
   if (stashAnswer) return { ...stashAnswer, headers: { 'Access-Control-Allow-Origin': '*' } };
 
-  const launcherAnswer = context.launcher.handle(request.method, url, body);
+  const launcherAnswer = context.launcher.handle(request.method ?? 'GET', url, body);
   if (launcherAnswer) return launcherAnswer;
 
   if (HARNESS_FILES[pathname]) return fileAnswer(HARNESS_FILES[pathname]);
@@ -194,10 +275,18 @@ async function answerHttp(request, url, context) {
   return { ...await fileAnswer(filePath), headers };
 }
 
+/**
+ * @param {string} filePath
+ * @returns {Promise<ServerAnswer>}
+ */
 async function fileAnswer(filePath) {
   return { status: 200, type: contentTypeOf(filePath), body: await readFile(filePath) };
 }
 
+/**
+ * @param {string} pathname
+ * @param {string} polyfillFile
+ */
 async function polyfillAnswer(pathname, polyfillFile) {
   const filePath = pathname.endsWith('.map') ? `${polyfillFile}.map` : polyfillFile;
   try {
@@ -207,6 +296,13 @@ async function polyfillAnswer(pathname, polyfillFile) {
   }
 }
 
+/**
+ * @param {GeneratedDocument} generated
+ * @param {string} treePath
+ * @param {boolean} polyfill
+ * @param {ServerContext} context
+ * @returns {Promise<ServerAnswer>}
+ */
 async function generatedAnswer({ suffix, scope, type, make }, treePath, polyfill, context) {
   const testPath = treePath.slice(0, -suffix.length) + '.any.js';
   const filePath = await resolveFile(context.wptRoot, testPath);
@@ -217,6 +313,10 @@ async function generatedAnswer({ suffix, scope, type, make }, treePath, polyfill
 }
 
 // A page for people: every test page of the tree, native and polyfilled.
+/**
+ * @param {ServerContext} context
+ * @returns {Promise<ServerAnswer>}
+ */
 async function indexAnswer({ wptRoot }) {
   const items = [];
   for (const file of await listTestFiles(wptRoot).catch(() => [])) {
@@ -231,9 +331,14 @@ async function indexAnswer({ wptRoot }) {
   return { status: 200, type: 'text/html; charset=utf-8', body };
 }
 
+/**
+ * @param {http.IncomingMessage} request
+ * @returns {Promise<string>}
+ */
 function readBody(request) {
   if (request.method === 'GET' || request.method === 'HEAD') return Promise.resolve('');
   return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
     const chunks = [];
     request.on('data', (chunk) => chunks.push(chunk));
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));

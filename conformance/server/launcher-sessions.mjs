@@ -25,9 +25,14 @@ export const LAUNCHER_COOKIE = 'wpt_launcher';
 const MAX_HOLD_MS = 20_000;
 const ID = /^[0-9a-f]{8,64}$/;
 
+/** @typedef {{ status: number, type: string, body: string }} Answer */
+
 const JSON_TYPE = 'application/json; charset=utf-8';
+/** @returns {Answer} */
 const noContent = () => ({ status: 204, type: 'text/plain', body: '' });
+/** @param {unknown} value @returns {Answer} */
 const jsonAnswer = (value) => ({ status: 200, type: JSON_TYPE, body: JSON.stringify(value) });
+/** @param {string} why @returns {Answer} */
 const badRequest = (why) => ({ status: 400, type: 'text/plain; charset=utf-8', body: `${why}\n` });
 
 /** A fresh session or token id: hex, so it needs no escaping in a cookie or a query. */
@@ -35,20 +40,31 @@ export function launcherId() {
   return randomBytes(8).toString('hex');
 }
 
-/** A value that someone may wait for; waiters are answered once it is set or after their hold. */
+/**
+ * A value that someone may wait for; waiters are answered once it is set or after their hold.
+ * @template T
+ */
 class Awaited {
+  /** @type {T|undefined} */
   value = undefined;
+  /** @type {Set<{ finish: (value: T|undefined) => void, timer?: NodeJS.Timeout }>} */
   #waiters = new Set();
 
+  /** @param {T} value */
   set(value) {
     this.value = value;
     for (const waiter of this.#waiters) waiter.finish(value);
   }
 
-  /** Resolves with the value, or with undefined after `holdMs`. */
+  /**
+   * Resolves with the value, or with undefined after `holdMs`.
+   * @param {number} holdMs
+   * @returns {Promise<T|undefined>}
+   */
   wait(holdMs) {
     if (this.value !== undefined) return Promise.resolve(this.value);
     return new Promise((resolve) => {
+      /** @type {{ finish: (value: T|undefined) => void, timer?: NodeJS.Timeout }} */
       const waiter = {
         finish: (value) => {
           clearTimeout(waiter.timer);
@@ -68,15 +84,23 @@ class Awaited {
 }
 
 class Session {
+  /** @type {Awaited<unknown>} */
   hello = new Awaited();
   // Assignments not yet taken by the waiting room, and the waiting room's held poll.
+  /** @type {{ token: string, url: string, expression?: string }[]} */
   queue = [];
+  /** @type {Awaited<true>|null} */
   nextPoll = null;
+  /** @type {Map<string, Awaited<unknown>>} */
   outcomes = new Map(); // token → Awaited
 
+  /**
+   * @param {string} token
+   * @returns {Awaited<unknown>}
+   */
   outcome(token) {
     if (!this.outcomes.has(token)) this.outcomes.set(token, new Awaited());
-    return this.outcomes.get(token);
+    return /** @type {Awaited<unknown>} */ (this.outcomes.get(token));
   }
 
   release() {
@@ -87,11 +111,16 @@ class Session {
 }
 
 export class LauncherSessions {
+  /** @type {Map<string, Session>} */
   #sessions = new Map();
 
+  /**
+   * @param {string} id
+   * @returns {Session}
+   */
   #session(id) {
     if (!this.#sessions.has(id)) this.#sessions.set(id, new Session());
-    return this.#sessions.get(id);
+    return /** @type {Session} */ (this.#sessions.get(id));
   }
 
   /**
@@ -99,7 +128,7 @@ export class LauncherSessions {
    * @param {string} method
    * @param {URL} url
    * @param {string} body
-   * @returns {null | Promise<{ status: number, type: string, body: string }>}
+   * @returns {null | Promise<Answer>}
    */
   handle(method, url, body) {
     if (!url.pathname.startsWith(`${LAUNCHER_PREFIX}/`)) return null;
@@ -111,6 +140,14 @@ export class LauncherSessions {
     return this.#answer(action, id, url, body, waitMs).catch((error) => badRequest(error.message));
   }
 
+  /**
+   * @param {string} action
+   * @param {string} id
+   * @param {URL} url
+   * @param {string} body
+   * @param {number} waitMs
+   * @returns {Promise<Answer>}
+   */
   async #answer(action, id, url, body, waitMs) {
     const session = this.#session(id);
     switch (action) {
@@ -145,7 +182,10 @@ export class LauncherSessions {
     }
   }
 
-  /** The waiting room's long poll: the next assignment, or 204 after the hold. */
+  /**
+   * The waiting room's long poll: the next assignment, or 204 after the hold.
+   * @param {Session} session
+   */
   async #nextFor(session) {
     if (session.queue.length === 0) {
       // One poll per waiting room: a newer one (a reload) replaces the older, which is answered 204.
@@ -166,6 +206,7 @@ export class LauncherSessions {
   }
 }
 
+/** @param {unknown} value */
 function answerWhenSet(value) {
   return value === undefined ? noContent() : jsonAnswer(value);
 }
@@ -176,6 +217,7 @@ function answerWhenSet(value) {
  * polls: an assignment with an expression is evaluated in a same-origin iframe
  * and its value posted; any other assignment is a page to open, with the
  * session and token in the cookie for testharnessreport.js.
+ * @param {string} session
  */
 function waitingRoomPage(session) {
   return `<!doctype html>

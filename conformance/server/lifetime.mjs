@@ -2,7 +2,9 @@
 // WebSocket endpoints and the endpoints' timers — is registered here, so that
 // close() can end all of it and leave no handle keeping Node alive.
 export class Lifetime {
+  /** @type {Set<import('node:stream').Duplex>} */
   #sockets = new Set();
+  /** @type {Set<NodeJS.Timeout>} */
   #timers = new Set();
   #ended = false;
 
@@ -10,6 +12,7 @@ export class Lifetime {
     return this.#ended;
   }
 
+  /** @param {import('node:stream').Duplex} socket */
   adopt(socket) {
     if (this.#ended) {
       socket.destroy();
@@ -19,7 +22,11 @@ export class Lifetime {
     socket.once('close', () => this.#sockets.delete(socket));
   }
 
-  /** setTimeout that close() cancels. */
+  /**
+   * setTimeout that close() cancels.
+   * @param {number} milliseconds
+   * @param {() => void} callback
+   */
   after(milliseconds, callback) {
     if (this.#ended) return;
     const timer = setTimeout(() => {

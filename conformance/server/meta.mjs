@@ -3,11 +3,19 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 
+/** @typedef {import('../lib/types.mjs').Scope} Scope */
+/** @typedef {import('../lib/types.mjs').TestMeta} TestMeta */
+/** @typedef {import('../lib/types.mjs').PageSpec} PageSpec */
+
 // A META line is `// META: key=value`. As in WPT, the block ends at the first
 // line that is not a META line, so a META comment further down is ignored.
 const META_LINE = /^\/\/\s*META:\s*(\w*)=(.*)$/;
 
-/** Yields [key, value] for each META line at the head of `sourceText`. */
+/**
+ * Yields [key, value] for each META line at the head of `sourceText`.
+ * @param {string} sourceText
+ * @returns {Generator<[string, string]>}
+ */
 export function* metaEntries(sourceText) {
   for (const line of sourceText.split('\n')) {
     const match = META_LINE.exec(line.replace(/\r$/, ''));
@@ -19,6 +27,7 @@ export function* metaEntries(sourceText) {
 // The scopes this project runs. WPT's `worker` keyword also stands for
 // shared and service workers; only dedicated workers are run here, so both
 // `worker` and `dedicatedworker` select our `worker` scope.
+/** @type {Record<string, Scope[]>} */
 const SCOPES_OF_GLOBAL_KEYWORD = {
   window: ['window'],
   worker: ['worker'],
@@ -31,8 +40,13 @@ const SCOPES_OF_GLOBAL_KEYWORD = {
   jsshell: [],
 };
 
-/** WPT's rule: without `global=`, a `.any.js` test runs in a window and a dedicated worker. */
+/**
+ * WPT's rule: without `global=`, a `.any.js` test runs in a window and a dedicated worker.
+ * @param {string[]} globalValues
+ * @returns {Scope[]}
+ */
 function scopesOf(globalValues) {
+  /** @type {Set<Scope>} */
   const scopes = new Set(['window', 'worker']);
   if (globalValues.length === 0) return [...scopes];
   // An explicit list replaces the default, except that entries starting with
@@ -46,7 +60,7 @@ function scopesOf(globalValues) {
   for (const item of items.filter((entry) => entry.startsWith('!'))) {
     for (const scope of SCOPES_OF_GLOBAL_KEYWORD[item.slice(1)] ?? []) scopes.delete(scope);
   }
-  return ['window', 'worker'].filter((scope) => scopes.has(scope));
+  return /** @type {Scope[]} */ (['window', 'worker']).filter((scope) => scopes.has(scope));
 }
 
 /**
@@ -55,10 +69,15 @@ function scopesOf(globalValues) {
  * - globals: the scopes to run, a subset of ['window', 'worker'];
  * - variants: the `variant=` query strings as written (e.g. '?wss'); empty when none;
  * - timeout: 'long' when `timeout=long` (60 s harness timeout), else 'normal' (10 s).
+ * @param {string} sourceText
+ * @returns {TestMeta}
  */
 export function parseMeta(sourceText) {
+  /** @type {string[]} */
   const scripts = [];
+  /** @type {string[]} */
   const globalValues = [];
+  /** @type {string[]} */
   const variants = [];
   let timeout = 'normal';
   for (const [key, value] of metaEntries(sourceText)) {
@@ -73,6 +92,7 @@ export function parseMeta(sourceText) {
 /**
  * The name a variant goes by in expectations and reports: the query without
  * its "?" ('wss', 'wpt_flags=h2'), and 'default' for no query or '?default'.
+ * @param {string|null|undefined} variant
  */
 export function variantName(variant) {
   const name = (variant ?? '').replace(/^\?/, '');
@@ -82,6 +102,7 @@ export function variantName(variant) {
 /**
  * The query string a page is opened with for a variant. `?default` is opened
  * with no query at all, so a test sees the same location as an unvaried one.
+ * @param {string|null|undefined} variant
  */
 export function variantQuery(variant) {
   const name = variantName(variant);
@@ -91,10 +112,14 @@ export function variantQuery(variant) {
 /**
  * Every page to open for one test file: one per scope and variant.
  * `relPath` is 'websockets/stream/x.any.js'; paths are root-relative, without origin or mode prefix.
+ * @param {string} relPath
+ * @param {TestMeta} meta
+ * @returns {PageSpec[]}
  */
 export function testPages(relPath, meta) {
   const base = relPath.replace(/\.any\.js$/, '');
   const variants = meta.variants.length > 0 ? meta.variants : [''];
+  /** @type {PageSpec[]} */
   const pages = [];
   for (const scope of meta.globals) {
     const suffix = scope === 'window' ? '.any.html' : '.any.worker.html';
@@ -105,7 +130,10 @@ export function testPages(relPath, meta) {
   return pages;
 }
 
-/** All `.any.js` files under `wptRoot/subdir`, as sorted '/'-separated paths relative to `wptRoot`. */
+/**
+ * All `.any.js` files under `wptRoot/subdir`, as sorted '/'-separated paths relative to `wptRoot`.
+ * @param {string} wptRoot
+ */
 export async function listTestFiles(wptRoot, subdir = 'websockets/stream') {
   const start = path.join(wptRoot, subdir);
   const entries = await readdir(start, { recursive: true, withFileTypes: true });

@@ -18,16 +18,25 @@ export const POLYFILL_SCRIPT_PATH = `${POLYFILL_PREFIX}/websocketstream-polyfill
 
 const REMOVE_NATIVE = 'delete globalThis.WebSocketStream; delete globalThis.WebSocketError;';
 
+/** @typedef {import('../lib/types.mjs').TestMeta} TestMeta */
+
+/** @param {string} testPath */
 function fileName(testPath) {
-  return testPath.split('/').pop();
+  return /** @type {string} */ (testPath.split('/').pop());
 }
 
+/** @param {boolean} isWindow */
 function globalDescription(isWindow) {
   // Upstream's wrappers define GLOBAL so a test can ask where it runs.
   return `self.GLOBAL = { isWindow: function () { return ${isWindow}; }, ` +
     `isWorker: function () { return ${!isWindow}; }, isShadowRealm: function () { return false; } };`;
 }
 
+/**
+ * @param {string} testPath
+ * @param {TestMeta} meta
+ * @param {boolean} polyfill
+ */
 function head(testPath, meta, polyfill) {
   const lines = ['<!doctype html>', '<meta charset="utf-8">'];
   if (meta.timeout === 'long') lines.push('<meta name="timeout" content="long">');
@@ -39,7 +48,12 @@ function head(testPath, meta, polyfill) {
   return lines;
 }
 
-/** NAME.any.html. `testPath` is the .any.js file's URL path, e.g. '/websockets/stream/x.any.js'. */
+/**
+ * NAME.any.html. `testPath` is the .any.js file's URL path, e.g. '/websockets/stream/x.any.js'.
+ * @param {string} testPath
+ * @param {TestMeta} meta
+ * @param {{ polyfill?: boolean }} [options]
+ */
 export function windowPage(testPath, meta, { polyfill = false } = {}) {
   return [
     ...head(testPath, meta, polyfill),
@@ -53,7 +67,12 @@ export function windowPage(testPath, meta, { polyfill = false } = {}) {
   ].join('\n');
 }
 
-/** NAME.any.worker.html: the variant's query is handed on to the worker, whose location the test reads. */
+/**
+ * NAME.any.worker.html: the variant's query is handed on to the worker, whose location the test reads.
+ * @param {string} testPath
+ * @param {TestMeta} meta
+ * @param {{ polyfill?: boolean }} [options]
+ */
 export function workerPage(testPath, meta, { polyfill = false } = {}) {
   const workerScript = fileName(testPath).replace(/\.any\.js$/, '.any.worker.js');
   return [
@@ -66,7 +85,12 @@ export function workerPage(testPath, meta, { polyfill = false } = {}) {
   ].join('\n');
 }
 
-/** NAME.any.worker.js. Relative META scripts resolve against this script's URL, the test's directory. */
+/**
+ * NAME.any.worker.js. Relative META scripts resolve against this script's URL, the test's directory.
+ * @param {string} testPath
+ * @param {TestMeta} meta
+ * @param {{ polyfill?: boolean }} [options]
+ */
 export function workerScript(testPath, meta, { polyfill = false } = {}) {
   const lines = [];
   if (polyfill) {

@@ -16,11 +16,16 @@ export const OPCODE_PONG = 0xa;
 /** The longest payload a frame reader hands over unmasked: every control frame fits. */
 const LONGEST_HANDED_PAYLOAD = 125;
 
+/** @param {string} accept */
 function handshakeAnswer(accept) {
   return ['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${accept}`, '', ''].join('\r\n');
 }
 
-/** Writes the 101 answer. → false (after answering 400) when the request is not a valid handshake. */
+/**
+ * Writes the 101 answer. → false (after answering 400) when the request is not a valid handshake.
+ * @param {import('node:http').IncomingMessage} request
+ * @param {import('node:stream').Duplex} socket
+ */
 export function acceptHandshake(request, socket) {
   const key = request.headers['sec-websocket-key'];
   const isWebSocket = (request.headers.upgrade ?? '').toLowerCase() === 'websocket';
@@ -35,13 +40,20 @@ export function acceptHandshake(request, socket) {
 /** Bytes of acceptHandshake()'s answer: fixed, as the accept value is always 28 base64 characters. */
 export const HANDSHAKE_RESPONSE_LENGTH = Buffer.byteLength(handshakeAnswer('x'.repeat(28)));
 
-/** Bytes of the header of an unmasked (server-to-client) frame carrying `payloadLength` bytes. */
+/**
+ * Bytes of the header of an unmasked (server-to-client) frame carrying `payloadLength` bytes.
+ * @param {number} payloadLength
+ */
 export function serverFrameHeaderLength(payloadLength) {
   if (payloadLength < 126) return 2;
   return payloadLength < 65536 ? 4 : 10;
 }
 
-/** The header of one unmasked, final frame carrying `length` payload bytes. */
+/**
+ * The header of one unmasked, final frame carrying `length` payload bytes.
+ * @param {number} opcode
+ * @param {number} length
+ */
 export function frameHeader(opcode, length) {
   const header = Buffer.alloc(serverFrameHeaderLength(length));
   header[0] = 0x80 | opcode;
@@ -57,17 +69,27 @@ export function frameHeader(opcode, length) {
   return header;
 }
 
-/** An unmasked, final frame: what a server sends. */
+/**
+ * An unmasked, final frame: what a server sends.
+ * @param {number} opcode
+ * @param {Buffer} payload
+ */
 export function serverFrame(opcode, payload) {
   return Buffer.concat([frameHeader(opcode, payload.length), payload]);
 }
 
-/** An unmasked (server-to-client) close frame carrying `payload` (≤ 125 bytes). */
+/**
+ * An unmasked (server-to-client) close frame carrying `payload` (≤ 125 bytes).
+ * @param {Buffer} payload
+ */
 export function closeFrame(payload) {
   return serverFrame(OPCODE_CLOSE, payload);
 }
 
-/** The body of a close frame: the code (big-endian), then the reason in UTF-8. */
+/**
+ * The body of a close frame: the code (big-endian), then the reason in UTF-8.
+ * @param {number} code
+ */
 export function closePayload(code, reason = '') {
   const reasonBytes = Buffer.from(reason, 'utf8');
   const payload = Buffer.alloc(2 + reasonBytes.length);
@@ -76,7 +98,11 @@ export function closePayload(code, reason = '') {
   return payload;
 }
 
-/** The payload of a firehose message: ASCII for text (valid UTF-8, one byte a character), a byte ramp for binary. */
+/**
+ * The payload of a firehose message: ASCII for text (valid UTF-8, one byte a character), a byte ramp for binary.
+ * @param {number} size
+ * @param {string} type  'text' or 'binary'
+ */
 export function messagePayload(size, type) {
   const payload = Buffer.allocUnsafe(size);
   if (type === 'text') payload.fill('x');
@@ -92,13 +118,18 @@ export function messagePayload(size, type) {
 export class ClientFrameReader {
   #pending = Buffer.alloc(0);
   #skipRemaining = 0;
+  /** @type {(frame: ClientFrame) => void} */
   #onFrame;
 
-  /** `onFrame({ opcode, fin, length, payload })`; `payload` is null for frames longer than 125 bytes. */
+  /**
+   * `onFrame({ opcode, fin, length, payload })`; `payload` is null for frames longer than 125 bytes.
+   * @param {(frame: ClientFrame) => void} onFrame
+   */
   constructor(onFrame) {
     this.#onFrame = onFrame;
   }
 
+  /** @param {Buffer} chunk */
   push(chunk) {
     const skipped = Math.min(this.#skipRemaining, chunk.length);
     this.#skipRemaining -= skipped;
@@ -117,7 +148,11 @@ export class ClientFrameReader {
     }
   }
 
-  /** Hands over the frame at the start of `bytes`. → the bytes after it, or null when it is incomplete. */
+  /**
+   * Hands over the frame at the start of `bytes`. → the bytes after it, or null when it is incomplete.
+   * @param {Buffer} bytes
+   * @returns {Buffer|null}
+   */
   #takeFrame(bytes) {
     const header = parseHeader(bytes);
     if (header === null) return null;
@@ -138,7 +173,15 @@ export class ClientFrameReader {
   }
 }
 
-/** The header at the start of `bytes` → { opcode, fin, length, headerLength, maskOffset }, or null when incomplete. */
+/**
+ * A frame a client sent, as ClientFrameReader hands it over.
+ * @typedef {{ opcode: number, fin: boolean, length: number, payload: Buffer|null }} ClientFrame
+ */
+
+/**
+ * The header at the start of `bytes` → { opcode, fin, length, headerLength, maskOffset }, or null when incomplete.
+ * @param {Buffer} bytes
+ */
 function parseHeader(bytes) {
   if (bytes.length < 2) return null;
   const opcode = bytes[0] & 0x0f;
@@ -165,6 +208,9 @@ function parseHeader(bytes) {
  * Reads client frames from `socket` (starting with `head`, the bytes that came with the
  * handshake) and calls `onClose(payload)` once, with the unmasked body of the client's close
  * frame. Data frames are read and dropped.
+ * @param {import('node:stream').Duplex} socket
+ * @param {Buffer|undefined} head
+ * @param {(payload: Buffer) => void} onClose
  */
 export function watchForCloseFrame(socket, head, onClose) {
   let closed = false;
@@ -172,9 +218,10 @@ export function watchForCloseFrame(socket, head, onClose) {
     if (opcode !== OPCODE_CLOSE || closed) return;
     closed = true;
     socket.off('data', consume);
-    onClose(payload);
+    // A close frame's payload is at most 125 bytes, so the reader always hands it over.
+    onClose(/** @type {Buffer} */ (payload));
   });
-  const consume = (chunk) => reader.push(chunk);
+  const consume = (/** @type {Buffer} */ chunk) => reader.push(chunk);
   socket.on('data', consume);
-  if (head?.length > 0) consume(head);
+  if (head !== undefined && head.length > 0) consume(head);
 }

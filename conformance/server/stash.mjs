@@ -14,19 +14,28 @@ export const STASH_PUT_PATH = '/fetch/api/resources/stash-put.py';
 export const STASH_TAKE_PATH = '/fetch/api/resources/stash-take.py';
 
 export class Stash {
+  /** @type {Map<string, string>} */
   #values = new Map();
 
+  /**
+   * @param {string} key
+   * @param {string} value
+   */
   put(key, value) {
     this.#values.set(key, value);
   }
 
+  /** @param {string} key */
   take(key) {
     const value = this.#values.get(key);
     this.#values.delete(key);
     return value;
   }
 
-  /** Records `stash_key` from a WebSocket request's query, if present. */
+  /**
+   * Records `stash_key` from a WebSocket request's query, if present.
+   * @param {URL} url
+   */
   recordConnection(url) {
     const key = url.searchParams.get('stash_key');
     if (key !== null) this.put(key, 'connected');
@@ -36,6 +45,8 @@ export class Stash {
    * Handles a stash request, whether a plain GET or a WebSocket handshake sent
    * to it. → { status, type, body } to answer with, or null when `url` is not a stash path.
    * `body` is the request body (used when there is no `value` parameter).
+   * @param {URL} url
+   * @returns {import('../lib/types.mjs').ServerAnswer|null}
    */
   handle(url, body = '') {
     if (url.pathname === STASH_PUT_PATH) {

@@ -3,6 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
+/** @type {Record<string, string>} */
 const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.htm': 'text/html; charset=utf-8',
@@ -17,11 +18,16 @@ const CONTENT_TYPES = {
   '.wasm': 'application/wasm',
 };
 
+/** @param {string} filePath */
 export function contentTypeOf(filePath) {
   return CONTENT_TYPES[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream';
 }
 
-/** The file under `root` that `urlPath` names, or null when it names none (or escapes the root). */
+/**
+ * The file under `root` that `urlPath` names, or null when it names none (or escapes the root).
+ * @param {string} root
+ * @param {string} urlPath
+ */
 export async function resolveFile(root, urlPath) {
   let decoded;
   try {
@@ -46,6 +52,8 @@ export async function resolveFile(root, urlPath) {
  * generated pages and worker script take those of `NAME.any.js.headers`
  * (e.g. COOP/COEP for a test that needs cross-origin isolation).
  * → { name: value } (empty when there is no such file).
+ * @param {string} filePath
+ * @returns {Promise<Record<string, string>>}
  */
 export async function extraHeadersFor(filePath) {
   let text;
@@ -54,6 +62,7 @@ export async function extraHeadersFor(filePath) {
   } catch {
     return {};
   }
+  /** @type {Record<string, string>} */
   const headers = {};
   for (const line of text.split('\n')) {
     const separator = line.indexOf(':');

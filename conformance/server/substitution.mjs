@@ -6,8 +6,9 @@ import { randomUUID } from 'node:crypto';
 
 const EXPRESSION = /{{(.*?)}}/g;
 
+/** @param {string} urlPath */
 export function isSubstitutedFile(urlPath) {
-  return urlPath.split('/').pop().includes('.sub.');
+  return /** @type {string} */ (urlPath.split('/').pop()).includes('.sub.');
 }
 
 /**
@@ -19,6 +20,11 @@ export function substitute(text, context) {
   return text.replace(EXPRESSION, (_, expression) => String(evaluate(expression.trim(), context)));
 }
 
+/**
+ * @param {string} expression
+ * @param {{ host: string, ports: Record<string, number>, requestUrl: URL }} context
+ * @returns {string|number}
+ */
 function evaluate(expression, { host, ports, requestUrl }) {
   if (expression === 'host') return host;
   if (expression === 'uuid()') return randomUUID();
@@ -44,6 +50,11 @@ function evaluate(expression, { host, ports, requestUrl }) {
   throw new Error(`unsupported substitution {{${expression}}}`);
 }
 
+/**
+ * @param {string} part
+ * @param {URL} url
+ * @param {string} expression
+ */
 function locationPart(part, url, expression) {
   switch (part) {
     case 'scheme': return url.protocol.slice(0, -1);

@@ -19,9 +19,25 @@ const GOODBYE = 'Goodbye';
 // that frame arriving immediately, so only the drop waits.
 const SETTLE_BEFORE_DROP_MS = 100;
 
+/** @typedef {import('node:http').IncomingMessage} IncomingMessage */
+/** @typedef {import('node:stream').Duplex} Duplex */
+/** @typedef {import('ws').WebSocket} WebSocket */
+/** @typedef {import('./lifetime.mjs').Lifetime} Lifetime */
+/**
+ * What every endpoint may use: `accept` completes the handshake with `ws`
+ * and hands the endpoint the open WebSocket and the request's URL.
+ * @typedef {object} EndpointContext
+ * @property {Lifetime} lifetime
+ * @property {(line: string) => void} log
+ * @property {(request: IncomingMessage, socket: Duplex, head: Buffer, onOpen: (websocket: WebSocket, url: URL) => void) => void} accept
+ */
+/** @typedef {(context: EndpointContext, request: IncomingMessage, socket: Duplex, head: Buffer) => void} Endpoint */
+
 /**
  * → handleUpgrade(request, socket, head) for the ws/wss servers.
  * `lifetime` owns sockets and timers; `stash` records `?stash_key=`; `log(line)` reports.
+ * @param {{ lifetime: Lifetime, stash: import('./stash.mjs').Stash, log: (line: string) => void }} options
+ * @returns {(request: IncomingMessage, socket: Duplex, head: Buffer) => void}
  */
 export function createWebSocketEndpoints({ lifetime, stash, log }) {
   const server = new WebSocketServer({
@@ -33,6 +49,7 @@ export function createWebSocketEndpoints({ lifetime, stash, log }) {
   });
   // What every endpoint may use: `accept` completes the handshake with `ws`
   // and hands the endpoint the open WebSocket and the request's URL.
+  /** @type {EndpointContext} */
   const context = {
     lifetime,
     log,
@@ -58,11 +75,12 @@ export function createWebSocketEndpoints({ lifetime, stash, log }) {
     }
     stash.recordConnection(url);
     if (fault) fault(request, socket, head);
-    else endpoint(context, request, socket, head);
+    else /** @type {Endpoint} */ (ENDPOINTS[url.pathname])(context, request, socket, head);
   };
 }
 
 // Each endpoint: (context, request, socket, head), context as made above.
+/** @type {Partial<Record<string, Endpoint>>} */
 const ENDPOINTS = {
   '/echo': (context, request, socket, head) => context.accept(request, socket, head, echo),
   '/echo_exit': (context, request, socket, head) => context.accept(request, socket, head, echoUntilGoodbye),
@@ -88,6 +106,7 @@ const ENDPOINTS = {
   },
 };
 
+/** @param {WebSocket} websocket */
 function echoUntilGoodbye(websocket) {
   websocket.on('message', (data, isBinary) => {
     websocket.send(data, { binary: isBinary });
@@ -100,6 +119,7 @@ function echoUntilGoodbye(websocket) {
 // arrives, so the connection is certainly open on both sides): with a close
 // frame carrying the code and reason (no body without a code), or, with
 // abrupt=1, by ending the TCP connection with no close frame.
+/** @type {Endpoint} */
 function remoteClose({ accept, lifetime, log }, request, socket, head) {
   accept(request, socket, head, (websocket, url) => {
     const abrupt = url.searchParams.get('abrupt') === '1';
@@ -117,6 +137,11 @@ function remoteClose({ accept, lifetime, log }, request, socket, head) {
  * Sends a close frame with `code` (none without one) and `reason`. `ws`
  * refuses to put a reserved code (1005, 1006, ...) or an overlong reason on
  * the wire; say so rather than closing with something else.
+ * @param {WebSocket} websocket
+ * @param {string|null} code
+ * @param {string} reason
+ * @param {string} endpoint
+ * @param {(line: string) => void} log
  * @returns whether the close frame went out
  */
 function closeWith(websocket, code, reason, endpoint, log) {
@@ -128,7 +153,7 @@ function closeWith(websocket, code, reason, endpoint, log) {
     websocket.close(Number(code), reason);
     return true;
   } catch (error) {
-    log(`${endpoint} cannot send code ${code}: ${error.message}`);
+    log(`${endpoint} cannot send code ${code}: ${/** @type {Error} */ (error).message}`);
     websocket.terminate();
     return false;
   }
@@ -139,6 +164,7 @@ function closeWith(websocket, code, reason, endpoint, log) {
 // reading and sends its close frame; half a second later it reads (and
 // drops) everything again until the client's close frame completes the
 // handshake, or drops the connection if none has come 5 s after that.
+/** @type {Endpoint} */
 function remoteCloseWithUnsentData({ accept, lifetime, log }, request, socket, head) {
   accept(request, socket, head, (websocket, url) => {
     websocket.once('message', () => {
@@ -154,6 +180,7 @@ function remoteCloseWithUnsentData({ accept, lifetime, log }, request, socket, h
 }
 
 // Answers the client's close frame (same code and reason) only after a second.
+/** @type {Endpoint} */
 function delayedPassiveClose({ lifetime }, request, socket, head) {
   if (!acceptHandshake(request, socket)) return;
   watchForCloseFrame(socket, head, (payload) => {
@@ -164,6 +191,7 @@ function delayedPassiveClose({ lifetime }, request, socket, head) {
 }
 
 // Never answers the client's close frame: drops the TCP connection instead.
+/** @type {Endpoint} */
 function passiveCloseAbort(context, request, socket, head) {
   if (!acceptHandshake(request, socket)) return;
   watchForCloseFrame(socket, head, () => socket.destroy());
@@ -172,9 +200,14 @@ function passiveCloseAbort(context, request, socket, head) {
 // As upstream's handlers: protocol_array takes the first offered subprotocol,
 // echo takes "echo" when offered, and everything else takes none — which
 // fails the handshake of a client that offered some.
+/**
+ * @param {Set<string>} protocols
+ * @param {IncomingMessage} request
+ * @returns {string|false}
+ */
 function selectProtocol(protocols, request) {
   const endpoint = pathOf(request);
-  if (endpoint === '/protocol_array') return protocols.values().next().value;
+  if (endpoint === '/protocol_array') return /** @type {string} */ (protocols.values().next().value);
   if (endpoint === '/echo' && protocols.has('echo')) return 'echo';
   return false;
 }
@@ -182,17 +215,23 @@ function selectProtocol(protocols, request) {
 // Ends the TCP connection with no close frame. end() rather than destroy():
 // destroy() can discard bytes still queued (TLS buffers them); end() sends
 // them, then FIN. A client that never closes its side is cut off after 2 s.
+/**
+ * @param {Duplex} socket
+ * @param {Lifetime} lifetime
+ */
 function dropConnection(socket, lifetime) {
   socket.end();
   lifetime.after(2000, () => socket.destroy());
 }
 
+/** @param {IncomingMessage} request */
 function pathOf(request) {
   return requestUrl(request, 'ws://server').pathname;
 }
 
 // Echoes every message as it came (text as text, binary as binary). `ws`
 // itself answers a close frame with the same code and reason.
+/** @param {WebSocket} websocket */
 function echo(websocket) {
   websocket.on('message', (data, isBinary) => websocket.send(data, { binary: isBinary }));
 }
@@ -200,6 +239,7 @@ function echo(websocket) {
 // An empty message, then 16 MiB in 1 MiB messages, then, as text, how many
 // seconds those took to be handed to the network — long when the client
 // applies backpressure and short when it reads everything into memory.
+/** @param {WebSocket} websocket */
 function sendBackpressure(websocket) {
   websocket.send(Buffer.alloc(0), { binary: true });
   const chunk = Buffer.alloc(ONE_MIB, 0x20);
