@@ -26,7 +26,7 @@ import { findEngines, launchEngine, stopEverythingNow } from './browsers.mjs';
 import { benchmarkPlan, emptyRecord, pausedReaderContenders, pausedReaderPlan, planSettings } from './plan.mjs';
 import { processTreeCpuNanoseconds, processTreeMemory } from './process-usage.mjs';
 import { writePerformancePage } from './performance-page.mjs';
-import { toSvg, toText } from './report.mjs';
+import { toText } from './report.mjs';
 import { bundleSizes, summarize } from './summary.mjs';
 import { startBenchServer } from './server.mjs';
 

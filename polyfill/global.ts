@@ -31,7 +31,7 @@ declare global {
     close(closeInfo?: WebSocketCloseInfo): void;
   }
 
-  // eslint-disable-next-line no-var -- a global interface object is declared with var, as lib.dom does
+  // A global interface object is declared with var, as lib.dom does.
   var WebSocketStream: {
     prototype: WebSocketStream;
     new (url: string | URL, options?: WebSocketStreamOptions): WebSocketStream;
@@ -42,7 +42,6 @@ declare global {
     readonly reason: string;
   }
 
-  // eslint-disable-next-line no-var -- as above
   var WebSocketError: {
     prototype: WebSocketError;
     new (message?: string, init?: WebSocketCloseInfo): WebSocketError;

@@ -152,7 +152,7 @@ async function measured(name, expected, run) {
   const started = performance.now();
   mark('start');
   const errors = [];
-  let received = 0;
+  let received;
   try {
     received = await run();
   } catch (error) {

@@ -8,6 +8,9 @@ import { bootstrap, root } from './bootstrap.mjs';
 const steps = [
   // TypeScript 5.9 by its path: npm may link TypeScript 7 (installed for the type tests) as .bin/tsc.
   ['types', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']],
+  // The tooling's JavaScript (harness, bench, reliability, scripts, tests) against its JSDoc types.
+  ['tooling types', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.tools.json']],
+  ['lint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']],
   ['unit and harness tests (node:test)', 'npm', ['run', '--silent', 'test:node']],
   ['package (publint, attw, size budget)', 'npm', ['run', '--silent', 'test:package']],
   ['WPT suite in Node (jsdom)', 'npm', ['run', '--silent', 'test:wpt-node']],

@@ -110,7 +110,9 @@ async function openPage({ jsdom, webStreamsSource }, url, errors) {
       // The report hook assigns globalThis.__wptResults once; take it as it is set.
       Object.defineProperty(window, '__wptResults', {
         configurable: true,
-        set: (results) => deliver(JSON.parse(JSON.stringify(results))),
+        set: (results) => {
+          deliver(JSON.parse(JSON.stringify(results)));
+        },
       });
     },
   });

@@ -28,7 +28,7 @@ export async function sendCommand(baseUrl, method, commandPath, body, { timeoutM
     throw new WebDriverError(`${method} ${commandPath}: ${code} (${error.cause?.message ?? error.message})`, { code });
   }
   const text = await response.text();
-  let payload = null;
+  let payload;
   try {
     payload = JSON.parse(text);
   } catch {

@@ -37,7 +37,8 @@ function firstExisting(candidates) {
 function miniBrowserCandidates() {
   const candidates = [];
   for (const root of ['/usr/lib', '/usr/libexec']) {
-    let names = [];
+    /** @type {string[]} */
+    let names;
     try {
       names = readdirSync(root);
     } catch {

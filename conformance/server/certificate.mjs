@@ -27,9 +27,9 @@ export async function createSelfSignedCertificate(host = '127.0.0.1') {
   } catch (caught) {
     const error = /** @type {NodeJS.ErrnoException & { stderr?: string }} */ (caught);
     if (error.code === 'ENOENT') {
-      throw new Error('The conformance server needs the `openssl` command to make a certificate for https/wss; install it (Debian: apt-get install openssl).');
+      throw new Error('The conformance server needs the `openssl` command to make a certificate for https/wss; install it (Debian: apt-get install openssl).', { cause: caught });
     }
-    throw new Error(`openssl failed to make a certificate: ${error.stderr || error.message}`);
+    throw new Error(`openssl failed to make a certificate: ${error.stderr || error.message}`, { cause: caught });
   } finally {
     await rm(directory, { recursive: true, force: true });
   }

@@ -18,9 +18,8 @@ self.garbageCollect = async function garbageCollect() {
     return self.CollectGarbage();
   }
   for (let round = 0; round < 1000; round++) {
-    let garbage = [];
+    const garbage = [];
     for (let i = 0; i < 100; i++) garbage.push({ index: i, text: String(i) });
-    garbage = null;
   }
   return undefined;
 };

@@ -3,7 +3,7 @@
 // order, and the AbortSignal before, during and after the handshake.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assertDOMException, assertTypeError, thrownBy, throwsDOMException, throwsTypeError } from '../assertions.mjs';
+import { assertDOMException, thrownBy, throwsDOMException, throwsTypeError } from '../assertions.mjs';
 import { rejectionOf, within } from '../waiting.mjs';
 
 // Every stream these tests construct successfully without wanting a connection gets an aborted
