@@ -16,10 +16,15 @@ import { parseOptions, USAGE, UsageError } from './lib/options.mjs';
 import { killAllHelpers } from './lib/processes.mjs';
 
 const PROGRAM = 'websocketstream-conformance';
+/** @type {Record<string, (argv: string[]) => Promise<number>>} */
 const SUBCOMMANDS = {
   'setup-browsers': async (argv) => (await import('./lib/setup-browsers.mjs')).setupBrowsers(argv),
 };
 
+/**
+ * @param {boolean} quiet
+ * @returns {(event: import('./lib/types.mjs').ProgressEvent) => void}
+ */
 function progressPrinter(quiet) {
   return (event) => {
     if (event.type === 'launch') process.stderr.write(`starting ${event.browser}: ${event.source}\n`);
@@ -36,7 +41,7 @@ function progressPrinter(quiet) {
 }
 
 function exitOnSignals() {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  for (const [signal, code] of /** @type {[NodeJS.Signals, number][]} */ ([['SIGINT', 130], ['SIGTERM', 143]])) {
     process.once(signal, () => {
       process.stderr.write(`\n${PROGRAM}: interrupted, stopping browsers and helpers\n`);
       killAllHelpers();
@@ -46,13 +51,17 @@ function exitOnSignals() {
   }
 }
 
-/** A package the harness depends on could not be loaded: say which, not a stack trace. */
+/**
+ * A package the harness depends on could not be loaded: say which, not a stack trace.
+ * @param {any} error  whatever main() caught
+ */
 function missingDependency(error) {
   if (error?.code !== 'ERR_MODULE_NOT_FOUND') return null;
   const name = /Cannot find package '([^']+)'/.exec(error.message)?.[1];
   return name === undefined ? null : `cannot load the package '${name}', which ${PROGRAM} depends on: reinstall it (npm install ${PROGRAM})`;
 }
 
+/** @param {import('./lib/types.mjs').Options} options */
 async function runMatrix(options) {
   exitOnSignals();
   const { runConformance } = await import('./lib/run.mjs');
@@ -68,6 +77,7 @@ async function runMatrix(options) {
   return report.run.exitCode;
 }
 
+/** @param {string[]} argv */
 async function main(argv) {
   const subcommand = SUBCOMMANDS[argv[0]];
   try {
@@ -86,6 +96,7 @@ async function main(argv) {
   }
 }
 
+/** @param {string} message */
 function usageFailure(message) {
   process.stderr.write(`${PROGRAM}: ${message}\nRun ${PROGRAM} --help for the options.\n`);
   return 2;

@@ -57,8 +57,9 @@ export async function startBrowser({ kind = 'chromium', executable, url, log = (
   const profile = await mkdtemp(path.join(os.tmpdir(), 'wss-conformance-profile-'));
   const child = spawnHelper(executable, [...argumentsOf(profile), url], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => {
+  const errorOutput = /** @type {import('node:stream').Readable} */ (child.stderr); // piped above
+  errorOutput.setEncoding('utf8');
+  errorOutput.on('data', (chunk) => {
     // Keep the tail only: a browser left running for a whole suite logs a lot.
     stderr = (stderr + chunk).slice(-65_536);
     for (const line of chunk.split('\n')) if (line) log(line);
@@ -84,10 +85,12 @@ export async function startBrowser({ kind = 'chromium', executable, url, log = (
  */
 export function devToolsOrigin(browser, timeoutMs) {
   const pattern = /DevTools listening on ws:\/\/([^/\s]+)\//;
+  // startBrowser() pipes the browser's standard error.
+  const errorOutput = /** @type {import('node:stream').Readable} */ (browser.child.stderr);
   return new Promise((resolve, reject) => {
-    const finish = (error, value) => {
+    const finish = (/** @type {Error|null} */ error, /** @type {string} */ value = '') => {
       clearTimeout(timer);
-      browser.child.stderr.off('data', check);
+      errorOutput.off('data', check);
       if (error) reject(error);
       else resolve(value);
     };
@@ -96,7 +99,7 @@ export function devToolsOrigin(browser, timeoutMs) {
       if (match) finish(null, `http://${match[1]}`);
     };
     const timer = setTimeout(() => finish(new Error(`no DevTools line from the browser within ${timeoutMs} ms`)), timeoutMs);
-    browser.child.stderr.on('data', check);
+    errorOutput.on('data', check);
     browser.exited.then(({ code, signal }) => finish(new Error(`the browser exited (${signal ?? `code ${code}`}) before it was ready: ${lastLines(browser.stderr())}`)));
     check();
   });
@@ -124,7 +127,10 @@ export async function readChromiumVersion(executable, { timeoutMs = 60_000 } = {
   }
 }
 
-/** The last few lines of a process's output, for one-line error messages. */
+/**
+ * The last few lines of a process's output, for one-line error messages.
+ * @param {string} text
+ */
 export function lastLines(text, count = 3) {
   return text.trim().split('\n').slice(-count).join(' | ') || '(no output)';
 }

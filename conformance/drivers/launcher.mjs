@@ -43,6 +43,7 @@ export function createLauncherDriver(spec) {
 
 /** @implements {Driver} */
 class LauncherDriver {
+  /** @type {Driver['kind']} */
   kind = 'launcher';
   /** @type {Target|null} */
   #current = null;
@@ -51,6 +52,7 @@ class LauncherDriver {
   /** @type {string|null} */
   #userAgent = null;
 
+  /** @param {Parameters<typeof createLauncherDriver>[0]} spec */
   constructor({ executable, engine = 'chromium', kind = 'chromium', serverOrigin = null, source = executable, log = () => {} }) {
     this.engine = engine;
     this.source = source;
@@ -73,6 +75,10 @@ class LauncherDriver {
     if (this.serverOrigin) await this.#start(new URL(this.serverOrigin).origin);
   }
 
+  /**
+   * @param {string} url
+   * @param {{ timeoutMs: number }} options
+   */
   async runPage(url, { timeoutMs }) {
     let started = Date.now();
     try {
@@ -84,15 +90,19 @@ class LauncherDriver {
       const elapsed = Date.now() - started;
       if (answer.value) return completedOutcome(answer.value, elapsed);
       await this.close();
-      if (answer.gone) return crashedOutcome(`the browser exited: ${lastLines(target.browser.stderr())}`, elapsed);
+      if (answer.gone) return crashedOutcome(`the browser exited: ${lastLines(target.browser.stderr())}`, elapsed, 'browser-exited');
       return timedOutOutcome(timeoutMs, elapsed);
     } catch (error) {
       await this.close();
-      return crashedOutcome(`launcher: ${String(error.message).split('\n')[0]}`, Date.now() - started);
+      return crashedOutcome(`launcher: ${String(/** @type {Error} */ (error).message).split('\n')[0]}`, Date.now() - started, 'session-failed');
     }
   }
 
-  /** Evaluates `expression` in a same-origin iframe showing `url`; resolves with its (awaited, JSON) value. */
+  /**
+   * Evaluates `expression` in a same-origin iframe showing `url`; resolves with its (awaited, JSON) value.
+   * @param {string} url
+   * @param {string} expression
+   */
   async evaluate(url, expression, { timeoutMs = EVALUATE_TIMEOUT_MS } = {}) {
     const target = await this.#ready(new URL(url).origin);
     const token = await assign(target, { url, expression });
@@ -114,7 +124,10 @@ class LauncherDriver {
     await fetch(control(old, 'end'), { method: 'POST', signal: AbortSignal.timeout(5000) }).catch(() => {});
   }
 
-  /** Starts the browser on the waiting room of `origin`'s server and waits for it to say hello. */
+  /**
+   * Starts the browser on the waiting room of `origin`'s server and waits for it to say hello.
+   * @param {string} origin
+   */
   async #start(origin) {
     await this.close();
     const session = launcherId();
@@ -129,10 +142,13 @@ class LauncherDriver {
       throw new Error(`${this.executable} ${why}: ${lastLines(browser.stderr())}`);
     }
     this.#userAgent = hello.value.userAgent;
-    this.#version = /(?:Chrome|Chromium|Firefox|Version)\/([\d.]+)/.exec(this.#userAgent)?.[1] ?? this.#userAgent;
+    this.#version = /(?:Chrome|Chromium|Firefox|Version)\/([\d.]+)/.exec(this.#userAgent ?? '')?.[1] ?? this.#userAgent;
   }
 
-  /** A browser on `origin`'s server, started anew when there is none, it is gone, or it is elsewhere. */
+  /**
+   * A browser on `origin`'s server, started anew when there is none, it is gone, or it is elsewhere.
+   * @param {string} origin
+   */
   async #ready(origin) {
     const current = this.#current;
     if (!current || current.gone || current.origin !== origin) await this.#start(origin);
@@ -140,13 +156,23 @@ class LauncherDriver {
   }
 }
 
-/** Queues a page (or an expression) for the waiting room; resolves with its token. */
+/**
+ * Queues a page (or an expression) for the waiting room; resolves with its token.
+ * @param {Target} target
+ * @param {{ url: string, expression?: string }} assignment
+ * @returns {Promise<string>}
+ */
 async function assign(target, assignment) {
   const response = await fetch(control(target, 'assign'), { method: 'POST', body: JSON.stringify(assignment), signal: AbortSignal.timeout(10_000) });
   if (!response.ok) throw new Error(`the server refused the assignment: ${response.status}`);
   return (await response.json()).token;
 }
 
+/**
+ * @param {Target} target
+ * @param {string} what
+ * @param {Record<string, string>} [params]
+ */
 function control(target, what, params = {}) {
   const query = new URLSearchParams({ session: target.session, ...params });
   return `${target.origin}${LAUNCHER_PREFIX}/${what}?${query}`;
@@ -155,6 +181,11 @@ function control(target, what, params = {}) {
 /**
  * Long-polls the server for `what` (hello, or a page's outcome) until it is
  * there, the browser exits, or `timeoutMs` passes.
+ * `value` is the JSON the page or the waiting room posted (hello, results, or an evaluated value).
+ * @param {Target} target
+ * @param {string} what
+ * @param {Record<string, string>} params
+ * @param {number} timeoutMs
  * @returns {Promise<{ value?: any, gone?: boolean, timedOut?: boolean }>}
  */
 async function waitFor(target, what, params, timeoutMs) {

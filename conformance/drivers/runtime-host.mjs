@@ -53,6 +53,7 @@ function runtimeName() {
 
 /** @param {string[]} argv */
 function parseArguments(argv) {
+  /** @type {{ page: string|null, polyfill: string|null, multiplier: number, evaluate: string|null }} */
   const options = { page: null, polyfill: null, multiplier: 1, evaluate: null };
   for (let index = 0; index < argv.length; index += 1) {
     const argument = argv[index];
@@ -62,21 +63,28 @@ function parseArguments(argv) {
     else options.page = argument;
   }
   if (!options.page || !(options.multiplier > 0)) throw new Error('usage: runtime-host.mjs PAGE_URL [--polyfill MODULE] [--timeout-multiplier N]');
-  return options;
+  return /** @type {typeof options & { page: string }} */ (options);
 }
 
+/** @param {number} code */
 function exit(code) {
   if (deno) deno.exit(code);
   else process.exit(code);
 }
 
-/** Prints the one result line and exits: sockets a test left open must not keep the runtime alive. */
+/**
+ * Prints the one result line and exits: sockets a test left open must not keep the runtime alive.
+ * @param {Record<string, unknown>} result
+ */
 function report(result, code = 0) {
   console.log(JSON.stringify({ wptHost: 1, ...result }));
   exit(code);
 }
 
-/** What a test expects of its global: self, location, GLOBAL, relative fetch. */
+/**
+ * What a test expects of its global: self, location, GLOBAL, relative fetch.
+ * @param {string} pageUrl
+ */
 function prepareGlobal(pageUrl) {
   const global = /** @type {any} */ (globalThis);
   global.self ??= globalThis; // testharness.js ends with `})(self)`
@@ -85,7 +93,7 @@ function prepareGlobal(pageUrl) {
   global.GLOBAL = { isWindow: () => false, isWorker: () => false, isShadowRealm: () => false };
   // Tests read the server's stash by relative URL; Node and Bun resolve none, Deno only with --location.
   const runtimeFetch = global.fetch;
-  global.fetch = (input, init) => runtimeFetch(typeof input === 'string' ? new URL(input, global.location.href).href : input, init);
+  global.fetch = (/** @type {RequestInfo|URL} */ input, /** @type {RequestInit} */ init) => runtimeFetch(typeof input === 'string' ? new URL(input, global.location.href).href : input, init);
   // A runtime's SharedArrayBuffer needs no COOP/COEP; say so as a cross-origin isolated page would.
   if (global.crossOriginIsolated === undefined && typeof SharedArrayBuffer === 'function') global.crossOriginIsolated = true;
 }
@@ -98,21 +106,24 @@ function prepareGlobal(pageUrl) {
 function routeUncaughtErrors() {
   const global = /** @type {any} */ (globalThis);
   if (deno) {
-    global.addEventListener('error', (event) => event.preventDefault());
-    global.addEventListener('unhandledrejection', (event) => event.preventDefault());
+    global.addEventListener('error', (/** @type {Event} */ event) => event.preventDefault());
+    global.addEventListener('unhandledrejection', (/** @type {Event} */ event) => event.preventDefault());
     return;
   }
   // Node has no global event target; give globalThis one before testharness.js looks for it.
   if (typeof global.dispatchEvent !== 'function') {
     const target = new EventTarget();
-    for (const name of ['addEventListener', 'removeEventListener', 'dispatchEvent']) global[name] = target[name].bind(target);
+    for (const name of /** @type {const} */ (['addEventListener', 'removeEventListener', 'dispatchEvent'])) global[name] = target[name].bind(target);
   }
-  const dispatch = (type, fields) => global.dispatchEvent(Object.assign(new Event(type, { cancelable: true }), fields));
+  const dispatch = (/** @type {string} */ type, /** @type {object} */ fields) => global.dispatchEvent(Object.assign(new Event(type, { cancelable: true }), fields));
   process.on('uncaughtException', (error) => dispatch('error', { error, message: `Uncaught ${error?.name ?? 'Error'}: ${error?.message ?? error}` }));
   process.on('unhandledRejection', (reason) => dispatch('unhandledrejection', { reason }));
 }
 
-/** Deletes the native pair, imports MODULE and installs it. → facts for the result line. */
+/**
+ * Deletes the native pair, imports MODULE and installs it. → facts for the result line.
+ * @param {string} specifier
+ */
 async function installPolyfill(specifier) {
   const global = /** @type {any} */ (globalThis);
   delete global.WebSocketStream;
@@ -123,14 +134,20 @@ async function installPolyfill(specifier) {
   return { installed: entry.install(), socketImplementation: entry.socketImplementation ?? null };
 }
 
+/** @param {string} url */
 async function fetchText(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
   return response.text();
 }
 
-/** The .any.js's META scripts and timeout, read as the server reads them (server/meta.mjs). */
+/**
+ * The .any.js's META scripts and timeout, read as the server reads them (server/meta.mjs).
+ * @param {string} source
+ * @param {string} testUrl
+ */
 function readMeta(source, testUrl) {
+  /** @type {string[]} */
   const scripts = [];
   let timeout = 'normal';
   for (const line of source.split('\n')) {
@@ -142,7 +159,10 @@ function readMeta(source, testUrl) {
   return { scripts, timeout };
 }
 
-/** Every script the page would load, in order, fetched before any runs. */
+/**
+ * Every script the page would load, in order, fetched before any runs.
+ * @param {string} pageUrl
+ */
 async function loadScripts(pageUrl) {
   const page = new URL(pageUrl);
   const testUrl = new URL(page.pathname.replace(/\.any(\.worker)?\.html$/, '.any.js').replace(/^\/_polyfill\//, '/'), page).href;
@@ -155,14 +175,20 @@ async function loadScripts(pageUrl) {
   return { scripts, timeout: meta.timeout };
 }
 
-/** Runs the scripts under testharness.js; resolves with { status, tests } as __wptResults has them. */
+/**
+ * Runs the scripts under testharness.js; resolves with { status, tests } as __wptResults has them.
+ * testharness.js's objects (its tests and status) are typed by no declaration here, hence `any`.
+ * @param {{ url: string, source: string }[]} scripts
+ * @param {number} harnessTimeoutMs
+ * @returns {Promise<object>}
+ */
 function runTests(scripts, harnessTimeoutMs) {
   const global = /** @type {any} */ (globalThis);
   const [harness, ...rest] = scripts;
   vm.runInThisContext(harness.source, { filename: harness.url });
   global.setup({ explicit_done: true });
   const completed = new Promise((resolve) => {
-    global.add_completion_callback((tests, harnessStatus) => resolve({
+    global.add_completion_callback((/** @type {any[]} */ tests, /** @type {any} */ harnessStatus) => resolve({
       status: { status: HARNESS_STATUSES[harnessStatus.status] ?? 'ERROR', message: text(harnessStatus.message) },
       tests: tests.map((test) => ({ name: test.name, status: TEST_STATUSES[test.status] ?? 'FAIL', message: text(test.message) })),
     }));
@@ -178,16 +204,21 @@ function runTests(scripts, harnessTimeoutMs) {
   return completed.finally(() => clearTimeout(timer));
 }
 
-/** The value of an expression (awaited), as JSON can carry it; or the error it threw. */
+/**
+ * The value of an expression (awaited), as JSON can carry it; or the error it threw.
+ * @param {string} expression
+ */
 async function evaluate(expression) {
   try {
     const value = await vm.runInThisContext(expression, { filename: 'evaluate' });
     return { value: value === undefined ? null : value };
-  } catch (error) {
+  } catch (caught) {
+    const error = /** @type {Error|undefined} */ (caught);
     return { error: `${error?.name ?? 'Error'}: ${error?.message ?? error}` };
   }
 }
 
+/** @param {unknown} value */
 function text(value) {
   return value === undefined || value === null ? null : String(value);
 }
@@ -199,23 +230,25 @@ async function main() {
   try {
     options = parseArguments(argv);
   } catch (error) {
-    return report({ runtime: runtimeName(), status: { status: 'ERROR', message: error.message }, tests: [] }, 2);
+    return report({ runtime: runtimeName(), status: { status: 'ERROR', message: /** @type {Error} */ (error).message }, tests: [] }, 2);
   }
+  /** @type {Record<string, unknown>} */
   const facts = { runtime: runtimeName(), page: options.page, mode: options.polyfill ? 'polyfill' : 'native' };
   try {
     prepareGlobal(options.page);
     routeUncaughtErrors();
     if (options.polyfill) Object.assign(facts, await installPolyfill(options.polyfill));
-    facts.native = { WebSocketStream: typeof globalThis.WebSocketStream, WebSocketError: typeof globalThis.WebSocketError };
+    facts.native = { WebSocketStream: typeof (/** @type {any} */ (globalThis)).WebSocketStream, WebSocketError: typeof (/** @type {any} */ (globalThis)).WebSocketError };
     if (options.evaluate !== null) return report({ ...facts, ...(await evaluate(options.evaluate)) });
     const { scripts, timeout } = await loadScripts(options.page);
-    const harnessTimeoutMs = HARNESS_TIMEOUT_MS[timeout] * options.multiplier;
+    const harnessTimeoutMs = HARNESS_TIMEOUT_MS[/** @type {'normal'|'long'} */ (timeout)] * options.multiplier;
     // Past testharness's own timeout and a grace for it to complete, the host reports what it has.
     setTimeout(() => report({ ...facts, status: { status: 'TIMEOUT', message: 'testharness.js did not complete after its timeout' }, tests: [], ms: Date.now() - started }, 3),
       harnessTimeoutMs + COMPLETION_GRACE_MS);
     const results = await runTests(scripts, harnessTimeoutMs);
     report({ ...facts, ...results, ms: Date.now() - started });
-  } catch (error) {
+  } catch (caught) {
+    const error = /** @type {Error|undefined} */ (caught);
     report({ ...facts, status: { status: 'ERROR', message: `host: ${error?.name ?? 'Error'}: ${error?.message ?? error}` }, tests: [], ms: Date.now() - started });
   }
 }

@@ -78,6 +78,7 @@ export function createRuntimeDriver({ engine, executable, mode, socket = 'ws', d
   if (!command) throw new Error(`no runtime driver for "${engine}" (known: ${Object.keys(RUNTIME_COMMANDS).join(', ')})`);
   const polyfill = mode === 'polyfill' ? path.join(distDir, POLYFILL_ENTRIES[socket]) : null;
   if (mode === 'polyfill' && !POLYFILL_ENTRIES[socket]) throw new Error(`socket must be one of ${Object.keys(POLYFILL_ENTRIES).join(', ')}`);
+  /** @type {string|null} */
   let version = null;
 
   async function launch() {
@@ -85,24 +86,33 @@ export function createRuntimeDriver({ engine, executable, mode, socket = 'ws', d
     if (polyfill) await access(polyfill, constants.R_OK).catch(() => { throw new Error(`${polyfill} is missing (npm run build)`); });
   }
 
+  /** @param {string[]} extra */
   function spawnHost(extra) {
     const args = [...command.args({ mode, socket: polyfill ? socket : null, version }), RUNTIME_HOST, ...extra];
     if (polyfill) args.push('--polyfill', polyfill);
     return spawnHelper(executable, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...command.env } });
   }
 
+  /**
+   * @param {string} url
+   * @param {{ timeoutMs: number }} options
+   */
   async function runPage(url, { timeoutMs }) {
     const started = Date.now();
     const { ended, output } = await runBounded(spawnHost([url, '--timeout-multiplier', String(timeoutMultiplier)]), timeoutMs);
     const elapsed = Date.now() - started;
     if (ended === 'timeout') return timedOutOutcome(timeoutMs, elapsed);
     const line = resultLine(output.stdout);
-    if (!line) return crashedOutcome(`${engine} exited (${ended.signal ?? `code ${ended.code}`}${ended.error ? `, ${ended.error.message}` : ''}) without results: ${lastLines(output.stderr())}`, elapsed);
+    if (!line) return crashedOutcome(`${engine} exited (${ended.signal ?? `code ${ended.code}`}${ended.error ? `, ${ended.error.message}` : ''}) without results: ${lastLines(output.stderr())}`, elapsed, 'browser-exited');
     // The host's own bound ran out: testharness.js never completed.
     if (ended.code === 3) return timedOutOutcome(timeoutMs, elapsed);
     return completedOutcome(line, elapsed);
   }
 
+  /**
+   * @param {string} url
+   * @param {string} expression
+   */
   async function evaluate(url, expression, { timeoutMs = EVALUATE_TIMEOUT_MS } = {}) {
     const { output } = await runBounded(spawnHost([url, '--evaluate', expression]), timeoutMs);
     const line = resultLine(output.stdout);
@@ -111,7 +121,8 @@ export function createRuntimeDriver({ engine, executable, mode, socket = 'ws', d
     return line.value;
   }
 
-  return {
+  /** @type {import('../lib/types.mjs').Driver} */
+  const driver = {
     kind: 'runtime',
     engine,
     source,
@@ -124,22 +135,29 @@ export function createRuntimeDriver({ engine, executable, mode, socket = 'ws', d
     // Nothing outlives a page: each ran in a process of its own, stopped by now.
     close: async () => {},
   };
+  return driver;
 }
 
 /**
  * Waits for a host process to end, stopping it at `timeoutMs`.
  * → { ended: 'timeout' | { code, signal, error? }, output }
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {number} timeoutMs
  */
 async function runBounded(child, timeoutMs) {
   const output = collect(child);
   const limit = deadline(timeoutMs);
-  const ended = await Promise.race([whenClosed(child), limit.promise.then(() => 'timeout')]);
+  const ended = await Promise.race([whenClosed(child), limit.promise.then(() => /** @type {const} */ ('timeout'))]);
   limit.cancel();
   if (ended === 'timeout') await stopHelper(child);
   return { ended, output };
 }
 
-/** Resolves when a child has exited AND its output is all read ('close', not 'exit'); never rejects. */
+/**
+ * Resolves when a child has exited AND its output is all read ('close', not 'exit'); never rejects.
+ * @param {import('node:child_process').ChildProcess} child
+ * @returns {Promise<{ code: number|null, signal: NodeJS.Signals|null, error?: Error }>}
+ */
 function whenClosed(child) {
   return new Promise((resolve) => {
     child.once('close', (code, signal) => resolve({ code, signal }));
@@ -147,15 +165,23 @@ function whenClosed(child) {
   });
 }
 
-/** Gathers a child's stdout, and the tail of its stderr. */
+/**
+ * Gathers a child's stdout, and the tail of its stderr.
+ * @param {import('node:child_process').ChildProcess} child  with stdout and stderr piped
+ */
 function collect(child) {
   const output = { stdout: '', stderrTail: '', stderr: () => output.stderrTail };
-  child.stdout.setEncoding('utf8').on('data', (chunk) => { output.stdout += chunk; });
-  child.stderr.setEncoding('utf8').on('data', (chunk) => { output.stderrTail = (output.stderrTail + chunk).slice(-8192); });
+  /** @type {import('node:stream').Readable} */ (child.stdout).setEncoding('utf8').on('data', (chunk) => { output.stdout += chunk; });
+  /** @type {import('node:stream').Readable} */ (child.stderr).setEncoding('utf8').on('data', (chunk) => { output.stderrTail = (output.stderrTail + chunk).slice(-8192); });
   return output;
 }
 
-/** The host's JSON line: the last line that parses and carries `wptHost` (a test may print too). */
+/**
+ * The host's JSON line: the last line that parses and carries `wptHost` (a test may print too).
+ * The line is the host's own JSON (results, a value or an error), hence `any`.
+ * @param {string} stdout
+ * @returns {any}
+ */
 function resultLine(stdout) {
   for (const line of stdout.trim().split('\n').reverse()) {
     if (!line.startsWith('{')) continue;

@@ -5,6 +5,10 @@
 export class WebDriverError extends Error {
   name = 'WebDriverError';
 
+  /**
+   * @param {string} message
+   * @param {{ code?: string|null, status?: number|null }} [details]
+   */
   constructor(message, { code = null, status = null } = {}) {
     super(message);
     this.code = code; // W3C error code, e.g. 'invalid session id', 'script timeout'
@@ -12,7 +16,17 @@ export class WebDriverError extends Error {
   }
 }
 
-/** Sends one command; every request has a bound so a wedged browser cannot hang the run. */
+/**
+ * Sends one command; every request has a bound so a wedged browser cannot hang the run.
+ * Resolves with the response's `value`: JSON whose shape depends on the command, hence `any`
+ * (each caller reads the fields its command defines).
+ * @param {string} baseUrl
+ * @param {string} method
+ * @param {string} commandPath
+ * @param {unknown} [body]
+ * @param {{ timeoutMs?: number }} [options]
+ * @returns {Promise<any>}
+ */
 export async function sendCommand(baseUrl, method, commandPath, body, { timeoutMs = 30_000 } = {}) {
   const url = new URL(commandPath.replace(/^\//, ''), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   let response;
@@ -23,7 +37,8 @@ export async function sendCommand(baseUrl, method, commandPath, body, { timeoutM
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
-  } catch (error) {
+  } catch (caught) {
+    const error = /** @type {Error & { cause?: Error }} */ (caught);
     const code = error.name === 'TimeoutError' ? 'harness timeout' : 'connection failed';
     throw new WebDriverError(`${method} ${commandPath}: ${code} (${error.cause?.message ?? error.message})`, { code });
   }
@@ -45,33 +60,62 @@ export async function sendCommand(baseUrl, method, commandPath, body, { timeoutM
 }
 
 export class WebDriverSession {
+  /**
+   * @param {string} baseUrl
+   * @param {string} id
+   * @param {Record<string, any>} capabilities  what the remote end answered (its keys vary by browser)
+   */
   constructor(baseUrl, id, capabilities) {
     this.baseUrl = baseUrl;
     this.id = id;
     this.capabilities = capabilities;
   }
 
+  /**
+   * @param {string} baseUrl
+   * @param {object} alwaysMatch
+   */
   static async create(baseUrl, alwaysMatch, { timeoutMs = 60_000 } = {}) {
     const value = await sendCommand(baseUrl, 'POST', '/session', { capabilities: { alwaysMatch } }, { timeoutMs });
     return new WebDriverSession(baseUrl, value.sessionId, value.capabilities ?? {});
   }
 
+  /**
+   * @param {string} method
+   * @param {string} commandPath
+   * @param {unknown} [body]
+   * @param {{ timeoutMs?: number }} [options]
+   */
   command(method, commandPath, body, options) {
     return sendCommand(this.baseUrl, method, `/session/${this.id}${commandPath}`, body, options);
   }
 
+  /** @param {{ pageLoad: number, script: number }} timeouts */
   setTimeouts({ pageLoad, script }) {
     return this.command('POST', '/timeouts', { pageLoad, script, implicit: 0 });
   }
 
+  /**
+   * @param {string} url
+   * @param {{ timeoutMs: number }} options
+   */
   navigate(url, { timeoutMs }) {
     return this.command('POST', '/url', { url }, { timeoutMs });
   }
 
+  /**
+   * @param {string} script
+   * @param {unknown[]} args
+   * @param {{ timeoutMs: number }} options
+   */
   executeAsync(script, args, { timeoutMs }) {
     return this.command('POST', '/execute/async', { script, args }, { timeoutMs });
   }
 
+  /**
+   * @param {string} script
+   * @param {unknown[]} args
+   */
   executeSync(script, args, { timeoutMs = 15_000 } = {}) {
     return this.command('POST', '/execute/sync', { script, args }, { timeoutMs });
   }

@@ -7,6 +7,7 @@ import { startXvfb } from '../lib/xvfb.mjs';
 
 const START_TIMEOUT_MS = 20_000;
 
+/** @param {{ webDriver: string, xvfb?: string|null }} found  as detectBrowsers() found WebKitGTK */
 export async function startWebKitGtkService({ webDriver, xvfb }) {
   let display = process.env.DISPLAY ?? null;
   let xvfbChild = null;
@@ -22,7 +23,7 @@ export async function startWebKitGtkService({ webDriver, xvfb }) {
     env: { ...process.env, DISPLAY: display },
   });
   let driverOutput = '';
-  driverChild.stderr.on('data', (chunk) => {
+  /** @type {import('node:stream').Readable} */ (driverChild.stderr).on('data', (chunk) => {
     driverOutput = (driverOutput + chunk).slice(-2000);
   });
   const url = `http://127.0.0.1:${port}`;

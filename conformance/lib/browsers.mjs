@@ -8,6 +8,7 @@ import { UsageError } from './options.mjs';
 
 export const ENGINES = ['chromium', 'firefox', 'webkit'];
 
+/** @type {Record<string, string>} */
 export const ENVIRONMENT_OVERRIDES = {
   chromium: 'CONFORMANCE_CHROMIUM_PATH',
   firefox: 'CONFORMANCE_FIREFOX_PATH',
@@ -15,6 +16,7 @@ export const ENVIRONMENT_OVERRIDES = {
   miniBrowser: 'CONFORMANCE_MINIBROWSER_PATH',
 };
 
+/** @type {Record<string, string[]>} */
 const SYSTEM_CANDIDATES = {
   chromium: ['/usr/bin/chromium', '/usr/bin/chromium-browser'],
   firefox: ['/usr/bin/firefox-esr', '/usr/bin/firefox'],
@@ -23,12 +25,20 @@ const SYSTEM_CANDIDATES = {
 };
 
 /** Debian packages that provide each engine, for setup and for messages. */
+/** @type {Record<string, string[]>} */
 export const DEBIAN_PACKAGES = {
   chromium: ['chromium'],
   firefox: ['firefox-esr'],
   webkit: ['webkit2gtk-driver', 'xvfb'],
 };
 
+/** @typedef {import('./types.mjs').FoundBrowser} FoundBrowser */
+/** @typedef {import('./types.mjs').FoundBrowsers} FoundBrowsers */
+
+/**
+ * @param {(string|null|undefined)[]} candidates
+ * @returns {string|null}
+ */
 function firstExisting(candidates) {
   return candidates.find((candidate) => candidate && existsSync(candidate)) ?? null;
 }
@@ -53,14 +63,16 @@ function miniBrowserCandidates() {
   return candidates;
 }
 
+/** @returns {Promise<Record<string, string|null>>} */
 async function playwrightBuilds() {
+  /** @type {Record<string, string|null>} */
   const builds = {};
   try {
     const playwright = await import('playwright');
     for (const engine of ENGINES) {
       let executable = null;
       try {
-        executable = playwright[engine].executablePath();
+        executable = playwright[/** @type {'chromium'|'firefox'|'webkit'} */ (engine)].executablePath();
       } catch {
         executable = null;
       }
@@ -72,7 +84,11 @@ async function playwrightBuilds() {
   return builds;
 }
 
-/** The path an environment variable names, or null when it is unset; a path that does not exist is an error. */
+/**
+ * The path an environment variable names, or null when it is unset; a path that does not exist is an error.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} variable
+ */
 function explicitPath(env, variable) {
   const value = env[variable];
   if (value === undefined || value === '') return null;
@@ -84,12 +100,14 @@ function explicitPath(env, variable) {
  * How each engine can be run here: null when it cannot. Each found engine is
  * { source: 'environment'|'playwright'|'system', executablePath?, webDriver?, miniBrowser?, xvfb? }.
  * A Playwright build is launched without executablePath, as Playwright prefers.
+ * @returns {Promise<FoundBrowsers>}
  */
 export async function detectBrowsers(env = process.env) {
   const builds = await playwrightBuilds();
+  /** @type {FoundBrowsers} */
   const found = {};
 
-  const fromEnvironment = (name) => explicitPath(env, ENVIRONMENT_OVERRIDES[name]);
+  const fromEnvironment = (/** @type {string} */ name) => explicitPath(env, ENVIRONMENT_OVERRIDES[name]);
 
   for (const engine of ['chromium', 'firefox']) {
     const explicit = fromEnvironment(engine);
@@ -111,6 +129,10 @@ export async function detectBrowsers(env = process.env) {
   return found;
 }
 
+/**
+ * @param {string} engine
+ * @param {FoundBrowser|null|undefined} found
+ */
 export function describeBrowser(engine, found) {
   if (!found) return `${engine}: not found (Debian: apt-get install ${DEBIAN_PACKAGES[engine].join(' ')})`;
   if (found.source === 'playwright') return `${engine}: Playwright's own build`;

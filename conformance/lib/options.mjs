@@ -63,6 +63,9 @@ Output
   -h, --help            this text
 `;
 
+/** @typedef {import('./types.mjs').Options} Options */
+
+/** @satisfies {NonNullable<import('node:util').ParseArgsConfig['options']>} */
 const OPTION_SPEC = {
   browsers: { type: 'string' },
   modes: { type: 'string' },
@@ -88,13 +91,17 @@ const OPTION_SPEC = {
   help: { type: 'boolean', short: 'h' },
 };
 
+/**
+ * @param {string[]} argv
+ * @returns {(Options & { help: false }) | { help: true }}
+ */
 export function parseOptions(argv) {
   let values;
   try {
     ({ values } = parseArgs({ args: argv, options: OPTION_SPEC, strict: true, allowPositionals: false }));
   } catch (error) {
     // node:util's messages are clear but long; keep their first sentence.
-    throw new UsageError(error.message.split('. ')[0].replace(/\.$/, ''));
+    throw new UsageError(/** @type {Error} */ (error).message.split('. ')[0].replace(/\.$/, ''));
   }
   if (values.help) return { help: true };
 
@@ -124,30 +131,47 @@ export function parseOptions(argv) {
   };
 }
 
+/**
+ * @template {string} T
+ * @param {string|undefined} text
+ * @param {string} name
+ * @param {readonly T[]} allowed
+ * @returns {T[]}
+ */
 function listOption(text, name, allowed, fallback = allowed) {
   if (text === undefined) return [...fallback];
   const items = text.split(',').map((item) => item.trim()).filter(Boolean);
   if (items.length === 0) throw new UsageError(`--${name} needs at least one of: ${allowed.join(', ')}`);
   for (const item of items) {
-    if (!allowed.includes(item)) throw new UsageError(`--${name}: unknown value "${item}" (choose from ${allowed.join(', ')})`);
+    if (!(/** @type {readonly string[]} */ (allowed)).includes(item)) throw new UsageError(`--${name}: unknown value "${item}" (choose from ${allowed.join(', ')})`);
   }
   // Keep the canonical order whatever order the user wrote them in.
   return allowed.filter((value) => items.includes(value));
 }
 
+/**
+ * @param {string} text
+ * @param {string} flag
+ */
 function nonEmpty(text, flag) {
   if (text.trim() === '') throw new UsageError(`${flag} needs a non-empty value`);
   return text;
 }
 
+/** @param {string} text */
 function shardOption(text) {
   try {
     return parseShard(text);
   } catch (error) {
-    throw new UsageError(`--shard: ${error.message}`);
+    throw new UsageError(`--shard: ${/** @type {Error} */ (error).message}`);
   }
 }
 
+/**
+ * @param {string} text
+ * @param {string} flag
+ * @param {string[]} protocols
+ */
 function urlOption(text, flag, protocols) {
   let url;
   try {
@@ -159,6 +183,11 @@ function urlOption(text, flag, protocols) {
   return url.href;
 }
 
+/**
+ * @param {string} text
+ * @param {string} flag
+ * @returns {Record<string, unknown>}
+ */
 function jsonObject(text, flag) {
   let value;
   try {
@@ -170,13 +199,22 @@ function jsonObject(text, flag) {
   return value;
 }
 
+/**
+ * @param {string|undefined} text
+ * @param {string|undefined} webdriverUrl
+ */
 function capabilitiesOption(text, webdriverUrl) {
   if (text === undefined) return null;
   if (webdriverUrl === undefined) throw new UsageError('--webdriver-capabilities only applies with --webdriver-url');
   return jsonObject(text, '--webdriver-capabilities');
 }
 
-/** Normalised to one object per engine. */
+/**
+ * Normalised to one object per engine.
+ * @param {string|undefined} text
+ * @param {string|undefined} endpoint
+ * @returns {Record<string, object>|null}
+ */
 function launchOptionsOption(text, endpoint) {
   if (text === undefined) return null;
   if (endpoint === undefined) throw new UsageError('--playwright-launch-options only applies with --playwright-endpoint');
@@ -187,11 +225,12 @@ function launchOptionsOption(text, endpoint) {
       if (!engines.includes(name)) throw new UsageError(`--playwright-launch-options: unknown engine "${name}"`);
       if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new UsageError(`--playwright-launch-options: "${name}" must be an object`);
     }
-    return Object.fromEntries(engines.map((name) => [name, value[name] ?? {}]));
+    return Object.fromEntries(engines.map((name) => [name, /** @type {object|undefined} */ (value[name]) ?? {}]));
   }
   return Object.fromEntries(engines.map((name) => [name, value]));
 }
 
+/** @param {string|undefined} text */
 function multiplierOption(text) {
   if (text === undefined) return 1;
   const value = Number(text);
@@ -199,6 +238,7 @@ function multiplierOption(text) {
   return value;
 }
 
+/** @param {string|undefined} text */
 function workersOption(text) {
   if (text === undefined) return DEFAULT_WORKERS;
   const value = Number(text);

@@ -21,7 +21,11 @@ import { selectShard } from './shard.mjs';
 import { judge } from './verdict.mjs';
 
 
-/** The test files to run after --filter, --exclude and --shard, with their META. */
+/**
+ * The test files to run after --filter, --exclude and --shard, with their META.
+ * @param {string} wptRoot
+ * @param {Partial<Pick<Options, 'filters'|'excludes'|'shard'>>} [options]
+ */
 export async function planFiles(wptRoot, { filters = [], excludes = [], shard = null } = {}) {
   if (!existsSync(path.join(wptRoot, 'websockets/stream'))) {
     throw new UsageError(`no websockets/stream/ folder under the WPT root ${wptRoot}`);
@@ -106,7 +110,8 @@ async function runOnServer({ inputs, configurations, planned, expectationsByName
   // What detectBrowsers() found, by engine (browsers.mjs says what each holds;
   // it has no declared type yet, hence the cast through unknown).
   const found = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (await detectBrowsers()));
-  const server = await startServer({ wptRoot: inputs.wptRoot, polyfillFile: inputs.polyfill, host: options.host });
+  // No polyfill found (a native-only run): the server's default path, which answers 404 if asked.
+  const server = await startServer({ wptRoot: inputs.wptRoot, polyfillFile: inputs.polyfill ?? undefined, host: options.host });
   try {
     return await runSchedule({
       jobs: buildJobs(configurations, planned, options, server.httpOrigin),

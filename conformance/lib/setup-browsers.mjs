@@ -12,11 +12,15 @@ import { run as runCommand } from './command.mjs';
 const PLAYWRIGHT_INSTALL_TIMEOUT_MS = 10 * 60_000;
 const APT_TIMEOUT_MS = 15 * 60_000;
 
+/** @param {string} line */
 function say(line) {
   console.log(`setup-browsers: ${line}`);
 }
 
-/** Engines that cannot run yet. System WebKitGTK also needs a display: Xvfb, or DISPLAY set. */
+/**
+ * Engines that cannot run yet. System WebKitGTK also needs a display: Xvfb, or DISPLAY set.
+ * @param {import('./types.mjs').FoundBrowsers} found
+ */
 function missingEngines(found) {
   return ENGINES.filter((engine) => {
     const browser = found[engine];
@@ -25,6 +29,11 @@ function missingEngines(found) {
   });
 }
 
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @param {number} timeoutMs
+ */
 function run(command, args, timeoutMs) {
   say(`$ ${command} ${args.join(' ')}`);
   return runCommand(command, args, { timeoutMs, env: { DEBIAN_FRONTEND: 'noninteractive' } }).ok;
@@ -40,6 +49,7 @@ function playwrightCli() {
   }
 }
 
+/** @param {string[]} engines */
 function tryPlaywrightBuilds(engines) {
   const cli = playwrightCli();
   if (cli === null) {
@@ -55,6 +65,7 @@ function tryPlaywrightBuilds(engines) {
   else say('not root: if the browsers fail to start, run `sudo npx playwright install-deps`');
 }
 
+/** @param {string[]} engines */
 function tryDebianPackages(engines) {
   if (process.getuid?.() !== 0) {
     say('not root: cannot apt-get install; as root run:');
@@ -71,7 +82,10 @@ function tryDebianPackages(engines) {
   }
 }
 
-/** → the exit code: 0 when all three engines can run, 1 when one is still missing. */
+/**
+ * → the exit code: 0 when all three engines can run, 1 when one is still missing.
+ * @param {string[]} argv
+ */
 export async function setupBrowsers(argv) {
   let found = await detectBrowsers();
   let missing = missingEngines(found);

@@ -2,7 +2,10 @@
 // from the sorted list, so shards stay balanced when files are added and every
 // file lands in exactly one shard.
 
-/** '2/5' → { index: 2, count: 5 }; throws Error with a readable message otherwise. */
+/**
+ * '2/5' → { index: 2, count: 5 }; throws Error with a readable message otherwise.
+ * @param {string} text
+ */
 export function parseShard(text) {
   const match = /^(\d+)\/(\d+)$/.exec(String(text).trim());
   if (!match) throw new Error(`expected I/N such as 1/4, got "${text}"`);
@@ -13,7 +16,12 @@ export function parseShard(text) {
   return { index, count };
 }
 
-/** The files of shard `index` of `count` (1-based), in their original order. */
+/**
+ * The files of shard `index` of `count` (1-based), in their original order.
+ * @template T
+ * @param {T[]} files
+ * @param {{ index: number, count: number }|null|undefined} shard
+ */
 export function selectShard(files, shard) {
   if (!shard) return [...files];
   return files.filter((_, position) => position % shard.count === shard.index - 1);

@@ -56,7 +56,7 @@ export {};
  * itself (a page by `timeoutMs`, launch and close by the driver's own limits);
  * runPage never rejects: whatever happens becomes an outcome.
  * @typedef {object} Driver
- * @property {'playwright'|'webdriver'|'jsdom'} kind
+ * @property {'playwright'|'webdriver'|'jsdom'|'launcher'|'runtime'} kind
  * @property {string} engine  the engine the results are filed under
  * @property {string} source  how the browser was found, for people
  * @property {string|null} version  known once launched
@@ -66,6 +66,18 @@ export {};
  *   opens `url` and evaluates `expression` there (probing for a native WebSocketStream)
  * @property {() => Promise<void>} close  never rejects
  */
+
+/**
+ * How one engine can be run here, as browsers.mjs's detectBrowsers() found it (null: it cannot).
+ * A Playwright build is launched without executablePath, as Playwright prefers.
+ * @typedef {object} FoundBrowser
+ * @property {'environment'|'playwright'|'system'} source
+ * @property {string} [executablePath]
+ * @property {string} [webDriver]  WebKitGTK's WebKitWebDriver
+ * @property {string} [miniBrowser]  WebKitGTK's MiniBrowser
+ * @property {string|null} [xvfb]
+ */
+/** @typedef {Record<string, FoundBrowser|null>} FoundBrowsers  by engine: chromium, firefox, webkit */
 
 /**
  * A browser (or jsdom) in a mode, as matrix.mjs builds it.

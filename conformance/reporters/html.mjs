@@ -5,12 +5,33 @@
 import { escapeHtml } from '../lib/escape-html.mjs';
 import { referenceRan, showsDifferences } from './reference.mjs';
 
+/** @typedef {import('../lib/types.mjs').Report} Report */
+/** @typedef {{ id: string, configuration: string, scope: string, variant: string }} Column */
+/**
+ * One cell of the matrix: a subtest's judged result, or a file's status where it did not finish.
+ * @typedef {object} Cell
+ * @property {string} status
+ * @property {boolean} unexpected
+ * @property {string|null} parity
+ * @property {string|null} message
+ * @property {string|null} [reason]
+ * @property {{ status: string }|null} [reference]
+ * @property {boolean} [inherited]  the file's status, shown where the file has no subtests
+ */
+/** @typedef {{ file: string, test: string|null, cells: Map<string, Cell> }} MatrixRow */
+
+/** @type {Record<string, string>} */
 const STATUS_CLASS = {
   PASS: 'pass', FAIL: 'fail', TIMEOUT: 'timeout', NOTRUN: 'notrun', PRECONDITION_FAILED: 'notrun',
   MISSING: 'missing', CRASH: 'crash', ERROR: 'fail', OK: 'pass',
 };
 
+/**
+ * @param {Report} report
+ * @returns {Column[]}
+ */
 function columnsOf(report) {
+  /** @type {Map<string, Column>} */
   const seen = new Map();
   const configurationOrder = report.run.configurations.map((configuration) => configuration.id);
   for (const record of report.results) {
@@ -21,13 +42,19 @@ function columnsOf(report) {
     || a.scope.localeCompare(b.scope) || a.variant.localeCompare(b.variant));
 }
 
-/** Matrix rows: one per file × subtest name seen anywhere, plus a file-status row when a file did not finish OK somewhere. */
+/**
+ * Matrix rows: one per file × subtest name seen anywhere, plus a file-status row when a file did not finish OK somewhere.
+ * @param {Report} report
+ * @param {Column[]} columns
+ * @returns {MatrixRow[]}
+ */
 function rowsOf(report, columns) {
+  /** @type {Map<string, MatrixRow>} */
   const rows = new Map();
-  const row = (file, test) => {
+  const row = (/** @type {string} */ file, /** @type {string|null} */ test) => {
     const id = `${file}\u0000${test ?? ''}`;
     if (!rows.has(id)) rows.set(id, { file, test, cells: new Map() });
-    return rows.get(id);
+    return /** @type {MatrixRow} */ (rows.get(id));
   };
   for (const record of report.results) {
     const column = `${record.configuration}|${record.scope}|${record.variant}`;
@@ -50,6 +77,7 @@ function rowsOf(report, columns) {
   return [...rows.values()].sort((a, b) => a.file.localeCompare(b.file) || (a.test === null ? -1 : b.test === null ? 1 : 0));
 }
 
+/** @param {Cell|undefined} cell */
 function cellHtml(cell) {
   if (!cell) return '<td class="none">—</td>';
   const classes = [STATUS_CLASS[cell.status] ?? 'fail'];
@@ -61,6 +89,7 @@ function cellHtml(cell) {
   return `<td class="${classes.join(' ')}" title="${escapeHtml(details)}">${escapeHtml(label)}${cell.unexpected ? '!' : ''}${cell.parity && cell.parity !== 'same' ? '≠' : ''}</td>`;
 }
 
+/** @param {Report} report */
 function summaryHtml(report) {
   const rows = report.summary.map((group) => {
     const ratio = group.total === 0 ? 0 : group.passed / group.total;
@@ -126,8 +155,12 @@ const SCRIPT = `
 })();
 `;
 
-/** Header cells: one per configuration, spanning its scope × variant columns. */
+/**
+ * Header cells: one per configuration, spanning its scope × variant columns.
+ * @param {Column[]} columns
+ */
 function spansOf(columns) {
+  /** @type {{ configuration: string, span: number }[]} */
   const spans = [];
   for (const column of columns) {
     const last = spans[spans.length - 1];
@@ -137,6 +170,10 @@ function spansOf(columns) {
   return spans;
 }
 
+/**
+ * @param {MatrixRow} row
+ * @param {Column[]} columns
+ */
 function matrixRowHtml(row, columns) {
   const cells = columns.map((column) => row.cells.get(column.id));
   const differs = cells.some((cell) => cell && cell.parity && cell.parity !== 'same');
@@ -147,11 +184,13 @@ function matrixRowHtml(row, columns) {
   return `<tr data-search="${escapeHtml(`${row.file} ${row.test ?? ''}`.toLowerCase())}" data-differences="${differs}" data-unexpected="${unexpected}" data-nonpass="${nonPass}"><td class="file">${escapeHtml(row.file.replace(/^websockets\/stream\//, ''))}</td><td class="name">${name}</td>${cellsHtml}</tr>`;
 }
 
+/** @param {Report} report */
 function verdictText(report) {
   if (report.run.exitCode !== 0) return `FAILED — ${report.unexpected.length} unexpected result(s)`;
   return referenceRan(report.run) ? 'OK — every difference from native Chromium is expected' : 'OK — every result is as its expectations say';
 }
 
+/** @param {Report} report */
 export function renderHtml(report) {
   const { run } = report;
   const columns = columnsOf(report);

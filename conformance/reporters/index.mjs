@@ -5,9 +5,14 @@ import { renderHtml } from './html.mjs';
 import { renderJson } from './json.mjs';
 import { renderTerminal } from './terminal.mjs';
 
+/** @type {Record<string, string>} */
 export const REPORT_FILES = { json: 'results.json', html: 'report.html' };
 
-/** @returns {{ terminal: string|null, files: string[] }} */
+/**
+ * @param {import('../lib/types.mjs').Report} report
+ * @param {{ reporters: string[], outDir: string, color?: boolean }} options
+ * @returns {Promise<{ terminal: string|null, files: string[] }>}
+ */
 export async function writeReports(report, { reporters, outDir, color = false }) {
   const files = [];
   const fileReporters = reporters.filter((name) => name in REPORT_FILES);

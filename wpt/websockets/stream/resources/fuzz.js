@@ -1,6 +1,6 @@
-'use strict';
 // @ts-nocheck: a classic script of the WPT suite, which tsconfig.tools.json leaves out; it reaches
 // the type check only through reliability/fuzz.mjs's import, and that module types what it defines.
+'use strict';
 // A seeded fuzzer for WebSocketStream, shared by the browser suite (fuzz.any.js, as a classic
 // script in windows and workers) and by Node (reliability/fuzz.mjs imports it as a module). It
 // only defines `globalThis.webSocketStreamFuzz`, which is valid in both worlds.
