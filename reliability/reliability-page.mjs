@@ -19,10 +19,17 @@ export const INPUTS_DIRECTORY = path.join(DOCS_DIRECTORY, 'reliability');
 /** The reports the page is made from, by the name they have in reports/reliability/ and docs/reliability/. */
 export const INPUT_FILES = ['bad-input.json', 'bad-input.md', 'fuzz.json', 'soak.json'];
 
-const counted = (value) => value.toLocaleString('en-US');
-const list = (items) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+/** @typedef {import('./bad-input.mjs').BadInputTable} BadInputTable */
+/** @typedef {import('./soak.mjs').SoakReport} SoakReport */
+/** @typedef {{ adapter: string, seeds: number, failed: number, unhandled: number, seconds: number }} FuzzSummary  reports/reliability/fuzz.json (fuzz-cli.mjs) */
 
-/** The page, from the reports as their files hold them; a missing report leaves its figures out, and says so. */
+const counted = (/** @type {number} */ value) => value.toLocaleString('en-US');
+const list = (/** @type {string[]} */ items) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
+/**
+ * The page, from the reports as their files hold them; a missing report leaves its figures out, and says so.
+ * @param {{ badInput?: BadInputTable|null, fuzz?: FuzzSummary|null, soak?: SoakReport|null }} reports
+ */
 export function reliabilityPage({ badInput = null, fuzz = null, soak = null }) {
   const sections = [
     '# Reliability: faults, bad input, fuzzing, soak',
@@ -51,6 +58,7 @@ function faultsSection() {
   ];
 }
 
+/** @param {BadInputTable|null} table */
 function badInputSection(table) {
   const heading = '## Bad input';
   const what =
@@ -70,6 +78,7 @@ function badInputSection(table) {
   ];
 }
 
+/** @param {FuzzSummary|null} fuzz */
 function fuzzSection(fuzz) {
   const what =
     'One fuzzer (`wpt/websockets/stream/resources/fuzz.js`) makes a random sequence of construct / abort signal / close / cancel / abort / write / read / wait ' +
@@ -82,8 +91,10 @@ function fuzzSection(fuzz) {
   return ['## Seeded fuzzing', what, `In the kept Node run: ${counted(fuzz.seeds)} seeds through the \`${fuzz.adapter}\` adapter in ${fuzz.seconds} s; ${outcome}.`];
 }
 
+/** @type {Record<string, string>} */
 const ADAPTER_NAMES = { ws: '`ws`', global: 'global `WebSocket`' };
 
+/** @param {SoakReport|null} soak */
 function soakSection(soak) {
   const what =
     '`npm run soak` (not in `npm test`) sends one connection a long run of messages, then opens many concurrent connections each exchanging its own, ' +
@@ -107,9 +118,12 @@ function soakSection(soak) {
   ];
 }
 
-/** The reports kept in `directory`, parsed; null for each one that is not there. */
+/**
+ * The reports kept in `directory`, parsed; null for each one that is not there.
+ * @returns {{ badInput: BadInputTable|null, fuzz: FuzzSummary|null, soak: SoakReport|null }}
+ */
 export function readInputs(directory = INPUTS_DIRECTORY) {
-  const read = (name) => (existsSync(path.join(directory, name)) ? JSON.parse(readFileSync(path.join(directory, name), 'utf8')) : null);
+  const read = (/** @type {string} */ name) => (existsSync(path.join(directory, name)) ? JSON.parse(readFileSync(path.join(directory, name), 'utf8')) : null);
   return { badInput: read('bad-input.json'), fuzz: read('fuzz.json'), soak: read('soak.json') };
 }
 
@@ -117,7 +131,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { from: { type: 'string' } } });
   if (values.from) {
     mkdirSync(INPUTS_DIRECTORY, { recursive: true });
-    for (const name of INPUT_FILES.filter((file) => existsSync(path.join(values.from, file)))) copyFileSync(path.join(values.from, name), path.join(INPUTS_DIRECTORY, name));
+    const from = values.from;
+    for (const name of INPUT_FILES.filter((file) => existsSync(path.join(from, file)))) copyFileSync(path.join(from, name), path.join(INPUTS_DIRECTORY, name));
   }
   writeFileSync(path.join(DOCS_DIRECTORY, 'reliability.md'), reliabilityPage(readInputs()));
 }

@@ -19,6 +19,31 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocketServer } from 'ws';
 
+/**
+ * One phase of a client's run, with the RSS figures the parent adds.
+ * @typedef {object} SoakPhase
+ * @property {string} name
+ * @property {number} expected
+ * @property {number} received
+ * @property {string[]} errors
+ * @property {number} seconds
+ * @property {number} [samples]
+ * @property {number} [rssStartMiB]
+ * @property {number} [rssEndMiB]
+ * @property {number} [rssPeakMiB]
+ * @property {number} [rssSlopeMiBPerMinute]
+ */
+/** @typedef {{ adapter: string, ok: boolean, phases: SoakPhase[], exitCode?: number|null }} SoakResult */
+/**
+ * reports/reliability/soak.json.
+ * @typedef {object} SoakReport
+ * @property {string} node
+ * @property {{ cpus: number, loadAverageAtEnd: number[] }} [machine]
+ * @property {{ messages: number, connections: number, perConnection: number }} parameters
+ * @property {SoakResult[]} results
+ */
+/** @typedef {{ mark: 'start'|'end', name: string, at: number, rss: number|null }} PhaseMark */
+
 const WRITE_WINDOW = 512;
 const RSS_SAMPLE_INTERVAL_MS = 250;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,7 +58,7 @@ const { values: options } = parseArgs({
   },
 });
 
-if (options.client) await runClient(options.client, options.url);
+if (options.client) await runClient(options.client, /** @type {string} */ (options.url));
 else await runSoak();
 
 async function runSoak() {
@@ -44,38 +69,44 @@ async function runSoak() {
   // a server too busy to accept them in time would refuse some, and the soak would measure itself.
   httpServer.listen({ host: '127.0.0.1', port: 0, backlog: Math.max(511, 2 * Number(options.connections)) });
   await new Promise((resolve) => httpServer.once('listening', resolve));
-  const url = `ws://127.0.0.1:${httpServer.address().port}/`;
+  const url = `ws://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (httpServer.address()).port}/`;
+  /** @type {SoakResult[]} */
   const results = [];
   for (const adapter of options.adapters.split(',')) {
     const nodeArgs = adapter === 'global' ? ['--experimental-websocket'] : [];
     const child = spawn(process.execPath, [...nodeArgs, fileURLToPath(import.meta.url), '--client', adapter, '--url', url,
       '--messages', options.messages, '--connections', options.connections, '--per-connection', options['per-connection']],
     { stdio: ['ignore', 'pipe', 'inherit'] });
+    /** @type {[at: number, rss: number][]} */
     const samples = [];
+    /** @type {PhaseMark[]} */
     const marks = [];
+    /** @type {SoakResult|null} */
     let result = null;
     let unfinishedLine = '';
     const sampler = setInterval(() => {
-      const rss = rssMiBOf(child.pid);
+      const rss = rssMiBOf(/** @type {number} */ (child.pid));
       if (rss !== null) samples.push([performance.now(), rss]);
     }, RSS_SAMPLE_INTERVAL_MS);
     // Every line the client prints is JSON: a phase mark, timed here as it arrives, or its result.
     child.stdout.on('data', (chunk) => {
       const lines = `${unfinishedLine}${chunk}`.split('\n');
-      unfinishedLine = lines.pop();
+      unfinishedLine = /** @type {string} */ (lines.pop());
       for (const line of lines.filter(Boolean)) {
         const message = JSON.parse(line);
-        if (message.mark) marks.push({ ...message, at: performance.now(), rss: rssMiBOf(child.pid) });
+        if (message.mark) marks.push({ ...message, at: performance.now(), rss: rssMiBOf(/** @type {number} */ (child.pid)) });
         else result = message;
       }
     });
-    const code = await new Promise((resolve) => child.on('close', resolve));
+    const code = await new Promise((/** @type {(code: number|null) => void} */ resolve) => child.on('close', resolve));
     clearInterval(sampler);
-    if (result === null) throw new Error(`the ${adapter} client printed no result (exit ${code})`);
-    for (const phase of result.phases) Object.assign(phase, rssFigures(phase.name, marks, samples));
-    result.exitCode = code;
-    results.push(result);
-    printResult(result);
+    // Set by the 'data' listener above, which TypeScript does not see run.
+    const finished = /** @type {SoakResult|null} */ (result);
+    if (finished === null) throw new Error(`the ${adapter} client printed no result (exit ${code})`);
+    for (const phase of finished.phases) Object.assign(phase, rssFigures(phase.name, marks, samples));
+    finished.exitCode = code;
+    results.push(finished);
+    printResult(finished);
   }
   for (const client of server.clients) client.terminate();
   await new Promise((resolve) => server.close(resolve));
@@ -89,6 +120,7 @@ async function runSoak() {
   if (results.some((result) => result.exitCode !== 0 || !result.ok)) process.exitCode = 1;
 }
 
+/** @param {SoakResult} result */
 function printResult({ adapter, ok, phases }) {
   console.log(`\n${adapter}: ${ok ? 'all messages accounted for' : 'FAILED'}`);
   for (const phase of phases) {
@@ -99,8 +131,13 @@ function printResult({ adapter, ok, phases }) {
   }
 }
 
+/**
+ * @param {string} adapter
+ * @param {string} url
+ */
 async function runClient(adapter, url) {
   const { WebSocketStream } = await import(adapter === 'global' ? '../dist/index.js' : '../dist/node.js');
+  /** @type {SoakPhase[]} */
   const phases = [];
   phases.push(await measured('one connection', Number(options.messages), () => exchange(WebSocketStream, url, Number(options.messages))));
   const connections = Number(options.connections);
@@ -114,13 +151,18 @@ async function runClient(adapter, url) {
         received: outcomes.reduce((sum, outcome) => sum + (outcome.status === 'fulfilled' ? outcome.value : 0), 0),
       });
     }
-    return outcomes.reduce((sum, outcome) => sum + outcome.value, 0);
+    return outcomes.reduce((sum, outcome) => sum + (/** @type {PromiseFulfilledResult<number>} */ (outcome)).value, 0);
   }));
   const ok = phases.every((phase) => phase.received === phase.expected && phase.errors.length === 0);
   console.log(JSON.stringify({ adapter, ok, phases }));
 }
 
 // Sends `count` numbered text messages while reading the echoes; → how many came back in order.
+/**
+ * @param {typeof import('../dist/index.js').WebSocketStream} WebSocketStream
+ * @param {string} url
+ * @param {number} count
+ */
 async function exchange(WebSocketStream, url, count) {
   const stream = new WebSocketStream(url);
   const { readable, writable } = await stream.opened;
@@ -147,15 +189,22 @@ async function exchange(WebSocketStream, url, count) {
   return received;
 }
 
+/**
+ * @param {string} name
+ * @param {number} expected
+ * @param {() => Promise<number>} run
+ * @returns {Promise<SoakPhase>}
+ */
 async function measured(name, expected, run) {
-  const mark = (event) => process.stdout.write(`${JSON.stringify({ mark: event, name })}\n`);
+  const mark = (/** @type {'start'|'end'} */ event) => process.stdout.write(`${JSON.stringify({ mark: event, name })}\n`);
   const started = performance.now();
   mark('start');
   const errors = [];
   let received;
   try {
     received = await run();
-  } catch (error) {
+  } catch (caught) {
+    const error = /** @type {{ message?: string, received?: number }|undefined} */ (caught);
     errors.push(String(error?.message ?? error));
     received = error?.received ?? 0;
   }
@@ -163,11 +212,15 @@ async function measured(name, expected, run) {
   return { name, expected, received, errors, seconds: round((performance.now() - started) / 1000) };
 }
 
+/** @param {number} value */
 function round(value) {
   return Math.round(value * 10) / 10;
 }
 
-/** The client's resident set, in MiB, read from /proc; null once it has exited. */
+/**
+ * The client's resident set, in MiB, read from /proc; null once it has exited.
+ * @param {number} pid
+ */
 function rssMiBOf(pid) {
   try {
     const kib = Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
@@ -177,26 +230,34 @@ function rssMiBOf(pid) {
   }
 }
 
-/** RSS over one phase: the samples between its marks, with the RSS read at each mark. */
+/**
+ * RSS over one phase: the samples between its marks, with the RSS read at each mark.
+ * @param {string} name
+ * @param {PhaseMark[]} marks
+ * @param {[at: number, rss: number][]} samples
+ */
 function rssFigures(name, marks, samples) {
   const start = marks.find((mark) => mark.name === name && mark.mark === 'start');
   const end = marks.find((mark) => mark.name === name && mark.mark === 'end');
   if (!start || !end) return { samples: 0 };
-  const points = [
+  /** @type {[at: number, rss: number|null][]} */
+  const readings = [
     [start.at, start.rss],
     ...samples.filter(([at]) => at > start.at && at < end.at),
     [end.at, end.rss],
-  ].filter(([, rss]) => rss !== null).map(([at, rss]) => [(at - start.at) / 1000, rss]);
+  ];
+  const points = /** @type {[number, number][]} */ (readings.filter(([, rss]) => rss !== null)).map(([at, rss]) => /** @type {[number, number]} */ ([(at - start.at) / 1000, rss]));
   return {
     samples: points.length,
     rssStartMiB: round(points[0][1]),
-    rssEndMiB: round(points.at(-1)[1]),
+    rssEndMiB: round(points[points.length - 1][1]),
     rssPeakMiB: round(Math.max(...points.map(([, rss]) => rss))),
     rssSlopeMiBPerMinute: round(slope(points) * 60),
   };
 }
 
 // Least-squares slope of y over x.
+/** @param {[x: number, y: number][]} points */
 function slope(points) {
   const n = points.length;
   const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
