@@ -107,9 +107,8 @@ async function prepareRun(options, cwd) {
  * @param {{ progress: (event: ProgressEvent) => void, signal: AbortSignal|undefined }} hooks
  */
 async function runOnServer({ inputs, configurations, planned, expectationsByName }, options, { progress, signal }) {
-  // What detectBrowsers() found, by engine (browsers.mjs says what each holds;
-  // it has no declared type yet, hence the cast through unknown).
-  const found = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (await detectBrowsers()));
+  // What detectBrowsers() found, by engine (types.mjs's FoundBrowser says what each holds).
+  const found = await detectBrowsers();
   // No polyfill found (a native-only run): the server's default path, which answers 404 if asked.
   const server = await startServer({ wptRoot: inputs.wptRoot, polyfillFile: inputs.polyfill ?? undefined, host: options.host });
   try {
