@@ -3,7 +3,6 @@
 // say when bytes have left the buffer. Both live here, behind the socket seam, so the browser
 // builds never carry them.
 
-import { setImmediate } from 'node:timers';
 import { type SocketConnector } from './socket.js';
 import { type CreateTransfer, type Transfer, type WebSocketLike, webSocketConnector } from './web-socket-connector.js';
 
@@ -90,6 +89,8 @@ class ReceiveQueueSizes {
  */
 function watchPromptness(): { readonly prompt: boolean } {
   const watch = { prompt: true };
+  // Node's global, not an import of node:timers: this module shares a chunk with the browser
+  // entries (RECEIVE_HIGH_WATER_MARK), and a browser cannot load a node: module.
   setImmediate(() => setImmediate(() => {
     watch.prompt = false;
   }));
