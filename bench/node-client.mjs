@@ -28,6 +28,8 @@ const contenders = {
 if (options.candidate) {
   const candidate = await import(pathToFileURL(path.resolve(options.candidate, 'node.js')).href);
   if (candidate.socketImplementation !== 'ws') throw new Error('the candidate build did not find the ws package (is NODE_PATH set?)');
+  // Both builds hand out the realm's first WebSocketStream (realm.ts): a candidate in this process would be ours again.
+  if (candidate.WebSocketStream === PolyfillWebSocketStream) throw new Error('the candidate build shares this process\'s WebSocketStream: compare builds in a browser');
   contenders.candidate = streamContender(candidate.WebSocketStream);
 }
 const clientSockets = new ClientSocketWatcher();

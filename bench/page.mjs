@@ -27,6 +27,7 @@ async function loadCandidate() {
   const candidate = globalThis.WebSocketStreamPolyfill;
   globalThis.WebSocketStreamPolyfill = ours;
   if (candidate === ours) throw new Error('the candidate build did not expose WebSocketStreamPolyfill');
+  if (candidate.WebSocketStream === ours.WebSocketStream) throw new Error('the candidate build shares the current build\'s WebSocketStream');
   return candidate.WebSocketStream;
 }
 

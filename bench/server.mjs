@@ -153,13 +153,24 @@ function answerRequest(state, request, response) {
   });
 }
 
+/**
+ * Every copy of the polyfill in a realm hands out the WebSocketStream of the first one (realm.ts),
+ * found under a symbol named with this pattern: the candidate is served under a name of its own, or
+ * the page would measure the current build twice.
+ */
+const REALM_KEY_PATTERN = /websocketstream-polyfill\.realm\.v\d+/g;
+
+async function candidateScript(candidateDirectory) {
+  const script = await readFile(path.join(candidateDirectory, 'websocketstream-polyfill.min.js'), 'utf8');
+  return script.replace(REALM_KEY_PATTERN, (key) => `${key}.candidate`);
+}
+
 async function handleRequest({ candidateDirectory, sessions }, request, response) {
   const url = new URL(request.url, 'http://bench.invalid');
-  const file =
-    url.pathname === CANDIDATE_SCRIPT_PATH && candidateDirectory !== null
-      ? path.join(candidateDirectory, 'websocketstream-polyfill.min.js')
-      : STATIC_FILES[url.pathname];
-  if (request.method === 'GET' && file !== undefined) {
+  const file = STATIC_FILES[url.pathname];
+  if (request.method === 'GET' && url.pathname === CANDIDATE_SCRIPT_PATH && candidateDirectory !== null) {
+    respond(response, 200, CONTENT_TYPES['.js'], await candidateScript(candidateDirectory));
+  } else if (request.method === 'GET' && file !== undefined) {
     respond(response, 200, CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', await readFile(file));
   } else if (request.method === 'POST' && url.pathname.startsWith('/api/')) {
     await answerApiCall(sessions.get(url.searchParams.get('session')), url.pathname, request, response);
