@@ -60,7 +60,7 @@ const stringPrototype = String.prototype as { isWellFormed?: () => boolean; toWe
 export const stringIsWellFormed = stringPrototype.isWellFormed;
 export const stringToWellFormed = stringPrototype.toWellFormed;
 
-function getter(prototype: object | undefined, name: string): ((this: unknown) => unknown) | undefined {
+function getter(prototype: object | undefined, name: PropertyKey): ((this: unknown) => unknown) | undefined {
   return prototype === undefined ? undefined : getOwnPropertyDescriptor(prototype, name)?.get;
 }
 
@@ -68,6 +68,9 @@ function getter(prototype: object | undefined, name: string): ((this: unknown) =
 // an instance, across realms too, which `instanceof` cannot promise.
 const arrayBufferByteLength = /*#__PURE__*/ getter(ArrayBuffer.prototype, 'byteLength')!;
 const arrayBufferResizable = /*#__PURE__*/ getter(ArrayBuffer.prototype, 'resizable');
+// %TypedArray%.prototype[@@toStringTag]: a typed array's kind by its internal slot, undefined for
+// any other value (a DataView), whatever its prototype chain says.
+const typedArrayKind = /*#__PURE__*/ getter(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!;
 const abortSignalAborted = /*#__PURE__*/ getter(globalObject.AbortSignal?.prototype, 'aborted');
 const abortSignalReason = /*#__PURE__*/ getter(globalObject.AbortSignal?.prototype, 'reason');
 const eventTargetPrototype = globalObject.EventTarget?.prototype;
@@ -83,7 +86,7 @@ export function promiseThenCall<T, R>(
 }
 
 /** Whether a native getter accepts `value` as its receiver: a brand check that works across realms. */
-function passesBrandCheck(brandGetter: (this: unknown) => unknown, value: object): boolean {
+function passesBrandCheck(brandGetter: (this: unknown) => unknown, value: unknown): boolean {
   try {
     reflectApply(brandGetter, value, []);
     return true;
@@ -92,13 +95,17 @@ function passesBrandCheck(brandGetter: (this: unknown) => unknown, value: object
   }
 }
 
+/** The byteLength getter throws for anything else: a SharedArrayBuffer, a view, a primitive. */
 export function isArrayBuffer(value: unknown): value is ArrayBuffer {
-  if (typeof value !== 'object' || value === null || isArrayBufferView(value)) return false;
   return passesBrandCheck(arrayBufferByteLength, value);
 }
 
 export function arrayBufferByteLengthOf(buffer: ArrayBuffer): number {
   return reflectApply(arrayBufferByteLength, buffer, []) as number;
+}
+
+export function isUint8Array(view: ArrayBufferView): view is Uint8Array {
+  return reflectApply(typedArrayKind, view, []) === 'Uint8Array';
 }
 
 /** True for a resizable ArrayBuffer; false for a fixed-length one, or where engines predate them. */
