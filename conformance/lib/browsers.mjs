@@ -22,7 +22,30 @@ const SYSTEM_CANDIDATES = {
   firefox: ['/usr/bin/firefox-esr', '/usr/bin/firefox'],
   webkitWebDriver: ['/usr/bin/WebKitWebDriver', '/usr/libexec/webkit2gtk-4.1/WebKitWebDriver'],
   xvfb: ['/usr/bin/Xvfb'],
+  // What a Selenium Grid of Debian's browsers needs beside them (the tests start one:
+  // test/support/selenium-grid.mjs): Java for the grid, chromedriver for its Chromium node.
+  java: ['/usr/bin/java'],
+  chromedriver: ['/usr/bin/chromedriver'],
 };
+
+/** Debian packages that provide what a grid of Debian's browsers needs (setup-browsers --grid). */
+export const GRID_DEBIAN_PACKAGES = {
+  java: ['openjdk-17-jre-headless'],
+  // Built from the same source as Debian's chromium, so apt keeps the two at one version.
+  chromedriver: ['chromium-driver'],
+};
+
+/**
+ * The system binaries a Selenium Grid of Debian's browsers runs on; null where missing.
+ * Chromium is Debian's (not Playwright's build): chromedriver must be of its version.
+ */
+export function detectGridTools() {
+  return {
+    java: firstExisting(SYSTEM_CANDIDATES.java),
+    chromedriver: firstExisting(SYSTEM_CANDIDATES.chromedriver),
+    chromium: firstExisting(SYSTEM_CANDIDATES.chromium),
+  };
+}
 
 /** Debian packages that provide each engine, for setup and for messages. */
 /** @type {Record<string, string[]>} */

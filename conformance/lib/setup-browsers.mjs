@@ -3,11 +3,13 @@
 // nothing. Otherwise it first tries Playwright's own builds (they need the
 // Playwright download hosts) and then, as root on Debian, the distribution's
 // packages: chromium, firefox-esr, webkit2gtk-driver (+ xvfb for its display).
+// With --grid, also what a Selenium Grid of those browsers needs (setup-grid.mjs).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DEBIAN_PACKAGES, ENGINES, describeBrowser, detectBrowsers } from './browsers.mjs';
 import { run as runCommand } from './command.mjs';
+import { setupGridTools } from './setup-grid.mjs';
 
 const PLAYWRIGHT_INSTALL_TIMEOUT_MS = 10 * 60_000;
 const APT_TIMEOUT_MS = 15 * 60_000;
@@ -67,26 +69,42 @@ function tryPlaywrightBuilds(engines) {
 
 /** @param {string[]} engines */
 function tryDebianPackages(engines) {
+  installDebianPackages(engines.flatMap((engine) => DEBIAN_PACKAGES[engine]));
+}
+
+/**
+ * apt-get install as root; otherwise, or without apt-get, says what to install.
+ * @param {string[]} wanted
+ */
+export function installDebianPackages(wanted) {
+  const packages = [...new Set(wanted)];
   if (process.getuid?.() !== 0) {
     say('not root: cannot apt-get install; as root run:');
-    say(`  apt-get update && apt-get install -y ${engines.flatMap((engine) => DEBIAN_PACKAGES[engine]).join(' ')}`);
+    say(`  apt-get update && apt-get install -y ${packages.join(' ')}`);
     return;
   }
   if (!existsSync('/usr/bin/apt-get')) {
-    say('no apt-get here: install Chromium, Firefox and WebKitGTK (WebKitWebDriver) yourself, or use Playwright\'s builds');
+    say(`no apt-get here: install ${packages.join(', ')} (or what provides them) yourself`);
     return;
   }
-  const packages = [...new Set(engines.flatMap((engine) => DEBIAN_PACKAGES[engine]))];
   if (run('apt-get', ['update'], APT_TIMEOUT_MS)) {
     run('apt-get', ['install', '-y', '--no-install-recommends', ...packages], APT_TIMEOUT_MS);
   }
 }
 
 /**
- * → the exit code: 0 when all three engines can run, 1 when one is still missing.
+ * → the exit code: 0 when all three engines can run (and with --grid, the grid's tools are here),
+ * 1 when one is still missing.
  * @param {string[]} argv
  */
 export async function setupBrowsers(argv) {
+  const browsers = await setupEngines(argv);
+  const grid = argv.includes('--grid') ? setupGridTools({ say, install: installDebianPackages }) : true;
+  return browsers === 0 && grid ? 0 : 1;
+}
+
+/** @param {string[]} argv */
+async function setupEngines(argv) {
   let found = await detectBrowsers();
   let missing = missingEngines(found);
   if (missing.length === 0) {
