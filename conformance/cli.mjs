@@ -14,6 +14,7 @@ import path from 'node:path';
 import { ExpectationsError } from './lib/expectations.mjs';
 import { parseOptions, USAGE, UsageError } from './lib/options.mjs';
 import { killAllHelpers } from './lib/processes.mjs';
+import { SetupError } from './lib/setup-error.mjs';
 
 const PROGRAM = 'websocketstream-conformance';
 /** @type {Record<string, (argv: string[]) => Promise<number>>} */
@@ -28,6 +29,7 @@ const SUBCOMMANDS = {
 function progressPrinter(quiet) {
   return (event) => {
     if (event.type === 'launch') process.stderr.write(`starting ${event.browser}: ${event.source}\n`);
+    else if (event.type === 'notice') process.stderr.write(`${event.message}\n`);
     else if (event.type === 'skip') process.stderr.write(`skipping ${event.configuration}: ${event.reason}\n`);
     else if (event.type === 'retry') process.stderr.write(`crashed: ${event.record.configuration} ${event.record.scope} ${event.record.variant} ${event.record.file} (${event.record.message}); the native reference gets one more try\n`);
     else if (event.type === 'page' && !quiet) {
@@ -90,10 +92,20 @@ async function main(argv) {
     return await runMatrix(options);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ExpectationsError) return usageFailure(error.message);
+    if (error instanceof SetupError) return setupFailure(error.message);
     const missing = missingDependency(error);
     if (missing) return usageFailure(missing);
     throw error;
   }
+}
+
+/**
+ * One line per problem; the flags were fine, so no pointer to --help.
+ * @param {string} message
+ */
+function setupFailure(message) {
+  for (const line of message.split('\n')) process.stderr.write(`${PROGRAM}: ${line}\n`);
+  return 2;
 }
 
 /** @param {string} message */

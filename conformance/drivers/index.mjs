@@ -4,6 +4,7 @@
 import { createJsdomDriver } from './jsdom.mjs';
 import { createPlaywrightDriver } from './playwright.mjs';
 import { createWebDriverDriver } from './webdriver.mjs';
+import { goesThroughWebDriver, sessionCapabilities } from '../lib/webdriver-options.mjs';
 
 /** @typedef {import('../lib/types.mjs').Configuration} Configuration */
 /** @typedef {import('../lib/types.mjs').Driver} Driver */
@@ -14,22 +15,26 @@ export class DriverUnavailableError extends Error {
 
 /**
  * Picks the driver for a browser configuration:
- * - webkit: a --webdriver-url endpoint if given; else Playwright's WebKit when its
+ * - chromium, chromium-experimental, firefox, webkit: the --webdriver-url endpoint
+ *   when given and the browser is among --webdriver-browsers (webdriver-options.mjs);
+ * - webkit: else Playwright's WebKit when its
  *   build is installed (or a --playwright-endpoint is given); else WebKitGTK over WebDriver;
  * - chromium, firefox: Playwright, local or through --playwright-endpoint;
  * - jsdom: jsdom in a worker thread of this process.
- * @param {Pick<Configuration, 'engine'|'args'>} configuration
+ * @param {Pick<Configuration, 'browser'|'engine'|'args'>} configuration
  * @param {{ found?: any, playwrightEndpoint?: string|null, playwrightLaunchOptions?: Record<string, object>|null,
- *   webdriverUrl?: string|null, webdriverCapabilities?: object|null }} options
+ *   webdriverUrl?: string|null, webdriverCapabilities?: Record<string, Record<string, unknown>>|null, webdriverBrowsers?: string[]|null }} options
  * @returns {Driver}
  */
-export function createDriver(configuration, { found, playwrightEndpoint = null, playwrightLaunchOptions = null, webdriverUrl = null, webdriverCapabilities = null }) {
+export function createDriver(configuration, { found, playwrightEndpoint = null, playwrightLaunchOptions = null, webdriverUrl = null, webdriverCapabilities = null, webdriverBrowsers = null }) {
   const { engine, args } = configuration;
   const remoteLaunchOptions = playwrightLaunchOptions?.[engine] ?? {};
   if (engine === 'jsdom') return createJsdomDriver();
   if (engine !== 'chromium' && engine !== 'firefox' && engine !== 'webkit') throw new DriverUnavailableError(`no driver for the engine "${engine}"`);
+  if (webdriverUrl && goesThroughWebDriver(configuration, { webdriverUrl, webdriverBrowsers })) {
+    return createWebDriverDriver({ engine, url: webdriverUrl, capabilities: sessionCapabilities(configuration, webdriverCapabilities) });
+  }
   if (engine === 'webkit') {
-    if (webdriverUrl) return createWebDriverDriver({ engine, url: webdriverUrl, capabilities: webdriverCapabilities });
     if (playwrightEndpoint) return createPlaywrightDriver({ engine, args, endpoint: playwrightEndpoint, remoteLaunchOptions });
     if (found?.source === 'playwright') return createPlaywrightDriver({ engine, args, found });
     if (found) return createWebDriverDriver({ engine, found });

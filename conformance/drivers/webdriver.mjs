@@ -1,7 +1,7 @@
 // @ts-check
 // Driver over W3C WebDriver (classic): WebKitGTK's WebKitWebDriver started
-// locally under Xvfb, or any endpoint given with --webdriver-url (safaridriver
-// on macOS, a Selenium Grid, a cloud grid).
+// locally under Xvfb, or any endpoint given with --webdriver-url (a Selenium
+// Grid, a cloud grid, safaridriver on macOS) for any browser it serves.
 //
 // One session serves many files (each file is a fresh navigation). A session
 // that errors (the web process crashed, the browser went away) is replaced;
@@ -16,6 +16,13 @@ import { startWebKitGtkService } from './webkitgtk-service.mjs';
 /** @typedef {{ webDriver: string, miniBrowser: string, xvfb?: string|null }} WebKitGtkFound */
 
 const SESSION_TIMEOUT_MS = 60_000;
+// A remote endpoint may be a grid, which queues a session request while the
+// slots that match it are busy (another worker, another shard, another team)
+// and answers by itself when its own --session-request-timeout (Selenium's
+// default: 300 s) runs out. A request no slot can ever serve is caught before
+// the run (lib/webdriver-preflight.mjs), so waiting here means waiting for a
+// turn; the grid's default is the bound.
+const REMOTE_SESSION_TIMEOUT_MS = 300_000;
 // Slack for HTTP round trips on top of the page's own bound.
 const COMMAND_SLACK_MS = 5_000;
 // WebDriver error codes that mean the page hung rather than crashed.
@@ -47,7 +54,8 @@ function webKitGtkCapabilities(found) {
  * @param {string} spec.engine  the engine the results are filed under (webkit)
  * @param {WebKitGtkFound|null} [spec.found]  detectBrowsers() result for a local WebKitGTK
  * @param {string|null} [spec.url]  a remote WebDriver endpoint (then `found` is unused)
- * @param {object|null} [spec.capabilities]  capabilities for the remote endpoint
+ * @param {Record<string, unknown>|null} [spec.capabilities]  the session's capabilities at the remote endpoint
+ *   (webdriver-options.mjs's sessionCapabilities())
  * @returns {Driver}
  */
 export function createWebDriverDriver(spec) {
@@ -64,6 +72,8 @@ class WebDriverDriver {
   #service = null;
   /** @type {any} a WebDriverSession */
   #session = null;
+  /** @type {number} */
+  launchTimeoutMs;
 
   /** @param {Parameters<typeof createWebDriverDriver>[0]} spec */
   constructor({ engine, found = null, url = null, capabilities = null }) {
@@ -71,13 +81,13 @@ class WebDriverDriver {
     this.found = found;
     this.url = url;
     this.capabilities = capabilities;
-    this.source = url ? `WebDriver endpoint ${url}` : `WebKitGTK ${found?.webDriver} + ${found?.miniBrowser}`;
+    this.source = url ? `WebDriver endpoint ${url} (${capabilities?.browserName ?? 'any browser'})` : `WebKitGTK ${found?.webDriver} + ${found?.miniBrowser}`;
+    this.launchTimeoutMs = url ? REMOTE_SESSION_TIMEOUT_MS : SESSION_TIMEOUT_MS;
   }
 
   #sessionCapabilities() {
     if (!this.url) return webKitGtkCapabilities(/** @type {WebKitGtkFound} */ (this.found));
-    // wss pages use a self-signed certificate; a grid must accept it unless told otherwise.
-    return { acceptInsecureCerts: true, ...(this.capabilities ?? { browserName: 'safari' }) };
+    return this.capabilities ?? { acceptInsecureCerts: true, browserName: 'safari' };
   }
 
   async #endpoint() {
@@ -88,7 +98,7 @@ class WebDriverDriver {
   }
 
   async launch() {
-    const session = await WebDriverSession.create(await this.#endpoint(), this.#sessionCapabilities(), { timeoutMs: SESSION_TIMEOUT_MS });
+    const session = await WebDriverSession.create(await this.#endpoint(), this.#sessionCapabilities(), { timeoutMs: this.launchTimeoutMs });
     this.#session = session;
     const { browserName, browserVersion } = session.capabilities;
     this.version = [browserName, browserVersion].filter(Boolean).join(' ') || null;

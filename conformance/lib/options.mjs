@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { BROWSER_NAMES, DEFAULT_BROWSERS, MODES, SCOPES, VARIANTS } from './matrix.mjs';
 import { DEFAULT_WORKERS } from './scheduler.mjs';
 import { parseShard } from './shard.mjs';
+import { parseWebDriverBrowsers, parseWebDriverCapabilities } from './webdriver-options.mjs';
 
 export const REPORTERS = ['terminal', 'json', 'html'];
 
@@ -13,7 +14,7 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage: websocketstream-conformance [options]
-       websocketstream-conformance setup-browsers [--no-playwright]
+       websocketstream-conformance setup-browsers [--no-playwright] [--grid]
 
 Runs the WebSocketStream WPT suite in real browsers, natively and with the
 polyfill, and compares every subtest with native Chromium. setup-browsers
@@ -47,10 +48,15 @@ Browsers
   --playwright-launch-options JSON  launch options sent to that server, either one
                         object or one per engine ({"chromium": {...}, "firefox": {...}});
                         executablePath and args need \`run-server --unsafe\`
-  --webdriver-url URL   drive webkit through a W3C WebDriver endpoint (safaridriver,
-                        Selenium Grid, a cloud grid) instead of a local WebKitWebDriver
-  --webdriver-capabilities JSON  capabilities for --webdriver-url
-                        (default: {"browserName":"safari"})
+  --webdriver-url URL   drive the browsers through a W3C WebDriver endpoint (a Selenium
+                        Grid, a cloud grid, safaridriver) instead of launching them here
+  --webdriver-browsers LIST  which browsers go through it (default: chromium,
+                        chromium-experimental,webkit; the rest run here, Firefox
+                        through Playwright)
+  --webdriver-capabilities NAME=JSON  capabilities for browser NAME (repeatable);
+                        a lone JSON object is webkit's. Defaults: chrome, firefox,
+                        safari as browserName; acceptInsecureCerts true unless given.
+                        Grid browsers load pages from this machine: see --host
   --host ADDR           address the test server listens on and pages are opened at
                         (default 127.0.0.1; remote browsers need one they can reach)
   --timeout-multiplier X  scale every per-file time bound (default 1)
@@ -81,7 +87,8 @@ const OPTION_SPEC = {
   'playwright-endpoint': { type: 'string' },
   'playwright-launch-options': { type: 'string' },
   'webdriver-url': { type: 'string' },
-  'webdriver-capabilities': { type: 'string' },
+  'webdriver-capabilities': { type: 'string', multiple: true },
+  'webdriver-browsers': { type: 'string' },
   host: { type: 'string' },
   'timeout-multiplier': { type: 'string' },
   workers: { type: 'string' },
@@ -122,6 +129,7 @@ export function parseOptions(argv) {
     playwrightLaunchOptions: launchOptionsOption(values['playwright-launch-options'], values['playwright-endpoint']),
     webdriverUrl: values['webdriver-url'] === undefined ? null : urlOption(values['webdriver-url'], '--webdriver-url', ['http:', 'https:']),
     webdriverCapabilities: capabilitiesOption(values['webdriver-capabilities'], values['webdriver-url']),
+    webdriverBrowsers: webdriverBrowsersOption(values['webdriver-browsers'], values['webdriver-url']),
     host: values.host ?? '127.0.0.1',
     timeoutMultiplier: multiplierOption(values['timeout-multiplier']),
     workers: workersOption(values.workers),
@@ -200,13 +208,34 @@ function jsonObject(text, flag) {
 }
 
 /**
+ * Capabilities by browser (webdriver-options.mjs).
+ * @param {string[]|undefined} values
+ * @param {string|undefined} webdriverUrl
+ */
+function capabilitiesOption(values, webdriverUrl) {
+  if (values === undefined) return null;
+  if (webdriverUrl === undefined) throw new UsageError('--webdriver-capabilities only applies with --webdriver-url');
+  try {
+    return parseWebDriverCapabilities(values);
+  } catch (error) {
+    throw new UsageError(`--webdriver-capabilities: ${/** @type {Error} */ (error).message}`);
+  }
+}
+
+/**
  * @param {string|undefined} text
  * @param {string|undefined} webdriverUrl
  */
-function capabilitiesOption(text, webdriverUrl) {
-  if (text === undefined) return null;
-  if (webdriverUrl === undefined) throw new UsageError('--webdriver-capabilities only applies with --webdriver-url');
-  return jsonObject(text, '--webdriver-capabilities');
+function webdriverBrowsersOption(text, webdriverUrl) {
+  if (webdriverUrl === undefined) {
+    if (text !== undefined) throw new UsageError('--webdriver-browsers only applies with --webdriver-url');
+    return null;
+  }
+  try {
+    return parseWebDriverBrowsers(text);
+  } catch (error) {
+    throw new UsageError(`--webdriver-browsers: ${/** @type {Error} */ (error).message}`);
+  }
 }
 
 /**

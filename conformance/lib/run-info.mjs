@@ -16,7 +16,7 @@ import { REFERENCE_ID } from './matrix.mjs';
  * @param {{ wptRoot: string, polyfill: string|null, expectationsDir: string }} facts.inputs
  * @param {Configuration[]} facts.configurations
  * @param {{ file: string }[]} facts.planned
- * @param {{ configurations: Map<string, ConfigurationRun> }} facts.schedule
+ * @param {{ configurations: Map<string, ConfigurationRun>, sessions: number }} facts.schedule
  * @param {import('./types.mjs').Verdict} facts.verdict
  * @param {boolean} facts.interrupted
  * @param {{ name: string, version: string }} facts.tool
@@ -35,6 +35,7 @@ export function describeRun({ startedAt, options, cwd, inputs, configurations, p
     arch: process.arch,
     cpus: os.cpus().length,
     workers: options.workers,
+    sessions: schedule.sessions,
     options: describeOptions(options, inputs, cwd),
     reference: REFERENCE_ID,
     configurations: configurations.map((configuration) => describeConfiguration(configuration, schedule.configurations.get(configuration.id))),

@@ -18,7 +18,8 @@ import { describeRun } from './run-info.mjs';
 import { DEFAULT_WORKERS, runSchedule } from './scheduler.mjs';
 import { buildReport } from './schema.mjs';
 import { selectShard } from './shard.mjs';
-import { judge } from './verdict.mjs';
+import { judgeRun } from './verdict.mjs';
+import { checkWebDriverEndpoint } from './webdriver-preflight.mjs';
 
 
 /**
@@ -42,12 +43,10 @@ export async function planFiles(wptRoot, { filters = [], excludes = [], shard = 
 }
 
 /** @typedef {import('./types.mjs').Configuration} Configuration */
-/** @typedef {import('./types.mjs').ConfigurationRun} ConfigurationRun */
 /** @typedef {import('./types.mjs').ExpectationsByName} ExpectationsByName */
 /** @typedef {import('./types.mjs').Job} Job */
 /** @typedef {import('./types.mjs').Options} Options */
 /** @typedef {import('./types.mjs').ProgressEvent} ProgressEvent */
-/** @typedef {import('./types.mjs').UnexpectedItem} UnexpectedItem */
 /**
  * @typedef {{ inputs: { wptRoot: string, polyfill: string|null, expectationsDir: string }, configurations: Configuration[],
  *   planned: { file: string, meta: import('./types.mjs').TestMeta }[], expectationsByName: ExpectationsByName }} PreparedRun
@@ -62,11 +61,11 @@ export async function planFiles(wptRoot, { filters = [], excludes = [], shard = 
 export async function runConformance(options, { progress = () => {}, cwd = process.cwd(), signal } = {}) {
   const startedAt = new Date();
   const prepared = await prepareRun(options, cwd);
+  await checkWebDriverEndpoint(prepared.configurations, options, { notice: (message) => progress({ type: 'notice', message }) });
   const schedule = await runOnServer(prepared, options, { progress, signal });
   const records = sortRecords(schedule.runs.map(recordOf), prepared.configurations);
-  const notCompared = prepared.configurations.filter((configuration) => !configuration.comparedWithReference).map(({ id }) => id);
-  const verdict = judge(records, prepared.expectationsByName, { notCompared });
-  verdict.unexpected.push(...unavailableBrowsers(prepared.configurations, schedule.configurations));
+  const judged = prepared.configurations.map((configuration) => ({ ...configuration, skip: schedule.configurations.get(configuration.id)?.skip ?? null }));
+  const verdict = judgeRun(records, prepared.expectationsByName, judged);
   const run = describeRun({
     startedAt, options, cwd, inputs: prepared.inputs, configurations: prepared.configurations, planned: prepared.planned,
     schedule, verdict, interrupted: Boolean(signal?.aborted), tool: harnessPackage(),
@@ -147,21 +146,4 @@ function progressEventOf(event) {
   if (event.type === 'page') return { type: 'page', done: event.done, total: event.total, record: recordOf(event.run) };
   if (event.type === 'retry') return { type: 'retry', record: recordOf(event.run) };
   return event;
-}
-
-/**
- * A configuration that could not run for want of a browser fails the run, loudly; one without a native WebSocketStream does not.
- * @param {Configuration[]} configurations
- * @param {Map<string, ConfigurationRun>} configurationRuns
- * @returns {UnexpectedItem[]}
- */
-function unavailableBrowsers(configurations, configurationRuns) {
-  /** @type {UnexpectedItem[]} */
-  const items = [];
-  for (const { id } of configurations) {
-    const skip = configurationRuns.get(id)?.skip;
-    if (skip?.kind !== 'browser-unavailable') continue;
-    items.push({ configuration: id, file: null, scope: null, variant: null, test: null, kind: 'browser-unavailable', status: null, expected: null, message: skip.message });
-  }
-  return items;
 }

@@ -17,8 +17,12 @@
 // exactly as it would alone; only the order they finish in differs, and the
 // runner sorts the records.
 //
-// The scheduler also owns three decisions about a run as a whole:
+// The scheduler also owns four decisions about a run as a whole:
 //   - a browser that cannot start skips its configurations, with the reason;
+//   - but a further session of a browser that already runs in another worker
+//     is only a session fewer: a grid with fewer free slots than workers
+//     queues the extra request and may give up on it. That worker leaves the
+//     browser's pages to the sessions that have it and goes on with others;
 //   - an engine with no WebSocketStream of its own skips its native
 //     configurations (looked at once per browser, in its first session);
 //   - a native page that crashes where no crash is expected runs once more:
@@ -38,6 +42,7 @@ import { needsNativeProbe } from './matrix.mjs';
 
 /**
  * @typedef {{ type: 'launch', browser: string, source: string }
+ *   | { type: 'notice', message: string }
  *   | { type: 'skip', configuration: string, reason: string, skip: Skip }
  *   | { type: 'retry', run: PageRun }
  *   | { type: 'page', done: number, total: number, run: PageRun }} SchedulerEvent
@@ -54,7 +59,7 @@ import { needsNativeProbe } from './matrix.mjs';
  * @property {AbortSignal} [signal]  stops handing out jobs
  */
 
-/** @typedef {{ runs: PageRun[], configurations: Map<string, ConfigurationRun> }} Schedule */
+/** @typedef {{ runs: PageRun[], configurations: Map<string, ConfigurationRun>, sessions: number }} Schedule  sessions: browser sessions opened */
 
 export const DEFAULT_WORKERS = 2;
 
@@ -67,6 +72,17 @@ const LAUNCH_BOUND_MS = 180_000;
 const CLOSE_BOUND_MS = 30_000;
 const PAGE_GRACE_MS = LAUNCH_BOUND_MS;
 const PROBE_BOUND_MS = 30_000;
+// A driver that may wait longer to launch (launchTimeoutMs: a grid's queue)
+// gets that, and this much more before the scheduler gives up on it.
+const LAUNCH_SLACK_MS = 30_000;
+
+/**
+ * How long a driver's launch may take, and so a relaunch within a page.
+ * @param {Driver} driver
+ */
+function launchBoundOf(driver) {
+  return Math.max(LAUNCH_BOUND_MS, (driver.launchTimeoutMs ?? 0) + LAUNCH_SLACK_MS);
+}
 
 /**
  * Runs every job; resolves when all have run or been skipped.
@@ -90,7 +106,14 @@ class ScheduleState {
   /** @param {Plan} plan */
   constructor(plan) {
     this.plan = plan;
-    this.next = 0;
+    // Jobs are handed out in order; one a worker could not start goes back.
+    /** @type {boolean[]} */
+    this.taken = plan.jobs.map(() => false);
+    this.firstUntaken = 0;
+    /** @type {Map<Job, number>} */
+    this.positions = new Map(plan.jobs.map((job, index) => [job, index]));
+    /** @type {Map<string, number>} browser → sessions of it open now */
+    this.open = new Map();
     this.done = 0;
     this.total = plan.jobs.length;
     this.sessionsOpened = 0;
@@ -113,13 +136,35 @@ class ScheduleState {
     this.plan.progress?.(event);
   }
 
-  /** The next job that still has to run, or null when there is none (or the run was interrupted). */
-  take() {
-    while (this.next < this.plan.jobs.length && !this.plan.signal?.aborted) {
-      const job = this.plan.jobs[this.next++];
-      if (!this.stateOf(job.configuration).skip) return job;
+  /**
+   * The next job that still has to run, leaving out browsers this worker gave up
+   * on; null when there is none (or the run was interrupted).
+   * @param {Set<string>} declined
+   */
+  take(declined) {
+    const { jobs } = this.plan;
+    while (this.firstUntaken < jobs.length && this.taken[this.firstUntaken]) this.firstUntaken += 1;
+    for (let index = this.firstUntaken; index < jobs.length && !this.plan.signal?.aborted; index += 1) {
+      if (this.taken[index] || declined.has(jobs[index].configuration.browser)) continue;
+      this.taken[index] = true;
+      if (!this.stateOf(jobs[index].configuration).skip) return jobs[index];
     }
     return null;
+  }
+
+  /** @param {Job} job  taken, and not run: another worker will take it */
+  putBack(job) {
+    const index = /** @type {number} */ (this.positions.get(job));
+    this.taken[index] = false;
+    this.firstUntaken = Math.min(this.firstUntaken, index);
+  }
+
+  /**
+   * @param {string} browser
+   * @param {1|-1} change
+   */
+  countOpen(browser, change) {
+    this.open.set(browser, (this.open.get(browser) ?? 0) + change);
   }
 
   /** @param {Configuration} configuration */
@@ -163,7 +208,7 @@ class ScheduleState {
     for (const [id, { sessionIds, finished, ...state }] of this.configurations) {
       configurations.set(id, { ...state, sessions: sessionIds.size });
     }
-    return { runs: this.runs, configurations };
+    return { runs: this.runs, configurations, sessions: this.sessionsOpened };
   }
 }
 
@@ -173,17 +218,21 @@ class ScheduleState {
  */
 async function runWorker(state) {
   /** @type {Session} */
-  const session = { id: 0, browser: null, driver: null };
+  const session = { id: 0, browser: null, driver: null, declined: new Set() };
   try {
-    for (let job = state.take(); job; job = state.take()) {
+    for (let job = state.take(session.declined); job; job = state.take(session.declined)) {
       await runJobInSession(state, session, job);
     }
   } finally {
-    await closeSession(session);
+    await closeSession(state, session);
   }
 }
 
-/** @typedef {{ id: number, browser: string|null, driver: Driver|null }} Session */
+/**
+ * One worker's session. `declined`: browsers whose further session could not
+ * start while another worker had one; this worker leaves their pages alone.
+ * @typedef {{ id: number, browser: string|null, driver: Driver|null, declined: Set<string> }} Session
+ */
 
 /**
  * @param {ScheduleState} state
@@ -192,7 +241,8 @@ async function runWorker(state) {
  */
 async function runJobInSession(state, session, job) {
   const { configuration } = job;
-  if (session.browser !== configuration.browser) await openSession(state, session, configuration);
+  if (session.browser !== configuration.browser) await openSession(state, session, job);
+  if (!session.driver && session.declined.has(configuration.browser)) return;
   if (!session.driver) {
     state.skipBrowser(configuration.browser);
     return;
@@ -220,15 +270,18 @@ function noteDriver(configurationState, driver) {
 }
 
 /**
- * Closes the session's browser and starts the one the configuration needs.
- * Leaves `session.driver` null when that browser cannot start here, and
- * records why, once for every session.
+ * Closes the session's browser and starts the one the job needs. Leaves
+ * `session.driver` null when that browser cannot start here, and records why,
+ * once for every session; or, when other sessions have that browser, hands
+ * the job back to them (in the same turn as it looks: a worker ending in
+ * between would leave the job to nobody).
  * @param {ScheduleState} state
  * @param {Session} session
- * @param {Configuration} configuration
+ * @param {Job} job
  */
-async function openSession(state, session, configuration) {
-  await closeSession(session);
+async function openSession(state, session, job) {
+  const { configuration } = job;
+  await closeSession(state, session);
   const { browser } = configuration;
   session.browser = browser;
   if (state.unavailable.has(browser)) return;
@@ -241,21 +294,34 @@ async function openSession(state, session, configuration) {
     return;
   }
   state.emit({ type: 'launch', browser, source: driver.source });
+  const bound = launchBoundOf(driver);
   try {
-    await withinBound(driver.launch(), LAUNCH_BOUND_MS, `${browser} did not start within ${LAUNCH_BOUND_MS} ms`);
+    await withinBound(driver.launch(), bound, `${browser} did not start within ${bound} ms`);
     session.driver = driver;
     session.id = ++state.sessionsOpened;
+    state.countOpen(browser, 1);
   } catch (error) {
-    state.unavailable.set(browser, { kind: 'browser-unavailable', message: `could not start ${browser}: ${messageOf(error).split('\n')[0]}` });
+    const why = messageOf(error).split('\n')[0];
     await bounded(driver.close(), CLOSE_BOUND_MS);
+    if ((state.open.get(browser) ?? 0) > 0) {
+      session.declined.add(browser);
+      state.putBack(job);
+      state.emit({ type: 'notice', message: `one more ${browser} session could not start (${why}); the ${browser} sessions already open run its pages` });
+      return;
+    }
+    state.unavailable.set(browser, { kind: 'browser-unavailable', message: `could not start ${browser}: ${why}` });
   }
 }
 
-/** @param {Session} session */
-async function closeSession(session) {
-  const { driver } = session;
+/**
+ * @param {ScheduleState} state
+ * @param {Session} session
+ */
+async function closeSession(state, session) {
+  const { driver, browser } = session;
   session.driver = null;
   session.browser = null;
+  if (driver && browser) state.countOpen(browser, -1);
   if (driver) await bounded(driver.close(), CLOSE_BOUND_MS);
 }
 
@@ -280,11 +346,11 @@ function hasNativeImplementation(state, driver, browser) {
  * @returns {Promise<PageRun>}
  */
 async function runWithCrashRetry(state, session, job) {
-  const first = await runPage(session, job);
+  const first = await runPage(state, session, job);
   const retry = first.status === 'CRASH' && job.configuration.mode === 'native' && !state.plan.crashIsExpected(job);
   if (!retry || !session.driver) return { job, outcome: first, firstAttempt: null, session: session.id };
   state.emit({ type: 'retry', run: { job, outcome: first, firstAttempt: null, session: session.id } });
-  const second = await runPage(session, job);
+  const second = await runPage(state, session, job);
   return { job, outcome: second, firstAttempt: first, session: session.id };
 }
 
@@ -292,26 +358,28 @@ async function runWithCrashRetry(state, session, job) {
  * The driver bounds the page by job.timeoutMs. Should it not answer even
  * long after that, its session is given up (the next job starts a new one)
  * and the page counts as crashed.
+ * @param {ScheduleState} state
  * @param {Session} session
  * @param {Job} job
  * @returns {Promise<PageOutcome>}
  */
-async function runPage(session, job) {
+async function runPage(state, session, job) {
   const driver = /** @type {Driver} */ (session.driver);
   const started = Date.now();
-  const limit = deadline(job.timeoutMs + PAGE_GRACE_MS);
+  const grace = Math.max(PAGE_GRACE_MS, launchBoundOf(driver));
+  const limit = deadline(job.timeoutMs + grace);
   try {
     const outcome = await Promise.race([driver.runPage(job.url, { timeoutMs: job.timeoutMs }), limit.promise.then(() => null)]);
     if (outcome) return outcome;
   } catch (error) {
     // runPage must not reject; one that does has lost track of its browser.
-    await closeSession(session);
+    await closeSession(state, session);
     return crashedOutcome(`the driver failed: ${messageOf(error).split('\n')[0]}`, Date.now() - started, 'session-failed');
   } finally {
     limit.cancel();
   }
-  await closeSession(session);
-  return crashedOutcome(`the driver did not answer within ${job.timeoutMs + PAGE_GRACE_MS} ms`, Date.now() - started, 'session-failed');
+  await closeSession(state, session);
+  return crashedOutcome(`the driver did not answer within ${job.timeoutMs + grace} ms`, Date.now() - started, 'session-failed');
 }
 
 /**

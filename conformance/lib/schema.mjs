@@ -6,6 +6,7 @@
 // Added within version 1 (older reports lack them; readers must not require them):
 //   run.workers                      sessions allowed at once (--workers N)
 //   run.options.workers              the same, as given
+//   run.sessions                     browser sessions the run opened (all workers, all browsers)
 //   run.configurations[].skip        null | { "kind": "browser-unavailable"|"no-native-implementation",
 //                                    "message" } — why it did not run, as a value ("skipped" keeps the message;
 //                                    only browser-unavailable fails a run)
@@ -20,6 +21,11 @@
 //   unusedExpectations[].declaredIn  the file that declares the entry (same as "expectations")
 //   unusedExpectations[].inheritedBy null | the expectations file that inherited the entry through
 //                                    "extends" and matched nothing with it
+//   run.shards                       only on a report merged from shards (`merge`): one entry per shard,
+//                                    { "index", "count", "report", "startedAt", "finishedAt", "wallTimeMs",
+//                                    "workers", "exitCode", "files" } — each shard's own run and verdict.
+//                                    The merged run's startedAt/finishedAt span the shards, wallTimeMs is
+//                                    that span, options.shard is null, and the rest is judged again as one run
 //
 // {
 //   "schema": "websocketstream-conformance-report", "schemaVersion": 1,
@@ -120,6 +126,7 @@ function validateRun(run, check) {
   check(Number.isFinite(run.wallTimeMs), 'run.wallTimeMs');
   check(run.exitCode === 0 || run.exitCode === 1, 'run.exitCode');
   check(run.workers === undefined || (Number.isInteger(run.workers) && run.workers >= 1), 'run.workers');
+  check(run.sessions === undefined || (Number.isInteger(run.sessions) && run.sessions >= 0), 'run.sessions');
   check(Array.isArray(run.configurations) && run.configurations.every((/** @type {any} */ c) => typeof c.id === 'string' && 'skipped' in c), 'run.configurations');
   for (const configuration of Array.isArray(run.configurations) ? run.configurations : []) {
     const { skip, sessions } = configuration;
@@ -127,6 +134,7 @@ function validateRun(run, check) {
     check(sessions === undefined || Number.isInteger(sessions), `run.configurations ${configuration.id} sessions`);
   }
   check(Array.isArray(run.files), 'run.files');
+  check(run.shards === undefined || (Array.isArray(run.shards) && run.shards.every((/** @type {any} */ shard) => Number.isInteger(shard.index) && Number.isFinite(shard.wallTimeMs))), 'run.shards');
 }
 
 /**

@@ -61,6 +61,8 @@ export {};
  * @property {string} source  how the browser was found, for people
  * @property {string|null} version  known once launched
  * @property {() => Promise<void>} launch  rejects when the browser cannot start
+ * @property {number} [launchTimeoutMs]  how long launch() may take when that is more than a
+ *   minute: a session request to a grid waits in its queue while the matching slots are busy
  * @property {(url: string, options: { timeoutMs: number }) => Promise<PageOutcome>} runPage
  * @property {(url: string, expression: string, options?: { timeoutMs?: number }) => Promise<unknown>} evaluate
  *   opens `url` and evaluates `expression` there (probing for a native WebSocketStream)
@@ -259,7 +261,8 @@ export {};
  * @property {string|null} playwrightEndpoint
  * @property {Record<string, object>|null} playwrightLaunchOptions
  * @property {string|null} webdriverUrl
- * @property {object|null} webdriverCapabilities
+ * @property {Record<string, Record<string, unknown>>|null} webdriverCapabilities  by browser (webdriver-options.mjs)
+ * @property {string[]|null} webdriverBrowsers  those that go through webdriverUrl; null without one
  * @property {string} host
  * @property {number} timeoutMultiplier
  * @property {number} workers  browser sessions at once
@@ -311,15 +314,31 @@ export {};
  * @property {string} arch
  * @property {number} cpus
  * @property {number} workers  sessions allowed at once (--workers)
+ * @property {number} [sessions]  browser sessions opened in the run (each serves many files; a crash or a change of browser opens another)
  * @property {Record<string, unknown>} options
  * @property {string} reference
  * @property {ConfigurationReport[]} configurations
  * @property {string[]} files
+ * @property {ShardInfo[]} [shards]  on a report merged from shards (merge.mjs): each shard's own run
+ */
+
+/**
+ * @typedef {object} ShardInfo
+ * @property {number} index
+ * @property {number} count
+ * @property {string} report  the shard's results.json, as given to merge
+ * @property {string} startedAt
+ * @property {string} finishedAt
+ * @property {number} wallTimeMs
+ * @property {number|null} workers
+ * @property {0|1} exitCode  the shard's own verdict, before merging
+ * @property {number} files
  */
 
 /**
  * What the runner tells the CLI while it works.
  * @typedef {{ type: 'launch', browser: string, source: string }
+ *   | { type: 'notice', message: string }
  *   | { type: 'skip', configuration: string, reason: string, skip: Skip }
  *   | { type: 'retry', record: PageRecord }
  *   | { type: 'page', done: number, total: number, record: PageRecord }} ProgressEvent

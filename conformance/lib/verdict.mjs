@@ -17,6 +17,7 @@ import { REFERENCE_ID } from './matrix.mjs';
 /** @typedef {import('./types.mjs').UnexpectedItem} UnexpectedItem */
 /** @typedef {import('./types.mjs').UnusedExpectation} UnusedExpectation */
 /** @typedef {import('./types.mjs').Verdict} Verdict */
+/** @typedef {{ id: string, comparedWithReference: boolean, skip: import('./types.mjs').Skip|null }} JudgedConfiguration */
 
 /**
  * Parity classes, from the point of view of a non-reference configuration:
@@ -80,6 +81,37 @@ class ExpectationLookup {
     if (entry) this.used.add(usageKey(record.expectations, entry));
     return entry;
   }
+}
+
+/**
+ * The verdict on a whole run, whether it ran at once or in shards merged
+ * after (merge.mjs): every record judged, and every configuration that could
+ * not run for want of a browser failing the run, loudly. One without a native
+ * WebSocketStream does not: it has nothing native to test.
+ * @param {PageRecord[]} records
+ * @param {ExpectationsByName} expectationsByName
+ * @param {JudgedConfiguration[]} configurations  with what became of them
+ * @returns {Verdict}
+ */
+export function judgeRun(records, expectationsByName, configurations) {
+  const notCompared = configurations.filter((configuration) => !configuration.comparedWithReference).map(({ id }) => id);
+  const verdict = judge(records, expectationsByName, { notCompared });
+  verdict.unexpected.push(...unavailableBrowsers(configurations));
+  return verdict;
+}
+
+/**
+ * @param {JudgedConfiguration[]} configurations
+ * @returns {UnexpectedItem[]}
+ */
+function unavailableBrowsers(configurations) {
+  /** @type {UnexpectedItem[]} */
+  const items = [];
+  for (const { id, skip } of configurations) {
+    if (skip?.kind !== 'browser-unavailable') continue;
+    items.push({ configuration: id, file: null, scope: null, variant: null, test: null, kind: 'browser-unavailable', status: null, expected: null, message: skip.message });
+  }
+  return items;
 }
 
 /**

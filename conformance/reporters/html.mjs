@@ -190,6 +190,16 @@ function verdictText(report) {
   return referenceRan(report.run) ? 'OK — every difference from native Chromium is expected' : 'OK — every result is as its expectations say';
 }
 
+/**
+ * How the run was spread: browser sessions, and the shards it was merged from.
+ * @param {import('../lib/types.mjs').RunInfo} run
+ */
+function sessionsText(run) {
+  const sessions = run.sessions === undefined ? '' : ` ${run.sessions} browser sessions, up to ${run.workers} at once${run.shards ? ' in each shard' : ''}.`;
+  const shards = run.shards ? ` Merged from ${run.shards.length} shards: ${run.shards.map((shard) => `${shard.index}/${shard.count} (${shard.files} files, ${(shard.wallTimeMs / 1000).toFixed(1)} s)`).join(', ')}.` : '';
+  return sessions + shards;
+}
+
 /** @param {Report} report */
 export function renderHtml(report) {
   const { run } = report;
@@ -211,7 +221,7 @@ export function renderHtml(report) {
 <p><span class="verdict ${run.exitCode === 0 ? 'ok' : 'failed'}" id="verdict">${verdictText(report)}</span></p>
 <p id="totals" data-passed="${totals.passed}" data-total="${totals.total}" data-unexpected="${report.unexpected.length}" data-files="${run.files.length}">
 ${totals.passed}/${totals.total} subtests passed across ${report.summary.length} configuration × scope × variant groups, ${run.files.length} test files, ${report.unexpected.length} unexpected.
-Wall time ${(run.wallTimeMs / 1000).toFixed(1)} s, ${escapeHtml(run.startedAt)}, reference ${escapeHtml(run.reference)}.</p>
+Wall time ${(run.wallTimeMs / 1000).toFixed(1)} s, ${escapeHtml(run.startedAt)}, reference ${escapeHtml(run.reference)}.${escapeHtml(sessionsText(run))}</p>
 <ul>${configurationList}</ul>
 ${summaryHtml(report)}
 <div class="filters">

@@ -119,7 +119,8 @@ function headerLines(run) {
     lines.push(`  ${pad(configuration.id, 30)} ${state}`);
   }
   const options = /** @type {any} */ (run.options);
-  lines.push(`  ${run.files.length} test files${options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : ''}${options.filters.length ? `, filter ${options.filters.join(' | ')}` : ''}${options.excludes?.length ? `, excluding ${options.excludes.join(' | ')}` : ''}${run.workers ? `; up to ${run.workers} sessions at once` : ''}`);
+  lines.push(`  ${run.files.length} test files${options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : ''}${options.filters.length ? `, filter ${options.filters.join(' | ')}` : ''}${options.excludes?.length ? `, excluding ${options.excludes.join(' | ')}` : ''}${run.workers ? `; ${run.sessions === undefined ? '' : `${run.sessions} browser sessions, `}up to ${run.workers} at once` : ''}`);
+  if (run.shards) lines.push(`  merged from ${run.shards.length} shards: ${run.shards.map((shard) => `${shard.index}/${shard.count} ${shard.files} files in ${(shard.wallTimeMs / 1000).toFixed(1)} s`).join(', ')}`);
   return lines;
 }
 

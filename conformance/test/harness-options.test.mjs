@@ -65,6 +65,17 @@ describe('parseOptions', () => {
     assert.deepEqual(perEngine.playwrightLaunchOptions, { chromium: { args: ['--x'] }, firefox: {}, webkit: {} });
   });
 
+  it('reads WebDriver capabilities per browser, a lone JSON object as webkit\'s, and which browsers go through the endpoint', () => {
+    const grid = ['--webdriver-url', 'http://grid.test:4444/wd/hub'];
+    const perBrowser = parseOptions([...grid, '--webdriver-capabilities', 'chromium={"browserName":"chrome"}', '--webdriver-capabilities', '{"browserName":"MiniBrowser"}']);
+    assert.deepEqual(perBrowser.webdriverCapabilities, { chromium: { browserName: 'chrome' }, webkit: { browserName: 'MiniBrowser' } });
+    assert.deepEqual(perBrowser.webdriverBrowsers, ['chromium', 'chromium-experimental', 'webkit'], 'every browser but Firefox, by default');
+    assert.deepEqual(parseOptions([...grid, '--webdriver-browsers', 'webkit,firefox,chromium']).webdriverBrowsers, ['chromium', 'firefox', 'webkit'], 'Firefox when named');
+    const local = parseOptions([]);
+    assert.equal(local.webdriverCapabilities, null);
+    assert.equal(local.webdriverBrowsers, null, 'nothing goes through WebDriver without an endpoint');
+  });
+
   const bad = [
     [['--browsers', 'safari'], /--browsers: unknown value "safari"/],
     [['--modes', ''], /--modes needs at least one/],
@@ -82,6 +93,11 @@ describe('parseOptions', () => {
     [['--playwright-endpoint', 'not a url'], /is not a URL/],
     [['--webdriver-capabilities', '{}'], /only applies with --webdriver-url/],
     [['--webdriver-url', 'http://h:4444/', '--webdriver-capabilities', '[1]'], /expected a JSON object/],
+    [['--webdriver-url', 'http://h:4444/', '--webdriver-capabilities', 'safari={}'], /--webdriver-capabilities: unknown browser "safari"/],
+    [['--webdriver-url', 'http://h:4444/', '--webdriver-capabilities', 'firefox={'], /--webdriver-capabilities: firefox: not valid JSON/],
+    [['--webdriver-url', 'http://h:4444/', '--webdriver-capabilities', 'webkit={}', '--webdriver-capabilities', '{}'], /capabilities for webkit given twice/],
+    [['--webdriver-url', 'http://h:4444/', '--webdriver-browsers', 'jsdom'], /--webdriver-browsers: unknown value "jsdom"/],
+    [['--webdriver-browsers', 'webkit'], /--webdriver-browsers only applies with --webdriver-url/],
     [['--nope'], /Unknown option '--nope'/],
     [['stray'], /Unexpected argument 'stray'/],
   ];
