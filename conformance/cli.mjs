@@ -7,6 +7,7 @@
 //
 //   websocketstream-conformance [options]          run the matrix
 //   websocketstream-conformance setup-browsers     install what drives the three engines
+//   websocketstream-conformance merge SHARD.json…  one report from the shards of a run
 //
 // Only what parses the command line is loaded up front; the runner and its dependencies
 // (Playwright, ws, jsdom) load after, so --help and usage errors work even where one is missing.
@@ -20,6 +21,7 @@ const PROGRAM = 'websocketstream-conformance';
 /** @type {Record<string, (argv: string[]) => Promise<number>>} */
 const SUBCOMMANDS = {
   'setup-browsers': async (argv) => (await import('./lib/setup-browsers.mjs')).setupBrowsers(argv),
+  merge: async (argv) => (await import('./lib/merge.mjs')).mergeCommand(argv),
 };
 
 /**

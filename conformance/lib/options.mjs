@@ -15,6 +15,7 @@ export class UsageError extends Error {
 
 export const USAGE = `Usage: websocketstream-conformance [options]
        websocketstream-conformance setup-browsers [--no-playwright] [--grid]
+       websocketstream-conformance merge SHARD.json... [--out DIR]   (merge --help)
 
 Runs the WebSocketStream WPT suite in real browsers, natively and with the
 polyfill, and compares every subtest with native Chromium. setup-browsers

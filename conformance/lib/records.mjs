@@ -51,3 +51,21 @@ export function sortRecords(records, configurations) {
   return [...records].sort((a, b) => a.file.localeCompare(b.file) || position(a) - position(b)
     || a.scope.localeCompare(b.scope) || a.variant.localeCompare(b.variant));
 }
+
+/**
+ * A judged record (a report's `results[]`) back to the raw record it was made
+ * from, so that shards can be judged again as one run (merge.mjs): the
+ * verdict's fields go, and so do the subtests it added (MISSING: present in
+ * the reference, absent here), which judging the merged run adds again.
+ * @param {import('./types.mjs').JudgedRecord} judged
+ * @returns {PageRecord}
+ */
+export function rawRecordOf(judged) {
+  const { expected, unexpected, reason, reference, subtests, ...record } = judged;
+  return {
+    ...record,
+    crashKind: record.crashKind ?? null,
+    subtests: subtests.filter((subtest) => subtest.status !== 'MISSING')
+      .map(({ name, status, message }) => ({ name, status: /** @type {import('./types.mjs').SubtestStatus} */ (status), message })),
+  };
+}
