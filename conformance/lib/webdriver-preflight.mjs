@@ -34,7 +34,7 @@ const DELETE_BOUND_MS = 15_000;
  * Throws a SetupError naming each browser the endpoint cannot serve; tells
  * `notice` what it found (slots, browser versions).
  * @param {Configuration[]} configurations
- * @param {Pick<Options, 'webdriverUrl'|'webdriverBrowsers'|'webdriverCapabilities'|'workers'>} options
+ * @param {Pick<Options, 'webdriverUrl'|'webdriverBrowsers'|'webdriverCapabilities'>} options
  * @param {{ notice?: (message: string) => void }} [hooks]
  */
 export async function checkWebDriverEndpoint(configurations, options, { notice = () => {} } = {}) {
@@ -47,7 +47,7 @@ export async function checkWebDriverEndpoint(configurations, options, { notice =
     checkSlots(url, nodes, routes, /** @type {{ message?: string }} */ (status)?.message);
     notice(`Selenium Grid at ${url}: ${routes.map(({ browsers, capabilities }) => `${browsers.join(', ')}: ${matchingSlots(nodes, capabilities)} slot(s)`).join('; ')}`);
   }
-  const versions = await openTrialSessions(url, routes, Math.max(1, options.workers ?? 1));
+  const versions = await openTrialSessions(url, routes);
   notice(`WebDriver endpoint ${url} serves ${routes.map(({ browsers }, index) => `${browsers.join(', ')} (${versions[index]})`).join('; ')}`);
 }
 
@@ -106,26 +106,25 @@ function checkSlots(url, nodes, routes, statusMessage) {
 }
 
 /**
- * Opens and closes one session per route, `concurrency` at a time.
+ * Opens and closes one session per route, all at once: there are at most four
+ * (a session start is most of the check's time), and a grid queues what its
+ * slots cannot take yet.
  * @param {string} url
  * @param {Route[]} routes
- * @param {number} concurrency
  * @returns {Promise<string[]>}  each route's browser name and version, as the endpoint reports them
  */
-async function openTrialSessions(url, routes, concurrency) {
+async function openTrialSessions(url, routes) {
   /** @type {string[]} */
   const versions = [];
   /** @type {string[]} */
   const problems = [];
-  for (let start = 0; start < routes.length; start += concurrency) {
-    await Promise.all(routes.slice(start, start + concurrency).map(async (route, offset) => {
-      try {
-        versions[start + offset] = await openTrialSession(url, route.capabilities);
-      } catch (error) {
-        problems.push(`${route.browsers.join(', ')}: the WebDriver endpoint ${url} refused a session for ${JSON.stringify(route.capabilities.browserName ?? null)}: ${reasonOf(error)}`);
-      }
-    }));
-  }
+  await Promise.all(routes.map(async (route, index) => {
+    try {
+      versions[index] = await openTrialSession(url, route.capabilities);
+    } catch (error) {
+      problems.push(`${route.browsers.join(', ')}: the WebDriver endpoint ${url} refused a session for ${JSON.stringify(route.capabilities.browserName ?? null)}: ${reasonOf(error)}`);
+    }
+  }));
   if (problems.length > 0) throw new SetupError(problems.join('\n'));
   return versions;
 }
