@@ -48,6 +48,8 @@ export async function startWebKitGtkService({ webDriver, xvfb }) {
   return {
     url,
     display,
+    // Process groups of its helpers (MiniBrowser runs in WebKitWebDriver's), for checks that nothing stays behind.
+    groups: [driverChild.pid, xvfbChild?.pid].filter((pid) => pid !== undefined),
     async stop() {
       await stopHelper(driverChild);
       await stopHelper(xvfbChild);

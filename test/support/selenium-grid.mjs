@@ -69,7 +69,7 @@ async function waitForGrid(url, hub, slots) {
  * @param {{ webDriver: string, miniBrowser: string, xvfb: string|null }} spec.webkit  WebKitGTK
  * @param {number} [spec.chromiumSlots]
  * @param {number} [spec.webkitSlots]
- * → { url, capabilities: { chromium, webkit }, stop() }
+ * → { url, capabilities: { chromium, webkit }, groups, runDir, stop() }
  */
 export async function startSeleniumGrid({ chromium, webkit, chromiumSlots = 4, webkitSlots = 2 }) {
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'selenium-grid-'));
@@ -105,6 +105,9 @@ export async function startSeleniumGrid({ chromium, webkit, chromiumSlots = 4, w
         // The relay adds its stereotype's options; sending different ones would match no slot.
         webkit: { browserName: 'MiniBrowser' },
       },
+      // Every process group the grid runs in: Java's (with chromedriver and Chromium), the relays' (with MiniBrowser).
+      groups: [...javas.map((child) => child.pid), ...relays.flatMap((relay) => relay.groups)],
+      runDir,
       stop,
     };
   } catch (error) {

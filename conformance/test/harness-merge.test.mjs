@@ -1,0 +1,85 @@
+// `merge` on real shard reports: two shards of a jsdom run (the quickest configuration) merge into
+// one report judged as one run; shards that do not belong together are refused in one line, exit 2.
+// The equality with an unsharded run, through a real grid, is test/grid.test.mjs's.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { validateReport } from '../lib/schema.mjs';
+
+const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = path.join(REPOSITORY, 'conformance', 'cli.mjs');
+const FILES = ['idl.any.js', 'websocket-error.any.js'];
+
+/**
+ * Runs the CLI in the repository. Bounded.
+ * @param {string[]} args
+ * @returns {Promise<{ code: number|null, stdout: string, stderr: string }>}
+ */
+function runCli(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPOSITORY, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    const timer = setTimeout(() => {
+      child.kill('SIGINT');
+      reject(new Error(`CLI ${args.join(' ')} still running after 120 s:\n${stderr}`));
+    }, 120_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('merge', () => {
+  let scratch = '';
+  /** @type {string[]} */
+  const shards = [];
+
+  before(async () => {
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'merge-test-'));
+    const runs = await Promise.all([1, 2].map((index) => runCli(['--browsers', 'jsdom', ...FILES.flatMap((file) => ['--filter', file]),
+      '--shard', `${index}/2`, '--out', path.join(scratch, `shard-${index}`), '--reporter', 'json', '--quiet'])));
+    for (const run of runs) assert.equal(run.code, 0, run.stderr);
+    shards.push(...[1, 2].map((index) => path.join(scratch, `shard-${index}`, 'results.json')));
+  });
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('gives one valid report of every file, with each shard and the sessions counted', async () => {
+    const out = path.join(scratch, 'merged');
+    const { code, stdout, stderr } = await runCli(['merge', ...shards, '--out', out, '--reporter', 'json,terminal']);
+    assert.equal(code, 0, stderr + stdout);
+    assert.match(stdout, /merged from 2 shards: 1\/2 1 files in [\d.]+ s, 2\/2 1 files in [\d.]+ s/);
+    const merged = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
+    assert.deepEqual(validateReport(merged), []);
+    const parts = shards.map((file) => JSON.parse(readFileSync(file, 'utf8')));
+    assert.deepEqual(merged.run.files.toSorted(), FILES.map((file) => `websockets/stream/${file}`).toSorted());
+    assert.equal(merged.results.length, parts[0].results.length + parts[1].results.length);
+    assert.equal(merged.run.sessions, parts[0].run.sessions + parts[1].run.sessions);
+    assert.equal(merged.run.options.shard, null);
+    assert.deepEqual(merged.run.shards.map((/** @type {any} */ shard) => `${shard.index}/${shard.count}`), ['1/2', '2/2']);
+  });
+
+  it('refuses shards that are not every shard of one run: one line, exit 2', async () => {
+    const otherRun = path.join(scratch, 'other-run.json');
+    const report = JSON.parse(readFileSync(shards[1], 'utf8'));
+    report.run.options.timeoutMultiplier = 3;
+    writeFileSync(otherRun, JSON.stringify(report));
+    const cases = [
+      [[shards[0]], /^websocketstream-conformance: merge: shard 2\/2 missing: every shard of the run is needed\n$/],
+      [[shards[0], shards[0], shards[1]], /^websocketstream-conformance: merge: shard 1\/2 is given twice \(.*\)\n$/],
+      [[shards[0], otherRun], /^websocketstream-conformance: merge: .*other-run\.json and .* are not shards of one run: their options differ: timeoutMultiplier 1 vs 3\n$/],
+    ];
+    for (const [files, message] of cases) {
+      const { code, stderr } = await runCli(['merge', ...files, '--out', path.join(scratch, 'refused')]);
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, message);
+    }
+  });
+});
