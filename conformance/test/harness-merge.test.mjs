@@ -1,14 +1,17 @@
-// `merge` on real shard reports: two shards of a jsdom run (the quickest configuration) merge into
-// one report judged as one run; shards that do not belong together are refused in one line, exit 2.
-// The equality with an unsharded run, through a real grid, is test/grid.test.mjs's.
+// `merge` on real shard reports: two shards of a jsdom run (the quickest configuration, ws: pages
+// only) merge into one report judged as one run; shards that do not belong together are refused
+// (the CLI prints a SetupError as one line, exit 2, as harness-webdriver.test.mjs checks). The
+// equality with an unsharded run, through a real grid, is test/grid.test.mjs's.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { mergeShards } from '../lib/merge.mjs';
 import { validateReport } from '../lib/schema.mjs';
+import { SetupError } from '../lib/setup-error.mjs';
 
 const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(REPOSITORY, 'conformance', 'cli.mjs');
@@ -45,7 +48,7 @@ describe('merge', () => {
   before(async () => {
     scratch = mkdtempSync(path.join(os.tmpdir(), 'merge-test-'));
     const runs = await Promise.all([1, 2].map((index) => runCli(['--browsers', 'jsdom', ...FILES.flatMap((file) => ['--filter', file]),
-      '--shard', `${index}/2`, '--out', path.join(scratch, `shard-${index}`), '--reporter', 'json', '--quiet'])));
+      '--variants', 'default', '--shard', `${index}/2`, '--out', path.join(scratch, `shard-${index}`), '--reporter', 'json', '--quiet'])));
     for (const run of runs) assert.equal(run.code, 0, run.stderr);
     shards.push(...[1, 2].map((index) => path.join(scratch, `shard-${index}`, 'results.json')));
   });
@@ -66,20 +69,18 @@ describe('merge', () => {
     assert.deepEqual(merged.run.shards.map((/** @type {any} */ shard) => `${shard.index}/${shard.count}`), ['1/2', '2/2']);
   });
 
-  it('refuses shards that are not every shard of one run: one line, exit 2', async () => {
-    const otherRun = path.join(scratch, 'other-run.json');
-    const report = JSON.parse(readFileSync(shards[1], 'utf8'));
-    report.run.options.timeoutMultiplier = 3;
-    writeFileSync(otherRun, JSON.stringify(report));
+  it('refuses shards that are not every shard of one run, naming what is wrong', async () => {
+    const [first, second] = shards.map((file) => ({ name: path.basename(path.dirname(file)), report: JSON.parse(readFileSync(file, 'utf8')) }));
+    const otherRun = { name: 'other-run', report: structuredClone(second.report) };
+    otherRun.report.run.options.timeoutMultiplier = 3;
     const cases = [
-      [[shards[0]], /^websocketstream-conformance: merge: shard 2\/2 missing: every shard of the run is needed\n$/],
-      [[shards[0], shards[0], shards[1]], /^websocketstream-conformance: merge: shard 1\/2 is given twice \(.*\)\n$/],
-      [[shards[0], otherRun], /^websocketstream-conformance: merge: .*other-run\.json and .* are not shards of one run: their options differ: timeoutMultiplier 1 vs 3\n$/],
+      [[first], /^merge: shard 2\/2 missing: every shard of the run is needed$/],
+      [[first, first, second], /^merge: shard 1\/2 is given twice \(shard-1, shard-1\)$/],
+      [[first, otherRun], /^merge: other-run and shard-1 are not shards of one run: their options differ: timeoutMultiplier 1 vs 3$/],
     ];
-    for (const [files, message] of cases) {
-      const { code, stderr } = await runCli(['merge', ...files, '--out', path.join(scratch, 'refused')]);
-      assert.equal(code, 2, stderr);
-      assert.match(stderr, message);
+    for (const [given, message] of cases) {
+      await assert.rejects(mergeShards(/** @type {any} */ (given), { cwd: REPOSITORY, expectationsDir: null }),
+        (error) => error instanceof SetupError && message.test(error.message), String(message));
     }
   });
 });
