@@ -23,7 +23,8 @@ const SYSTEM_CANDIDATES = {
   webkitWebDriver: ['/usr/bin/WebKitWebDriver', '/usr/libexec/webkit2gtk-4.1/WebKitWebDriver'],
   xvfb: ['/usr/bin/Xvfb'],
   // What a Selenium Grid of Debian's browsers needs beside them (the tests start one:
-  // test/support/selenium-grid.mjs): Java for the grid, chromedriver for its Chromium node.
+  // test/support/selenium-grid.mjs): Java for the grid, chromedriver for its Chromium node
+  // (WebKitWebDriver and Xvfb, above, serve its WebKit relays).
   java: ['/usr/bin/java'],
   chromedriver: ['/usr/bin/chromedriver'],
 };
@@ -33,17 +34,27 @@ export const GRID_DEBIAN_PACKAGES = {
   java: ['openjdk-17-jre-headless'],
   // Built from the same source as Debian's chromium, so apt keeps the two at one version.
   chromedriver: ['chromium-driver'],
+  // Debian's, even where Playwright's own Chromium serves local runs: chromedriver drives its own version.
+  chromium: ['chromium'],
+  // The relays' WebKitGTK, even where Playwright's own WebKit serves local runs.
+  webkitWebDriver: ['webkit2gtk-driver'],
+  miniBrowser: ['webkit2gtk-driver'],
+  xvfb: ['xvfb'],
 };
 
 /**
  * The system binaries a Selenium Grid of Debian's browsers runs on; null where missing.
  * Chromium is Debian's (not Playwright's build): chromedriver must be of its version.
+ * WebKit is WebKitGTK (its WebKitWebDriver behind a relay node), whatever detectBrowsers() prefers.
  */
 export function detectGridTools() {
   return {
     java: firstExisting(SYSTEM_CANDIDATES.java),
     chromedriver: firstExisting(SYSTEM_CANDIDATES.chromedriver),
     chromium: firstExisting(SYSTEM_CANDIDATES.chromium),
+    webkitWebDriver: firstExisting(SYSTEM_CANDIDATES.webkitWebDriver),
+    miniBrowser: firstExisting(miniBrowserCandidates()),
+    xvfb: firstExisting(SYSTEM_CANDIDATES.xvfb),
   };
 }
 

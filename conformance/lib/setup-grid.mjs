@@ -1,8 +1,9 @@
 // @ts-check
 // `setup-browsers --grid`: beside the browsers, what a Selenium Grid of
-// Debian's browsers runs on — Java for the grid itself and chromedriver for its
-// Chromium node — installed from Debian's packages when missing, as the
-// browsers are. The repository's bootstrap asks for it: `npm test` starts such
+// Debian's browsers runs on — Java for the grid itself, chromedriver and Debian's
+// Chromium for its Chromium node, WebKitGTK's WebKitWebDriver and Xvfb for its
+// WebKit relays, even where Playwright's own builds serve local runs — installed
+// from Debian's packages when missing, as the browsers are. The repository's bootstrap asks for it: `npm test` starts such
 // a grid (test/grid.test.mjs). The grid's jar is an npm devDependency.
 import { spawnSync } from 'node:child_process';
 import { DEBIAN_PACKAGES, GRID_DEBIAN_PACKAGES, detectGridTools } from './browsers.mjs';
@@ -19,10 +20,10 @@ const VERSION_BOUND_MS = 20_000;
 export function setupGridTools({ say, install }) {
   let tools = detectGridTools();
   /** @type {(keyof typeof GRID_DEBIAN_PACKAGES)[]} */
-  const names = ['java', 'chromedriver'];
+  const names = ['java', 'chromedriver', 'chromium', 'webkitWebDriver', 'miniBrowser', 'xvfb'];
   let missing = names.filter((name) => !tools[name]);
   if (missing.length > 0) {
-    const packages = missing.flatMap((name) => GRID_DEBIAN_PACKAGES[name]);
+    const packages = [...new Set(missing.flatMap((name) => GRID_DEBIAN_PACKAGES[name]))];
     // chromium-driver wants the chromium of its own version: ask for both, apt keeps them in step.
     if (missing.includes('chromedriver')) packages.push(...DEBIAN_PACKAGES.chromium);
     say(`grid: missing ${missing.join(', ')}; installing Debian's ${packages.join(' ')}`);
@@ -30,7 +31,7 @@ export function setupGridTools({ say, install }) {
     tools = detectGridTools();
     missing = names.filter((name) => !tools[name]);
   }
-  say(`grid: java ${tools.java ?? 'missing'}, chromedriver ${tools.chromedriver ?? 'missing'}${versionNote(tools)}`);
+  say(`grid: java ${tools.java ?? 'missing'}, chromedriver ${tools.chromedriver ?? 'missing'}${versionNote(tools)}, WebKitWebDriver ${tools.webkitWebDriver ?? 'missing'}`);
   if (missing.length > 0) say(`grid: still missing ${missing.join(', ')}`);
   return missing.length === 0;
 }

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { run } from '../../conformance/lib/command.mjs';
-import { detectBrowsers, detectGridTools } from '../../conformance/lib/browsers.mjs';
+import { detectGridTools } from '../../conformance/lib/browsers.mjs';
 import { startSeleniumGrid } from './selenium-grid.mjs';
 
 const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -54,14 +54,13 @@ function round(value) {
 }
 
 const tools = detectGridTools();
-const found = await detectBrowsers();
 /** @type {ReturnType<typeof measure>[]} */
 const runs = [];
 let gridStartMs;
 try {
   runs.push(measure('local, --workers 1', ['--workers', '1']), measure('local, --workers 2', ['--workers', '2']));
   const gridStarted = Date.now();
-  const grid = await startSeleniumGrid({ chromium: { chromium: tools.chromium, chromedriver: tools.chromedriver }, webkit: found.webkit, chromiumSlots: 4, webkitSlots: 2 });
+  const grid = await startSeleniumGrid({ chromium: { chromium: tools.chromium, chromedriver: tools.chromedriver }, webkit: { webDriver: tools.webkitWebDriver, miniBrowser: tools.miniBrowser, xvfb: tools.xvfb }, chromiumSlots: 4, webkitSlots: 2 });
   gridStartMs = Date.now() - gridStarted;
   try {
     runs.push(measure('Selenium Grid, --workers 2', ['--workers', '2', '--webdriver-url', grid.url,
