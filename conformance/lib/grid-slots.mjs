@@ -54,7 +54,8 @@ export function matchingSlots(nodes, capabilities) {
 export function offeredBrowsers(nodes) {
   const names = nodes.filter((node) => node.availability === 'UP')
     .flatMap((node) => (node.slots ?? []).map((slot) => String(slot.stereotype?.browserName ?? '(no browserName)')));
-  return [...new Set(names)];
+  // Sorted: the grid lists its nodes in no fixed order.
+  return [...new Set(names)].sort();
 }
 
 /**
