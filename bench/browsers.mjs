@@ -11,6 +11,15 @@ import { chromiumArgs, firefoxEnv } from '../conformance/lib/launch-options.mjs'
 import { killAllHelpers, spawnHelper, stopHelper, whenExited } from '../conformance/lib/processes.mjs';
 import { startXvfb } from '../conformance/lib/xvfb.mjs';
 
+/**
+ * How one engine is started: its command, and for WebKitGTK the Xvfb to run it under.
+ * @typedef {{ command: string, xvfb?: string|null }} FoundEngine
+ * @typedef {{ chromium: FoundEngine|null, firefox: FoundEngine|null, webkit: FoundEngine|null }} FoundEngines
+ * @typedef {import('node:child_process').ChildProcess} ChildProcess
+ * @typedef {(found: FoundEngine, profile: string, url: string, extraArgs: string[]) =>
+ *   { browser: ChildProcess, helpers: ChildProcess[] }|Promise<{ browser: ChildProcess, helpers: ChildProcess[] }>} Spawn
+ */
+
 /** Throwaway profiles still on disk, removed even when the bench is interrupted. */
 const liveProfiles = new Set();
 
@@ -53,29 +62,38 @@ const FIREFOX_PREFS = {
   'dom.min_background_timeout_value': 0,
 };
 
-/** → { engine: { command, env?, needsDisplay? } | null } for the engines found on this machine. */
+/**
+ * → { engine: { command, xvfb? } | null } for the engines found on this machine.
+ * @returns {Promise<FoundEngines>}
+ */
 export async function findEngines() {
   const found = await detectBrowsers();
-  const playwrightExecutable = async (engine) => (await import('playwright'))[engine].executablePath();
-  const command = async (engine) => {
+  /** @typedef {'chromium'|'firefox'} PlainEngine */
+  const playwrightExecutable = async (/** @type {PlainEngine} */ engine) => (await import('playwright'))[engine].executablePath();
+  /** @returns {Promise<string|null>} */
+  const command = async (/** @type {PlainEngine} */ engine) => {
     const entry = found[engine];
     if (!entry) return null;
-    return entry.source === 'playwright' ? playwrightExecutable(engine) : entry.executablePath;
+    // Found outside Playwright means found at a path.
+    return entry.source === 'playwright' ? playwrightExecutable(engine) : /** @type {string} */ (entry.executablePath);
   };
   // Playwright's own WebKit is not a plain browser one can point at a URL; WebKitGTK's MiniBrowser is.
   const webkit = found.webkit?.miniBrowser ? { command: found.webkit.miniBrowser, xvfb: found.webkit.xvfb } : null;
   return {
-    chromium: found.chromium ? { command: await command('chromium') } : null,
-    firefox: found.firefox ? { command: await command('firefox') } : null,
+    // command() is null only for an engine that was not found.
+    chromium: found.chromium ? { command: /** @type {string} */ (await command('chromium')) } : null,
+    firefox: found.firefox ? { command: /** @type {string} */ (await command('firefox')) } : null,
     webkit,
   };
 }
 
+/** @type {{ stdio: import('node:child_process').StdioOptions }} */
 const QUIETLY = { stdio: ['ignore', 'ignore', 'ignore'] };
 
 /**
  * How each engine starts on `url` with the throwaway `profile`: → { browser, helpers }, the
  * browser process and the helper processes (Xvfb) started for it.
+ * @type {Record<string, Spawn>}
  */
 const SPAWN = {
   chromium(found, profile, url, extraArgs) {
@@ -114,6 +132,10 @@ const SPAWN = {
  * Starts `engine` on `url` with a throwaway profile. → { pid, exited, stop() }; stop() kills the
  * browser's process group (and Xvfb) and removes the profile. `extraArgs` go to the browser as they
  * are (for profiling, say Chromium's --js-flags=--prof).
+ * @param {string} engine
+ * @param {FoundEngine} found
+ * @param {string} url
+ * @param {{ extraArgs?: string[] }} [options]
  */
 export async function launchEngine(engine, found, url, { extraArgs = [] } = {}) {
   if (SPAWN[engine] === undefined) throw new Error(`unknown engine ${engine}`);

@@ -5,6 +5,14 @@
 // stream floor, measured in the same run). A cell below CEILING_FACTOR × its ceiling loses more
 // than the streams explain: that is the polyfill's own cost, and the report flags it.
 
+/** @typedef {import('./types.mjs').Ceiling} Ceiling */
+/** @typedef {import('./types.mjs').CeilingBasis} CeilingBasis */
+/** @typedef {import('./types.mjs').EchoCheck} EchoCheck */
+/** @typedef {import('./types.mjs').EnvironmentSummary} EnvironmentSummary */
+/** @typedef {import('./types.mjs').Flags} Flags */
+/** @typedef {import('./types.mjs').StreamFloorFigures} StreamFloorFigures */
+/** @typedef {import('./types.mjs').SummaryRow} SummaryRow */
+
 /** A cell is flagged below this fraction of its ceiling: the rest is run-to-run noise on a busy machine. */
 export const CEILING_FACTOR = 0.95;
 
@@ -12,6 +20,7 @@ export const CEILING_FACTOR = 0.95;
  * Which stream-floor figures each workload's ceiling is computed from, and why. Receiving has two,
  * for a reader that is ahead (each message settles a read already waiting) and one that is behind
  * (messages queue): the flag uses the dearer of the two, the other gives the top of the range.
+ * @type {Record<string, CeilingBasis>}
  */
 export const CEILING_BASIS = {
   receive: {
@@ -32,13 +41,16 @@ export const CEILING_BASIS = {
 /** The echo target is a ratio of its own: a round trip is mostly latency, which the floor does not bound. */
 export const ECHO_LIMIT = 1.1;
 
-const ceilingOf = (rawNs, floorNs) => rawNs / (rawNs + floorNs);
+const ceilingOf = (/** @type {number} */ rawNs, /** @type {number} */ floorNs) => rawNs / (rawNs + floorNs);
 
 /**
  * The ceiling of one row of an environment (vs raw), or null where there is none (echo rows, no
  * raw contender, no stream floor). → { basis, floorNs, rawNsPerMessage, value, best, ratio,
  * ratioToCeiling, below }: `value` from the dearest basis figure (named by `basis`), which the
  * flag uses; `best` from the cheapest.
+ * @param {Omit<SummaryRow, 'ceiling'|'echo'>} row
+ * @param {StreamFloorFigures|null} floor
+ * @returns {Ceiling|null}
  */
 export function rowCeiling(row, floor) {
   const basis = CEILING_BASIS[row.kind];
@@ -54,7 +66,11 @@ export function rowCeiling(row, floor) {
   return { basis: basis.floors.find((name) => floor[name].median === floorNs), floorNs, rawNsPerMessage, value, best, ratio, ratioToCeiling, below: ratioToCeiling < CEILING_FACTOR };
 }
 
-/** The echo row's verdict against ECHO_LIMIT × raw, in the same shape as a flag. */
+/**
+ * The echo row's verdict against ECHO_LIMIT × raw, in the same shape as a flag.
+ * @param {Omit<SummaryRow, 'ceiling'|'echo'>} row
+ * @returns {EchoCheck|null}
+ */
 export function echoCheck(row) {
   const ratio = row.ratios.raw?.median;
   if (row.kind !== 'echo' || ratio === undefined) return null;
@@ -64,9 +80,12 @@ export function echoCheck(row) {
 /**
  * Every flagged cell of a summary: receive and send cells below CEILING_FACTOR × their ceiling,
  * echo cells above ECHO_LIMIT × raw. → { checked, flagged: [{ environment, kind, size, type, ... }] }.
+ * @param {EnvironmentSummary[]} environments
+ * @returns {Flags}
  */
 export function flaggedCells(environments) {
   const checked = { ceiling: 0, echo: 0 };
+  /** @type {Flags['flagged']} */
   const flagged = [];
   for (const environment of environments) {
     for (const row of environment.rows) {

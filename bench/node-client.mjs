@@ -12,6 +12,12 @@ import { WebSocketStream as PolyfillWebSocketStream, socketImplementation } from
 import { ClientSocketWatcher, sampleUserSpaceBuffered } from './node-memory.mjs';
 import { eventContender, runJob, sessionApi, streamContender, timerResolutionMs } from './workloads.mjs';
 
+/** @typedef {import('./types.mjs').ClientMessage} ClientMessage */
+/** @typedef {import('./types.mjs').Job} Job */
+/** @typedef {import('./types.mjs').NextJob} NextJob */
+/** @typedef {import('./types.mjs').PausedReaderMemory} PausedReaderMemory */
+/** @typedef {import('./workloads.mjs').Contender} Contender */
+
 // undici warns once that its WebSocketStream is experimental; that is known and not news per run.
 process.removeAllListeners('warning');
 
@@ -20,6 +26,7 @@ const [origin, session] = positionals;
 const wsOrigin = origin.replace(/^http/, 'ws');
 const { call, mark } = sessionApi(origin, session);
 
+/** @type {Record<string, Contender>} */
 const contenders = {
   polyfill: streamContender(PolyfillWebSocketStream),
   raw: eventContender(WebSocket, { sendCallbacks: true, binaryType: 'nodebuffer' }),
@@ -34,20 +41,26 @@ if (options.candidate) {
 }
 const clientSockets = new ClientSocketWatcher();
 
+/** @param {string} name */
 function versionOf(name) {
   return createRequire(import.meta.url)(`${name}/package.json`).version;
 }
 
-/** As in the page, plus what only Node can see: the bytes held in user space during the pause. */
+/**
+ * As in the page, plus what only Node can see: the bytes held in user space during the pause.
+ * @param {Job} job  a paused-reader job, which has a size
+ * @param {{ messagesRead: number }} state
+ */
 async function pause(job, state) {
-  const sampler = sampleUserSpaceBuffered(clientSockets.latest, state.messagesRead, job.size);
+  const sampler = sampleUserSpaceBuffered(clientSockets.latest, state.messagesRead, /** @type {number} */ (job.size));
   await mark(job, 'start', state);
   await new Promise((resolve) => setTimeout(resolve, job.pauseMs));
   const userSpaceBuffered = sampler.stop();
-  const answer = await mark(job, 'end');
+  const answer = /** @type {PausedReaderMemory} */ (await mark(job, 'end'));
   return { ...answer, userSpaceBufferedBytes: { max: userSpaceBuffered.max, atEnd: userSpaceBuffered.last } };
 }
 
+/** @type {ClientMessage} */
 let message = {
   hello: {
     userAgent: `Node.js ${process.version}, ws ${versionOf('ws')}, undici ${versionOf('undici')}`,
@@ -57,7 +70,7 @@ let message = {
   },
 };
 for (;;) {
-  const job = await call('next', message);
+  const job = /** @type {NextJob} */ (await call('next', message));
   if (job.done) break;
   message = await runJob(job, contenders, { wsOrigin, mark, pause });
 }

@@ -10,8 +10,10 @@ import { HANDSHAKE_RESPONSE_LENGTH, serverFrameHeaderLength } from '../conforman
  * implementation made them. The bench and the tests' backpressure suite both read them.
  */
 export class ClientSocketWatcher {
+  /** @type {import('node:net').Socket[]} */
   #sockets = [];
-  #onSocket = ({ socket }) => this.#sockets.push(socket);
+  /** @param {unknown} message  the channel's: { socket } */
+  #onSocket = (message) => this.#sockets.push(/** @type {{ socket: import('node:net').Socket }} */ (message).socket);
 
   constructor() {
     diagnosticsChannel.subscribe('net.client.socket', this.#onSocket);
@@ -22,7 +24,10 @@ export class ClientSocketWatcher {
     return this.#sockets[this.#sockets.length - 1];
   }
 
-  /** The connected client socket to `port`; throws unless there is exactly one. */
+  /**
+   * The connected client socket to `port`; throws unless there is exactly one.
+   * @param {number} port
+   */
   socketTo(port) {
     const matching = this.#sockets.filter((socket) => socket.remotePort === port && !socket.destroyed);
     if (matching.length !== 1) throw new Error(`expected one client socket to port ${port}, found ${matching.length}`);
@@ -38,13 +43,21 @@ export class ClientSocketWatcher {
 /**
  * Bytes of a firehose connection (one of our server's: fixed handshake answer, unmasked frames of
  * `messageSize` bytes) read from the kernel but not yet delivered as the first `messagesRead` messages.
+ * @param {import('node:net').Socket} socket
+ * @param {number} messagesRead
+ * @param {number} messageSize
  */
 export function userSpaceBufferedBytes(socket, messagesRead, messageSize) {
   const delivered = HANDSHAKE_RESPONSE_LENGTH + messagesRead * (serverFrameHeaderLength(messageSize) + messageSize);
   return socket.bytesRead - delivered;
 }
 
-/** Samples userSpaceBufferedBytes() every `intervalMs` until stop(); → { max, last, samples } on stop. */
+/**
+ * Samples userSpaceBufferedBytes() every `intervalMs` until stop(); → { max, last, samples } on stop.
+ * @param {import('node:net').Socket} socket
+ * @param {number} messagesRead
+ * @param {number} messageSize
+ */
 export function sampleUserSpaceBuffered(socket, messagesRead, messageSize, intervalMs = 20) {
   let max = 0;
   let last = 0;

@@ -14,9 +14,17 @@ import { parseArgs } from 'node:util';
 import { FLAG, ceilingRange, checkCell, fixed, flagLines, mebibytes, nanoseconds, ratioCell, sizeLabel, toSvg } from './report.mjs';
 import { timeGoesParagraphs } from './performance-prose.mjs';
 
+/** @typedef {import('./types.mjs').BenchSummary} BenchSummary */
+/** @typedef {import('./types.mjs').EnvironmentSummary} EnvironmentSummary */
+/** @typedef {import('./types.mjs').SummaryRow} SummaryRow */
+
 const KIB = 1024;
 
-/** The page, from `summary` as read from its JSON; `chart` is the SVG's path relative to the page. */
+/**
+ * The page, from `summary` as read from its JSON; `chart` is the SVG's path relative to the page.
+ * @param {BenchSummary} summary
+ * @param {{ chart?: string }} [options]
+ */
 export function performancePage(summary, { chart = 'performance.svg' } = {}) {
   const sections = [
     '# Performance',
@@ -31,10 +39,11 @@ export function performancePage(summary, { chart = 'performance.svg' } = {}) {
 }
 
 /** Other work on the machine widens every range: the load average at the end of the run says how much there was. */
-const loadNote = ({ loadAverageAtEnd }) => (loadAverageAtEnd ? ` (load average ${loadAverageAtEnd[0].toFixed(1)} at the end of the run)` : '');
-const list = (items) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
-const counted = (value) => value.toLocaleString('en-US');
+const loadNote = (/** @type {BenchSummary['machine']} */ { loadAverageAtEnd }) => (loadAverageAtEnd ? ` (load average ${loadAverageAtEnd[0].toFixed(1)} at the end of the run)` : '');
+const list = (/** @type {string[]} */ items) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+const counted = (/** @type {number} */ value) => value.toLocaleString('en-US');
 
+/** @param {BenchSummary} summary */
 function methodSection({ settings, method, seconds, environments }) {
   const names = environments.map((environment) => environment.name);
   const roundTrips = settings.sizes.map((size) => `${counted(settings.echoRoundTrips[size])} at ${sizeLabel(size)}`);
@@ -57,12 +66,19 @@ function methodSection({ settings, method, seconds, environments }) {
   ];
 }
 
-/** Environments stopped before their plan ended (by their time bound, or a client that went away), said plainly. */
+/**
+ * Environments stopped before their plan ended (by their time bound, or a client that went away), said plainly.
+ * @param {EnvironmentSummary[]} environments
+ */
 function incompleteNote(environments) {
   const incomplete = environments.filter((environment) => !environment.complete);
   return incomplete.length === 0 ? '' : ` (not to the end: ${list(incomplete.map((environment) => `${environment.name}, ${environment.outcome}`))})`;
 }
 
+/**
+ * @param {BenchSummary} summary
+ * @param {string} chart
+ */
 function resultsSection(summary, chart) {
   return [
     '## Results',
@@ -75,10 +91,12 @@ function resultsSection(summary, chart) {
   ];
 }
 
+/** @param {BenchSummary} summary */
 function ratioTableIntro({ settings, targets, method }) {
-  const target = (kind, reference) => targets.find((candidate) => candidate.kind === kind && candidate.reference === reference);
-  const atLeast = (kind, reference, name) => (target(kind, reference) ? `${kind} ≥ ${target(kind, reference).atLeast} × ${name}` : null);
-  const goals = [atLeast('receive', 'raw', 'raw'), atLeast('receive', 'native', 'native'), atLeast('send', 'raw', 'raw'), `echo p50 ≤ ${method.echoLimit} × raw`].filter(Boolean);
+  const target = (/** @type {string} */ kind, /** @type {string} */ reference) => targets.find((candidate) => candidate.kind === kind && candidate.reference === reference);
+  /** @type {(kind: string, reference: string, name: string) => string|null} */
+  const atLeast = (kind, reference, name) => (target(kind, reference) ? `${kind} ≥ ${target(kind, reference)?.atLeast} × ${name}` : null);
+  const goals = [atLeast('receive', 'raw', 'raw'), atLeast('receive', 'native', 'native'), atLeast('send', 'raw', 'raw'), `echo p50 ≤ ${method.echoLimit} × raw`].filter((goal) => goal !== null);
   return (
     `Polyfill ÷ reference, median of ${settings.repetitions} paired repetitions (min–max); throughput for receive/send (higher is better), ` +
     `p50 round trip for echo (lower is better). ✓/✗ against the targets: ${list(goals)}. Beside each ratio to raw, the cell's stream ceiling ` +
@@ -87,9 +105,12 @@ function ratioTableIntro({ settings, targets, method }) {
   );
 }
 
+/** @type {Record<string, string>} */
 const REFERENCE_NAMES = { native: 'native WSS', undici: 'undici WSS' };
 
+/** @param {BenchSummary} summary */
 function ratioColumns(summary) {
+  /** @type {{ environment: EnvironmentSummary, title: string, cell: (row: SummaryRow) => string }[]} */
   const columns = [];
   for (const environment of summary.environments) {
     for (const reference of Object.keys(environment.rows[0]?.ratios ?? {})) {
@@ -101,7 +122,9 @@ function ratioColumns(summary) {
   return columns;
 }
 
+/** @param {BenchSummary} summary */
 function rowKeys(summary) {
+  /** @type {string[]} */
   const keys = [];
   for (const environment of summary.environments) {
     for (const row of environment.rows) {
@@ -112,6 +135,7 @@ function rowKeys(summary) {
   return keys;
 }
 
+/** @param {BenchSummary} summary */
 function ratioTable(summary) {
   const columns = ratioColumns(summary);
   const lines = [`| workload | size | type | ${columns.map((column) => column.title).join(' | ')} |`, `|---|---|---|${columns.map(() => '---').join('|')}|`];
@@ -126,6 +150,7 @@ function ratioTable(summary) {
   return lines.join('\n');
 }
 
+/** @param {BenchSummary} summary */
 function ceilingSection({ method, flags }) {
   const basis = Object.entries(method.ceilingBasis).map(([kind, { label, why }]) => `- **${kind}** cells use ${label}: ${why}.`);
   return [
@@ -135,11 +160,13 @@ function ceilingSection({ method, flags }) {
   ];
 }
 
+/** @param {BenchSummary['flags']} flags */
 function flagList(flags) {
   const [first, ...cells] = flagLines(flags);
   return cells.length === 0 ? first : `${first}\n\n${cells.map((line) => `- ${line.trim()}`).join('\n')}`;
 }
 
+/** @param {BenchSummary} summary */
 function pausedReaderSection(summary) {
   const rows = summary.environments.flatMap((environment) => environment.pausedReaders.filter((paused) => !paused.failed).map((paused) => ({ environment, paused })));
   if (rows.length === 0) return [];
@@ -154,11 +181,13 @@ function pausedReaderSection(summary) {
   return ['### Paused reader', 'The application stops reading while a firehose keeps sending:', lines.join('\n')];
 }
 
+/** @param {BenchSummary} summary */
 function streamFloorSection(summary) {
   const floors = summary.environments.filter((environment) => environment.streamFloor !== null);
   if (floors.length === 0) return [];
   const lines = ['| environment | read, queued | read, waiting | raw receive | receive ceiling | ready + write | raw send | send ceiling |', '|---|---|---|---|---|---|---|---|'];
-  for (const { name, streamFloor: floor } of floors) {
+  for (const { name, streamFloor } of floors) {
+    const floor = /** @type {import('./types.mjs').StreamFloorFigures} */ (streamFloor);
     const { receive, send } = floor;
     lines.push(
       `| ${name} | ${nanoseconds(floor.readQueuedNs.median)} | ${nanoseconds(floor.readWaitingNs.median)} | ${nanoseconds(receive.rawNsPerMessage)} | ${ceilingRange(receive.ceilingWaiting, receive.ceilingQueued)} | ` +
@@ -174,11 +203,12 @@ function streamFloorSection(summary) {
   ];
 }
 
+/** @param {BenchSummary} summary */
 function bundleSection({ bundleSizes }) {
   const modern = bundleSizes['dist/websocketstream-polyfill.min.js'];
   const legacy = bundleSizes['dist/websocketstream-polyfill.legacy.min.js'];
   if (!modern || !legacy) return [];
-  const budget = (sizes) => (sizes.gzipBudget === null ? '' : ` (budget ${counted(sizes.gzipBudget)} B: ${sizes.gzip <= sizes.gzipBudget ? 'within' : 'over'})`);
+  const budget = (/** @type {import('./types.mjs').BundleSize} */ sizes) => (sizes.gzipBudget === null ? '' : ` (budget ${counted(sizes.gzipBudget)} B: ${sizes.gzip <= sizes.gzipBudget ? 'within' : 'over'})`);
   return [
     '## Bundle sizes',
     `The modern IIFE is ${counted(modern.minified)} B minified, ${counted(modern.gzip)} B min+gzip${budget(modern)} and ${counted(modern.brotli)} B brotli; ` +
@@ -187,7 +217,11 @@ function bundleSection({ bundleSizes }) {
   ];
 }
 
-/** Writes the page to `pagePath` and its chart beside it (same name, .svg), from `summary` as JSON holds it. */
+/**
+ * Writes the page to `pagePath` and its chart beside it (same name, .svg), from `summary` as JSON holds it.
+ * @param {BenchSummary} summary
+ * @param {string} pagePath
+ */
 export function writePerformancePage(summary, pagePath) {
   const chartPath = pagePath.replace(/\.md$/, '.svg');
   writeFileSync(chartPath, toSvg(summary));
@@ -198,6 +232,7 @@ export function writePerformancePage(summary, pagePath) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { out: { type: 'string' } } });
   if (positionals.length !== 1) throw new Error('usage: node bench/performance-page.mjs SUMMARY.json [--out PAGE.md]');
+  /** @type {BenchSummary} */
   const summary = JSON.parse(readFileSync(positionals[0], 'utf8'));
   if (values.out) writePerformancePage(summary, values.out);
   else process.stdout.write(performancePage(summary));

@@ -3,22 +3,35 @@
 // measure (a quick run, an environment that was skipped) is left out rather than shown stale.
 import { FLAG, fixed, mebibytes, nanoseconds, sizeLabel } from './report.mjs';
 
+/** @typedef {import('./types.mjs').BenchSummary} BenchSummary */
+/** @typedef {import('./types.mjs').EnvironmentSummary} EnvironmentSummary */
+/** @typedef {import('./types.mjs').Spread} Spread */
+/** @typedef {import('./types.mjs').SummaryRow} SummaryRow */
+/** @typedef {import('./types.mjs').Target} Target */
+/** @typedef {number|null|undefined} Maybe */
+
 const KIB = 1024;
 const MIB = KIB * KIB;
 
-const environmentNamed = (summary, name) => summary.environments.find((environment) => environment.name === name);
+const environmentNamed = (/** @type {BenchSummary} */ summary, /** @type {string} */ name) => summary.environments.find((environment) => environment.name === name);
+/** @type {(environment: EnvironmentSummary|undefined, kind: string, size: number, type: string) => import('./types.mjs').SummaryRow|undefined} */
 const rowOf = (environment, kind, size, type) => environment?.rows.find((row) => row.kind === kind && row.size === size && row.type === type);
-const medianOf = (ratio) => ratio?.median;
-/** The values from lowest to highest as "low–high" in `format`, one value where they print alike; null when none is known. */
+const medianOf = (/** @type {Spread|null|undefined} */ ratio) => ratio?.median;
+/**
+ * The values from lowest to highest as "low–high" in `format`, one value where they print alike; null when none is known.
+ * @param {Maybe[]} values
+ * @param {(value: number) => string} format
+ */
 const spanOf = (values, format) => {
   const known = values.filter((value) => value !== undefined && value !== null);
   if (known.length === 0) return null;
   const [low, high] = [format(Math.min(...known)), format(Math.max(...known))];
   return low === high ? low : `${low}–${high}`;
 };
-const range = (values) => spanOf(values, (value) => fixed(value));
-const list = (items) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+const range = (/** @type {Maybe[]} */ values) => spanOf(values, (value) => fixed(value));
+const list = (/** @type {string[]} */ items) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 
+/** @param {BenchSummary} summary */
 export function timeGoesParagraphs(summary) {
   const bullets = [nodeBullet, firefoxBullet, smallSendsBullet, nativeChromiumBullet, largeMessagesBullet].map((bullet) => bullet(summary)).filter(Boolean);
   return [
@@ -29,26 +42,32 @@ export function timeGoesParagraphs(summary) {
   ];
 }
 
-/** "met in N of M cells", with where the misses fall by size. */
+/**
+ * "met in N of M cells", with where the misses fall by size.
+ * @param {BenchSummary} summary
+ * @param {string} kind
+ * @param {string} reference
+ */
 function targetTally(summary, kind, reference) {
-  const cells = summary.environments.flatMap((environment) => environment.rows.filter((row) => row.kind === kind).map((row) => row.targets.find((target) => target.reference === reference)).filter(Boolean));
+  const cells = summary.environments.flatMap((environment) => environment.rows.filter((row) => row.kind === kind).map((row) => row.targets.find((target) => target.reference === reference)).filter((target) => target !== undefined));
   if (cells.length === 0) return null;
   const misses = summary.environments.flatMap((environment) => environment.rows.filter((row) => row.kind === kind && row.targets.some((target) => target.reference === reference && target.met === false)));
   const bySize = [...new Set(misses.map((row) => row.size))].sort((a, b) => a - b).map((size) => `${misses.filter((row) => row.size === size).length} at ${sizeLabel(size)}`);
   return `${cells.filter((target) => target.met).length} of ${cells.length}${misses.length > 0 ? ` (misses: ${list(bySize)})` : ''}`;
 }
 
+/** @param {BenchSummary} summary */
 function targetsParagraph(summary) {
-  const target = (kind, reference) => summary.targets.find((candidate) => candidate.kind === kind && candidate.reference === reference);
-  const parts = [
+  const target = (/** @type {string} */ kind, /** @type {string} */ reference) => summary.targets.find((candidate) => candidate.kind === kind && candidate.reference === reference);
+  const parts = /** @type {[string, string, (target: Target) => string][]} */ ([
     ['echo', 'raw', (t) => `echo p50 within ${t.atMost} × raw`],
     ['send', 'raw', (t) => `send at least ${t.atLeast} × raw`],
     ['receive', 'raw', (t) => `receive at least ${t.atLeast} × raw`],
     ['receive', 'native', (t) => `receive at least ${t.atLeast} × native Chromium`],
-  ]
+  ])
     .map(([kind, reference, words]) => {
       const tally = target(kind, reference) && targetTally(summary, kind, reference);
-      return tally ? `${words(target(kind, reference))} in ${tally}` : null;
+      return tally ? `${words(/** @type {Target} */ (target(kind, reference)))} in ${tally}` : null;
     })
     .filter(Boolean);
   const { flags } = summary;
@@ -59,6 +78,7 @@ function targetsParagraph(summary) {
   );
 }
 
+/** @param {BenchSummary} summary */
 function nodeBullet(summary) {
   const node = environmentNamed(summary, 'node');
   const floor = node?.streamFloor;
@@ -69,7 +89,7 @@ function nodeBullet(summary) {
       `${spanOf([floor.readQueuedNs.median, floor.readWaitingNs.median], nanoseconds)} per message on their own, so no stream-based receiver can pass about ` +
       `${range([floor.receive.ceilingWaiting, floor.receive.ceilingQueued])} × raw there (measured: the polyfill ${fixed(medianOf(receive16?.ratios.raw))} × raw at 16 B binary).`,
   ];
-  const undici = ['receive'].flatMap((kind) => [16, 64 * KIB, MIB].map((size) => [size, range([medianOf(rowOf(node, kind, size, 'binary')?.ratios.undici), medianOf(rowOf(node, kind, size, 'text')?.ratios.undici)])]));
+  const undici = ['receive'].flatMap((kind) => [16, 64 * KIB, MIB].map((size) => /** @type {[number, string|null]} */ ([size, range([medianOf(rowOf(node, kind, size, 'binary')?.ratios.undici), medianOf(rowOf(node, kind, size, 'text')?.ratios.undici)])])));
   const known = undici.filter(([, ratio]) => ratio !== null).map(([size, ratio], index) => `${ratio} ×${index === 0 ? " undici's `WebSocketStream`" : ''} at ${sizeLabel(size)}`);
   if (known.length > 0) parts.push(`Through \`ws\` the polyfill receives at ${list(known)}.`);
   const kib = rowOf(node, 'receive', KIB, 'binary');
@@ -83,6 +103,7 @@ function nodeBullet(summary) {
   return parts.join(' ');
 }
 
+/** @param {BenchSummary} summary */
 function firefoxBullet(summary) {
   const firefox = environmentNamed(summary, 'firefox');
   const floor = firefox?.streamFloor;
@@ -95,27 +116,35 @@ function firefoxBullet(summary) {
   );
 }
 
+/** @param {BenchSummary} summary */
 function smallSendsBullet(summary) {
-  const withFloor = summary.environments.filter((environment) => environment.streamFloor?.send.rawNsPerMessage);
+  const withFloor = summary.environments.filter(
+    /** @returns {environment is EnvironmentSummary & { streamFloor: import('./types.mjs').StreamFloorFigures }} */ (environment) => Boolean(environment.streamFloor?.send.rawNsPerMessage),
+  );
   if (withFloor.length === 0) return null;
   const each = withFloor.map(({ name, streamFloor: floor }) => `${nanoseconds(floor.writeNs.median)} in ${name} beside raw's ${nanoseconds(floor.send.rawNsPerMessage)} (ceiling ${fixed(floor.send.ceiling)})`);
   return `**Sending small messages** costs an \`await writer.ready\` and a write promise per message: ${list(each)}. Node's raw loop (a bare \`send()\` per message, woken by \`ws\`'s send callbacks) is the hardest to match.`;
 }
 
+/** @param {BenchSummary} summary */
 function nativeChromiumBullet(summary) {
   const chromium = environmentNamed(summary, 'chromium');
-  const cells = (chromium?.rows ?? []).filter((row) => row.kind === 'receive' && row.rawVsNative).sort((a, b) => a.rawVsNative.median - b.rawVsNative.median).slice(0, 2);
+  const cells = (chromium?.rows ?? []).filter(/** @returns {row is SummaryRow & { rawVsNative: Spread }} */ (row) => row.kind === 'receive' && Boolean(row.rawVsNative)).sort((a, b) => a.rawVsNative.median - b.rawVsNative.median).slice(0, 2);
   if (cells.length === 0) return null;
   const slowest = cells.map((row) => `${sizeLabel(row.size)} ${row.type} at ${fixed(row.rawVsNative.median)} × native (the polyfill ${fixed(medianOf(row.ratios.raw))} × raw)`);
   return `**Against native Chromium** the polyfill can go no faster than Chromium's own \`WebSocket\`, which it is built on: in this run the raw \`WebSocket\` received ${list(slowest)}.`;
 }
 
+/** @param {BenchSummary} summary */
 function largeMessagesBullet(summary) {
-  const large = summary.environments.flatMap((environment) => environment.rows.filter((row) => row.size >= 64 * KIB && row.ceiling));
+  const large = summary.environments.flatMap((environment) =>
+    environment.rows.filter(/** @returns {row is SummaryRow & { ceiling: import('./types.mjs').Ceiling }} */ (row) => row.size >= 64 * KIB && Boolean(row.ceiling)),
+  );
   if (large.length === 0) return null;
+  /** @type {(string|null)[]} */
   const parts = [`From ${sizeLabel(64 * KIB)} up these costs vanish into the transfer: the stream ceilings there are ${range(large.map((row) => row.ceiling.value))}.`];
   const chromium = environmentNamed(summary, 'chromium');
-  const nativeSends = (chromium?.rows ?? []).filter((row) => row.kind === 'send' && row.size >= 64 * KIB && row.ratios.native).map((row) => row.ratios.native.median);
+  const nativeSends = (chromium?.rows ?? []).filter((row) => row.kind === 'send' && row.size >= 64 * KIB && row.ratios.native).map((row) => row.ratios.native?.median);
   if (nativeSends.length > 0) {
     parts.push(
       `Sending messages of ${sizeLabel(64 * KIB)} and more, the polyfill reaches ${range(nativeSends)} × native Chromium's rate: native writes resolve once Chromium's network ` +
@@ -126,13 +155,21 @@ function largeMessagesBullet(summary) {
   return parts.filter(Boolean).join(' ');
 }
 
-/** Which paused readers let the server send (nearly) everything, and which stopped it. */
+/**
+ * Which paused readers let the server send (nearly) everything, and which stopped it.
+ * @param {BenchSummary} summary
+ */
 function pausedReaderSentence(summary) {
-  const readers = summary.environments.flatMap((environment) => environment.pausedReaders.filter((paused) => !paused.failed && paused.serverBytesTakenByEndOfPause !== null).map((paused) => ({ environment, paused })));
+  /** @typedef {{ environment: EnvironmentSummary, paused: import('./types.mjs').PausedReaderRow & { serverBytesTakenByEndOfPause: number } }} Reader */
+  // A reader that did not fail has its figures; those the server could not take are null.
+  const readers = /** @type {Reader[]} */ (
+    summary.environments.flatMap((environment) => environment.pausedReaders.filter((paused) => !paused.failed && paused.serverBytesTakenByEndOfPause !== null).map((paused) => ({ environment, paused })))
+  );
   if (readers.length === 0) return null;
   const heldAll = readers.filter(({ paused }) => paused.serverBytesTakenByEndOfPause >= 0.9 * paused.firehoseBytes);
   const stopped = readers.filter((reader) => !heldAll.includes(reader));
-  const name = ({ environment, paused }) => `${environment.name} ${paused.contender}`;
+  const name = (/** @type {Reader} */ { environment, paused }) => `${environment.name} ${paused.contender}`;
+  /** @type {string[]} */
   const clauses = [];
   if (heldAll.length > 0) clauses.push(`the server sent all but a little of the firehose to ${list(heldAll.map(name))}, whose memory holds what it sent`);
   if (stopped.length > 0) clauses.push(`${list(stopped.map((reader) => `${name(reader)} (${mebibytes(reader.paused.serverBytesTakenByEndOfPause)})`))} stopped it`);

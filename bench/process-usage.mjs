@@ -3,6 +3,7 @@
 // tree tells the story.
 import { readFileSync, readdirSync } from 'node:fs';
 
+/** @param {number|string} pid */
 function parentOf(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -14,7 +15,10 @@ function parentOf(pid) {
   }
 }
 
-/** `rootPid` and every process below it; null where /proc cannot be read. */
+/**
+ * `rootPid` and every process below it; null where /proc cannot be read.
+ * @param {number} rootPid
+ */
 function treeOf(rootPid) {
   try {
     return descendantsOf(rootPid);
@@ -23,20 +27,23 @@ function treeOf(rootPid) {
   }
 }
 
+/** @param {number} rootPid */
 function descendantsOf(rootPid) {
+  /** @type {Map<number, number[]>} */
   const children = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const parent = parentOf(name);
     if (parent === undefined) continue;
     if (!children.has(parent)) children.set(parent, []);
-    children.get(parent).push(Number(name));
+    children.get(parent)?.push(Number(name));
   }
   const tree = [rootPid];
   for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]) ?? []));
   return tree;
 }
 
+/** @param {string} status @param {string} field */
 function statusKilobytes(status, field) {
   const match = status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
   return match ? Number(match[1]) : 0;
@@ -45,6 +52,7 @@ function statusKilobytes(status, field) {
 /**
  * → { processes, rssBytes, anonymousBytes } summed over `rootPid` and its descendants, or null
  * where /proc is not there. Anonymous memory (heaps, buffers) is what received messages occupy.
+ * @param {number} rootPid
  */
 export function processTreeMemory(rootPid) {
   const pids = treeOf(rootPid);
@@ -72,6 +80,7 @@ export function processTreeMemory(rootPid) {
  *
  * A busy machine stretches wall-clock time, but not much the CPU time a piece of work costs: this
  * is the bench's second opinion when other processes compete for the cores.
+ * @param {number} rootPid
  */
 export function processTreeCpuNanoseconds(rootPid) {
   const pids = treeOf(rootPid);

@@ -4,23 +4,50 @@
 // saved JSON are the same.
 import { escapeHtml } from '../conformance/lib/escape-html.mjs';
 
+/** @typedef {import('./types.mjs').BenchSummary} BenchSummary */
+/** @typedef {import('./types.mjs').Ceiling} Ceiling */
+/** @typedef {import('./types.mjs').ContenderFigures} ContenderFigures */
+/** @typedef {import('./types.mjs').EchoCheck} EchoCheck */
+/** @typedef {import('./types.mjs').EnvironmentSummary} EnvironmentSummary */
+/** @typedef {import('./types.mjs').Flags} Flags */
+/** @typedef {import('./types.mjs').JudgedTarget} JudgedTarget */
+/** @typedef {import('./types.mjs').Spread} Spread */
+/** @typedef {import('./types.mjs').SummaryRow} SummaryRow */
+/** @typedef {import('./types.mjs').Target} Target */
+/** A number a report may not have. @typedef {number|null|undefined} Maybe */
+/** One comparison of the chart. @typedef {{ kind: SummaryRow['kind'], reference: string, title: string }} Panel */
+
 const KIB = 1024;
 const MIB = KIB * KIB;
 
+/** @param {number} size */
 export function sizeLabel(size) {
   if (size >= MIB) return `${size / MIB} MiB`;
   if (size >= KIB) return `${size / KIB} KiB`;
   return `${size} B`;
 }
 
-export const fixed = (value, digits = 2) => (value === null || value === undefined ? '—' : value.toFixed(digits));
-export const nanoseconds = (value) => (value === null || value === undefined ? '—' : value >= 1000 ? `${(value / 1000).toFixed(1)} µs` : `${value.toFixed(0)} ns`);
-export const mebibytes = (value) => (value === null || value === undefined ? '—' : `${(value / MIB).toFixed(1)} MiB`);
-/** Two ceilings as "low–high", whichever of them is lower (noise can swap the two reads' costs). */
-export const ceilingRange = (a, b) => (fixed(Math.min(a, b)) === fixed(Math.max(a, b)) ? fixed(a) : `${fixed(Math.min(a, b))}–${fixed(Math.max(a, b))}`);
-const nanosecondsSpread = (stats) => `${nanoseconds(stats.median)} (${nanoseconds(stats.min)}–${nanoseconds(stats.max)})`;
+export const fixed = (/** @type {Maybe} */ value, digits = 2) => (value === null || value === undefined ? '—' : value.toFixed(digits));
+export const nanoseconds = (/** @type {Maybe} */ value) => (value === null || value === undefined ? '—' : value >= 1000 ? `${(value / 1000).toFixed(1)} µs` : `${value.toFixed(0)} ns`);
+export const mebibytes = (/** @type {Maybe} */ value) => (value === null || value === undefined ? '—' : `${(value / MIB).toFixed(1)} MiB`);
+/**
+ * Two ceilings as "low–high", whichever of them is lower (noise can swap the two reads' costs).
+ * A null ceiling (no raw run to compute it from) counts as 0, as Math.min and Math.max take it.
+ * @param {number|null} a
+ * @param {number|null} b
+ */
+export const ceilingRange = (a, b) => {
+  const [low, high] = [Math.min(Number(a), Number(b)), Math.max(Number(a), Number(b))];
+  return fixed(low) === fixed(high) ? fixed(a) : `${fixed(low)}–${fixed(high)}`;
+};
+const nanosecondsSpread = (/** @type {Spread} */ stats) => `${nanoseconds(stats.median)} (${nanoseconds(stats.min)}–${nanoseconds(stats.max)})`;
 
-/** A paired ratio as "median (min–max)", with ✓/✗ against the target of `reference` among `targets`. */
+/**
+ * A paired ratio as "median (min–max)", with ✓/✗ against the target of `reference` among `targets`.
+ * @param {Partial<Spread>|null|undefined} ratio
+ * @param {JudgedTarget[]} targets
+ * @param {string|null} reference
+ */
 export function ratioCell(ratio, targets, reference) {
   if (!ratio) return '—';
   const target = targets.find((candidate) => candidate.reference === reference);
@@ -31,46 +58,62 @@ export function ratioCell(ratio, targets, reference) {
 /** The flag of a cell below its ceiling (or, for echo, above its limit). */
 export const FLAG = '⚑';
 
-/** A row's ceiling beside its ratio: "ceiling 0.70–0.85, 0.91 of it ⚑" (receive shows its range). */
+/**
+ * A row's ceiling beside its ratio: "ceiling 0.70–0.85, 0.91 of it ⚑" (receive shows its range).
+ * @param {Ceiling|null|undefined} ceiling
+ */
 export function ceilingCell(ceiling) {
   if (!ceiling) return '—';
   return `ceiling ${ceilingRange(ceiling.value, ceiling.best)}, ${fixed(ceiling.ratioToCeiling)} of it${ceiling.below ? ` ${FLAG}` : ''}`;
 }
 
+/** @param {EchoCheck|null|undefined} echo */
 export function echoCell(echo) {
   if (!echo) return '—';
   return `limit ${fixed(echo.limit, 1)}${echo.above ? ` ${FLAG}` : ''}`;
 }
 
 /** The check beside a vs-raw ratio: the ceiling for receive and send, the limit for echo. */
-export const checkCell = (row) => (row.ceiling ? ceilingCell(row.ceiling) : echoCell(row.echo));
+export const checkCell = (/** @type {SummaryRow} */ row) => (row.ceiling ? ceilingCell(row.ceiling) : echoCell(row.echo));
 
 // ---------------------------------------------------------------------------------------------
 // Text
 
+/**
+ * @param {ContenderFigures|undefined} stats  a throughput row's
+ * @param {number} size
+ */
 function throughputCell(stats, size) {
   if (!stats) return '—';
   if (size < KIB) {
-    const k = (value) => (value / 1000).toFixed(0);
-    return `${k(stats.messagesPerSecond.median)}k msg/s (${k(stats.messagesPerSecond.min)}–${k(stats.messagesPerSecond.max)})`;
+    const k = (/** @type {number} */ value) => (value / 1000).toFixed(0);
+    const rate = /** @type {Spread} */ (stats.messagesPerSecond);
+    return `${k(rate.median)}k msg/s (${k(rate.min)}–${k(rate.max)})`;
   }
-  const mb = stats.megabytesPerSecond;
+  const mb = /** @type {Spread} */ (stats.megabytesPerSecond);
   const digits = mb.median < 100 ? 1 : 0;
   return `${mb.median.toFixed(digits)} MB/s (${mb.min.toFixed(digits)}–${mb.max.toFixed(digits)})`;
 }
 
-function latencyCell(stats) {
-  if (!stats) return '—';
+/** @param {ContenderFigures|undefined} figures  an echo row's */
+function latencyCell(figures) {
+  if (!figures) return '—';
+  const stats = /** @type {{ p50Ms: Spread, p99Ms: Spread }} */ (figures);
   const digits = stats.p50Ms.median < 1 ? 3 : 2;
   return `${stats.p50Ms.median.toFixed(digits)} ms (${stats.p50Ms.min.toFixed(digits)}–${stats.p50Ms.max.toFixed(digits)}) p99 ${stats.p99Ms.median.toFixed(digits)}`;
 }
 
+/**
+ * @param {string[]} header
+ * @param {(string|number)[][]} rows
+ */
 function table(header, rows) {
   const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => String(row[column]).length)));
-  const line = (row) => row.map((cell, column) => String(cell).padEnd(widths[column])).join('  ').trimEnd();
+  const line = (/** @type {(string|number)[]} */ row) => row.map((cell, column) => String(cell).padEnd(widths[column])).join('  ').trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
+/** @param {EnvironmentSummary} environment */
 function environmentTitle(environment) {
   const timer = environment.timerResolutionMs === null ? '' : `; performance.now() step ${environment.timerResolutionMs.toFixed(3)} ms`;
   const state = environment.complete ? '' : ` — INCOMPLETE (${environment.outcome})`;
@@ -78,6 +121,7 @@ function environmentTitle(environment) {
   return `${environment.name}: ${environment.userAgent ?? 'did not start'}${timer}; ${fixed(environment.seconds, 0)} s (measured runs: ${time.join(', ')})${state}`;
 }
 
+/** @param {EnvironmentSummary} environment */
 function environmentTable(environment) {
   const references = Object.keys(environment.rows[0]?.ratios ?? {});
   const hasCandidate = environment.contenders.includes('candidate');
@@ -105,6 +149,7 @@ function environmentTable(environment) {
   return table(header, rows);
 }
 
+/** @param {EnvironmentSummary} environment */
 function pausedReaderLines(environment) {
   const [first] = environment.pausedReaders;
   if (first === undefined) return [];
@@ -123,6 +168,7 @@ function pausedReaderLines(environment) {
   return lines;
 }
 
+/** @param {EnvironmentSummary} environment */
 function streamFloorLines(environment) {
   const floor = environment.streamFloor;
   if (floor === null) return [];
@@ -135,7 +181,10 @@ function streamFloorLines(environment) {
   ];
 }
 
-/** Every flagged cell, one line each, or a line saying there are none. */
+/**
+ * Every flagged cell, one line each, or a line saying there are none.
+ * @param {Flags} flags
+ */
 export function flagLines(flags) {
   const checked = `${flags.checked.ceiling} receive and send cells checked against ${flags.factor} × their stream ceiling, ${flags.checked.echo} echo cells against ${flags.echoLimit} × raw`;
   if (flags.flagged.length === 0) return [`${checked}: none flagged.`];
@@ -150,6 +199,7 @@ export function flagLines(flags) {
   ];
 }
 
+/** @param {BenchSummary['bundleSizes']} bundleSizes */
 function bundleSizeLines(bundleSizes) {
   const sizeRows = Object.entries(bundleSizes).map(([file, sizes]) => [
     file,
@@ -161,6 +211,7 @@ function bundleSizeLines(bundleSizes) {
   return ['', 'Bundle sizes (bytes: as built, gzip -9, brotli 11; budget from scripts/size-budget.json):', table(['file', 'bytes', 'gzip', 'brotli', 'gzip budget'], sizeRows).replace(/^/gm, '  ')];
 }
 
+/** @param {BenchSummary} summary */
 export function toText(summary) {
   const out = [
     `websocketstream-polyfill bench — ${summary.generatedAt}, ${summary.machine.cpus} cores, ${summary.settings.quick ? 'quick' : 'full'} run, ${summary.settings.repetitions} repetitions, ${fixed(summary.seconds, 0)} s`,
@@ -182,7 +233,9 @@ export function toText(summary) {
 // SVG: one panel per comparison, a row per size and type, a dot (median) and whisker (min–max) per
 // environment; on the vs-raw panels of receive and send, a tick at each cell's stream ceiling.
 
+/** @type {Record<string, string>} */
 const COLOURS = { chromium: '#1a73e8', firefox: '#e66000', webkit: '#7b3fb5', node: '#3c873a' };
+/** @type {Panel[]} */
 const PANELS = [
   { kind: 'receive', reference: 'raw', title: 'receive throughput: polyfill ÷ raw WebSocket / raw ws (tick: stream ceiling)' },
   { kind: 'receive', reference: 'native', title: 'receive throughput: polyfill ÷ native WebSocketStream (Chromium), undici WebSocketStream (Node)' },
@@ -194,14 +247,16 @@ const CHART = { width: 960, left: 150, right: 30, rowHeight: 26 };
 const PLOT_WIDTH = CHART.width - CHART.left - CHART.right;
 
 /** The x of a ratio on the charts' logarithmic axis. */
+/** @param {number} ratio */
 function xOf(ratio) {
   const [low, high] = [RATIO_TICKS[0], RATIO_TICKS[RATIO_TICKS.length - 1]];
   const clamped = Math.min(high, Math.max(low, ratio));
   return CHART.left + ((Math.log(clamped) - Math.log(low)) / (Math.log(high) - Math.log(low))) * PLOT_WIDTH;
 }
 
-const colourOf = (environment) => COLOURS[environment.name] ?? '#555';
+const colourOf = (/** @type {EnvironmentSummary} */ environment) => COLOURS[environment.name] ?? '#555';
 
+/** @param {BenchSummary} summary */
 function legend(summary) {
   const title = `<text x="${CHART.left}" y="24" font-size="15" font-weight="bold">websocketstream-polyfill bench, ${escapeHtml(summary.generatedAt.slice(0, 16).replace('T', ' '))} UTC — dot: median, bar: min–max over ${summary.settings.repetitions} paired runs</text>`;
   const keys = summary.environments.map(
@@ -211,7 +266,12 @@ function legend(summary) {
   return [title, ...keys];
 }
 
+/**
+ * @param {BenchSummary} summary
+ * @param {Panel} panel
+ */
 function panelKeys(summary, panel) {
+  /** @type {string[]} */
   const keys = [];
   for (const environment of summary.environments) {
     for (const row of environment.rows) {
@@ -221,17 +281,30 @@ function panelKeys(summary, panel) {
   return keys;
 }
 
-/** The dashed line of `panel`'s target, if the summary has one for it. */
+/**
+ * The dashed line of `panel`'s target, if the summary has one for it.
+ * @param {Target[]} targets
+ * @param {Panel} panel
+ * @param {number} top
+ * @param {number} height
+ */
 function targetLine(targets, panel, top, height) {
   const target = targets.find((candidate) => candidate.kind === panel.kind && candidate.reference === panel.reference);
   if (!target) return [];
-  const at = target.atLeast ?? target.atMost;
+  // Every target has one or the other.
+  const at = /** @type {number} */ (target.atLeast ?? target.atMost);
   return [
     `<line x1="${xOf(at)}" y1="${top}" x2="${xOf(at)}" y2="${top + height}" stroke="#d33" stroke-dasharray="4 3"/>`,
     `<text x="${xOf(at) + 3}" y="${top + 11}" font-size="10" fill="#d33">target ${target.atLeast !== undefined ? '≥' : '≤'} ${at}</text>`,
   ];
 }
 
+/**
+ * @param {Panel} panel
+ * @param {number} top
+ * @param {number} height
+ * @param {Target[]} targets
+ */
 function panelFrame(panel, top, height, targets) {
   const parts = [
     `<text x="${CHART.left}" y="${top - 10}" font-size="13" font-weight="bold">${escapeHtml(panel.title)}</text>`,
@@ -244,6 +317,12 @@ function panelFrame(panel, top, height, targets) {
   return [...parts, ...targetLine(targets, panel, top, height)];
 }
 
+/**
+ * @param {EnvironmentSummary} environment
+ * @param {SummaryRow|undefined} row
+ * @param {string} reference
+ * @param {number} y
+ */
 function seriesMarks(environment, row, reference, y) {
   const ratio = row?.ratios[reference];
   if (!ratio) return [];
@@ -253,18 +332,23 @@ function seriesMarks(environment, row, reference, y) {
     `<line x1="${xOf(ratio.min)}" y1="${y}" x2="${xOf(ratio.max)}" y2="${y}" stroke="${colour}" stroke-width="1.5"/>`,
     `<circle cx="${xOf(ratio.median)}" cy="${y}" r="3.5" fill="${colour}"><title>${escapeHtml(label)}</title></circle>`,
   ];
-  if (reference === 'raw' && row.ceiling) {
+  if (reference === 'raw' && row?.ceiling) {
     const x = xOf(row.ceiling.value);
     marks.push(`<line x1="${x}" y1="${y - 4}" x2="${x}" y2="${y + 4}" stroke="${colour}" stroke-width="2"><title>${escapeHtml(`${environment.name} stream ceiling ${row.ceiling.value.toFixed(3)}`)}</title></line>`);
   }
   return marks;
 }
 
+/**
+ * @param {BenchSummary} summary
+ * @param {Panel} spec
+ * @param {number} top
+ */
 function panel(summary, spec, top) {
   const keys = panelKeys(summary, spec);
   const series = summary.environments
     .map((environment) => ({ environment, reference: spec.reference === 'native' ? environment.nativeReference : spec.reference }))
-    .filter(({ reference }) => reference !== null);
+    .filter(/** @returns {entry is { environment: EnvironmentSummary, reference: string }} */ (entry) => entry.reference !== null);
   if (keys.length === 0 || series.length === 0) return null;
   const height = keys.length * CHART.rowHeight;
   const parts = panelFrame(spec, top, height, summary.targets);
@@ -280,6 +364,7 @@ function panel(summary, spec, top) {
   return { parts, height };
 }
 
+/** @param {BenchSummary} summary */
 export function toSvg(summary) {
   const parts = legend(summary);
   let top = 50;

@@ -30,6 +30,19 @@ import { toText } from './report.mjs';
 import { bundleSizes, summarize } from './summary.mjs';
 import { startBenchServer } from './server.mjs';
 
+/** @typedef {import('./types.mjs').BenchRecord} BenchRecord */
+/** @typedef {import('./types.mjs').BenchSummary} BenchSummary */
+/** @typedef {import('./types.mjs').ClientMessage} ClientMessage */
+/** @typedef {import('./types.mjs').EnvironmentRecord} EnvironmentRecord */
+/** @typedef {import('./types.mjs').Hello} Hello */
+/** @typedef {import('./types.mjs').MarkMessage} MarkMessage */
+/** @typedef {import('./types.mjs').NextJob} NextJob */
+/** @typedef {import('./plan.mjs').Plan} Plan */
+/** @typedef {Awaited<ReturnType<typeof startBenchServer>>} BenchServer */
+/** @typedef {Awaited<ReturnType<typeof findEngines>>} Engines */
+/** @typedef {(hello: Hello, record: BenchRecord) => Plan} MakePlan */
+/** A client process: a browser or the Node client. @typedef {{ pid: number|undefined, exited: Promise<unknown>, stop: () => Promise<unknown> }} Client */
+
 const benchDirectory = path.dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = path.dirname(benchDirectory);
 const ENVIRONMENTS = ['chromium', 'firefox', 'webkit', 'node'];
@@ -57,14 +70,15 @@ const { values: options } = parseArgs({
   },
 });
 
-const list = (text) => (text ? text.split(',').map((item) => item.trim()) : null);
+const list = (/** @type {string|undefined} */ text) => (text ? text.split(',').map((item) => item.trim()) : null);
 const settings = planSettings({
   quick: options.quick,
   repetitions: options.repetitions ? Number(options.repetitions) : undefined,
   contenders: list(options.contenders),
-  kinds: list(options.kinds),
+  // As named on the command line: a name the plan does not know selects nothing.
+  kinds: /** @type {import('./types.mjs').Kind[]|null} */ (list(options.kinds)),
   sizes: list(options.sizes)?.map(Number) ?? null,
-  types: list(options.types),
+  types: /** @type {import('./types.mjs').MessageType[]|null} */ (list(options.types)),
 });
 const candidateDirectory = options.candidate ? path.resolve(options.candidate) : null;
 const selected = options.only ? options.only.split(',').map((name) => name.trim()) : ENVIRONMENTS;
@@ -75,12 +89,13 @@ for (const name of selected) {
 // busy with other work may need more (--environment-bound-minutes).
 const ENVIRONMENT_BOUND_MS = Number(options['environment-bound-minutes'] ?? (options.quick ? 4 : 8)) * 60_000;
 
+/** @param {string} line */
 function log(line) {
   console.log(`[bench] ${line}`);
 }
 
 // Interrupted (Ctrl-C, a CI timeout): no browser, Xvfb or profile may outlive the bench.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
   process.once(signal, () => {
     stopEverythingNow();
     process.exit(128 + { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 }[signal]);
@@ -92,11 +107,20 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
  * then samples from the start of the pause to its end.
  */
 class PausedReaderWatch {
+  /** @type {ReturnType<typeof setInterval>|undefined} */
   #timer = undefined;
+  /** @type {ReturnType<typeof processTreeMemory>} */
   #baseline = null;
+  /** @type {number|null} */
   #peak = null;
+  /** @type {ReturnType<BenchServer['firehoseProgress']>|null} */
   #serverAtStart = null;
 
+  /**
+   * @param {number} pid
+   * @param {BenchServer} server
+   * @param {string} tag
+   */
   constructor(pid, server, tag) {
     this.pid = pid;
     this.server = server;
@@ -116,6 +140,7 @@ class PausedReaderWatch {
     }, MEMORY_SAMPLE_INTERVAL_MS);
   }
 
+  /** @returns {import('./types.mjs').PausedReaderMemory} */
   end() {
     clearInterval(this.#timer);
     const atEnd = processTreeMemory(this.pid);
@@ -144,38 +169,55 @@ class PausedReaderWatch {
  */
 class SessionJobs {
   record = emptyRecord();
+  /** @type {Hello|null} */
   hello = null;
   jobsDone = 0;
+  /** @type {number|null} */
   clientPid = null;
+  /** @type {Plan|null} */
   #plan = null;
+  /** @type {Map<number, PausedReaderWatch>} */
   #memoryWatches = new Map();
   // CPU time the client's process tree spends between taking a job and handing in its result.
+  /** @type {number|null} */
   #cpuAtHandOut = null;
   #handedOutAt = 0;
-  #resolveFinished;
+  /** @type {(outcome: 'done'|'fatal') => void} */
+  #resolveFinished = () => {};
 
+  /**
+   * @param {BenchServer} server
+   * @param {string} describe
+   * @param {MakePlan} makePlan
+   */
   constructor(server, describe, makePlan) {
     this.server = server;
     this.describe = describe;
     this.makePlan = makePlan;
+    /** @type {Promise<'done'|'fatal'>} */
     this.finished = new Promise((resolve) => {
       this.#resolveFinished = resolve;
     });
   }
 
-  /** The answer to POST /api/next: the client's previous result (or its hello) in, the next job out. */
+  /**
+   * The answer to POST /api/next: the client's previous result (or its hello) in, the next job out.
+   * @param {ClientMessage|null} message  as the client posted it
+   * @returns {Promise<NextJob>}
+   */
   async next(message) {
     if (message?.fatal) {
       this.record.errors.push({ fatal: message.fatal });
       return this.#finish('fatal');
     }
-    const step = this.#plan === null ? this.#start(message.hello) : this.#advance(message);
+    const step = this.#plan === null ? this.#start(/** @type {{ hello: Hello }} */ (message).hello) : this.#advance(/** @type {import('./types.mjs').JobOutcome|null} */ (message));
     if (step.done) return this.#finish('done');
-    this.#cpuAtHandOut = processTreeCpuNanoseconds(this.clientPid);
+    this.#cpuAtHandOut = this.clientPid === null ? null : processTreeCpuNanoseconds(this.clientPid);
     this.#handedOutAt = Date.now();
     return step.value;
   }
 
+  /** @param {Hello} hello */
   #start(hello) {
     this.hello = hello;
     log(`${this.describe}: ${hello.userAgent} — contenders ${hello.contenders.join(', ')}; timer step ${hello.timerResolutionMs.toFixed(4)} ms`);
@@ -183,26 +225,34 @@ class SessionJobs {
     return this.#plan.next();
   }
 
+  /** @param {import('./types.mjs').JobOutcome|null} message */
   #advance(message) {
     this.jobsDone++;
-    const cpuNanoseconds = processTreeCpuNanoseconds(this.clientPid);
+    const cpuNanoseconds = this.clientPid === null ? null : processTreeCpuNanoseconds(this.clientPid);
     // Threads that end during a job take their CPU time with them; a negative sum is no measure.
     if (message?.result && this.#cpuAtHandOut !== null && cpuNanoseconds !== null && cpuNanoseconds >= this.#cpuAtHandOut) {
       message.result.cpuMs = (cpuNanoseconds - this.#cpuAtHandOut) / 1e6;
     }
     if (message?.result) message.result.jobMs = Date.now() - this.#handedOutAt;
-    return this.#plan.next(message);
+    return /** @type {Plan} */ (this.#plan).next(message);
   }
 
+  /**
+   * @param {'done'|'fatal'} outcome
+   * @returns {{ done: true }}
+   */
   #finish(outcome) {
     this.#resolveFinished(outcome);
     return { done: true };
   }
 
-  /** The answer to POST /api/mark: a paused-reader job's baseline, the start and the end of its pause. */
+  /**
+   * The answer to POST /api/mark: a paused-reader job's baseline, the start and the end of its pause.
+   * @param {MarkMessage} message
+   */
   async mark({ phase, jobId, tag }) {
-    if (!this.#memoryWatches.has(jobId)) this.#memoryWatches.set(jobId, new PausedReaderWatch(this.clientPid, this.server, tag));
-    const watch = this.#memoryWatches.get(jobId);
+    if (!this.#memoryWatches.has(jobId)) this.#memoryWatches.set(jobId, new PausedReaderWatch(/** @type {number} */ (this.clientPid), this.server, /** @type {string} */ (tag)));
+    const watch = /** @type {PausedReaderWatch} */ (this.#memoryWatches.get(jobId));
     if (phase === 'baseline') watch.baseline();
     else if (phase === 'start') watch.start();
     else if (phase === 'end') {
@@ -217,11 +267,20 @@ class SessionJobs {
   }
 }
 
-/** Starts the client of environment `name` on session `sessionId`. → { pid, exited, stop() }. */
+/**
+ * Starts the client of environment `name` on session `sessionId`. → { pid, exited, stop() }.
+ * @param {string} name
+ * @param {BenchServer} server
+ * @param {Engines} engines
+ * @param {string} sessionId
+ * @returns {Promise<Client>}
+ */
 async function startClient(name, server, engines, sessionId) {
   if (name !== 'node') {
     const url = `${server.origin}/bench/page.html?session=${sessionId}${candidateDirectory ? '&candidate' : ''}`;
-    return launchEngine(name, engines[name], url, { extraArgs: options['browser-arg'] });
+    // main() runs only the engines that were found.
+    const found = /** @type {import('./browsers.mjs').FoundEngine} */ (engines[/** @type {keyof Engines} */ (name)]);
+    return launchEngine(name, found, url, { extraArgs: options['browser-arg'] });
   }
   const candidate = candidateDirectory ? ['--candidate', candidateDirectory] : [];
   // NODE_PATH lets a candidate build outside this tree find the `ws` package.
@@ -230,9 +289,18 @@ async function startClient(name, server, engines, sessionId) {
   return { pid: child.pid, exited: whenExited(child), stop: () => stopHelper(child) };
 }
 
-/** Settles like `promise`, or with `onBound` after `ms`, whichever comes first; the timer never outlives it. */
+/**
+ * Settles like `promise`, or with `onBound` after `ms`, whichever comes first; the timer never outlives it.
+ * @template T, B
+ * @param {Promise<T>} promise
+ * @param {number} ms
+ * @param {B} onBound
+ * @returns {Promise<T|B>}
+ */
 async function withinOr(promise, ms, onBound) {
+  /** @type {ReturnType<typeof setTimeout>|undefined} */
   let timer;
+  /** @type {Promise<B>} */
   const bound = new Promise((resolve) => {
     timer = setTimeout(() => resolve(onBound), ms);
   });
@@ -243,9 +311,13 @@ async function withinOr(promise, ms, onBound) {
   }
 }
 
-/** How a session ended: 'done' or 'fatal' (from the jobs), 'exited' (the client went away) or 'bound'. */
+/**
+ * How a session ended: 'done' or 'fatal' (from the jobs), 'exited' (the client went away) or 'bound'.
+ * @param {SessionJobs} jobs
+ * @param {Client} client
+ */
 async function sessionOutcome(jobs, client) {
-  const outcome = await withinOr(Promise.race([jobs.finished, client.exited.then(() => 'exited')]), ENVIRONMENT_BOUND_MS, 'bound');
+  const outcome = await withinOr(Promise.race([jobs.finished, client.exited.then(() => /** @type {const} */ ('exited'))]), ENVIRONMENT_BOUND_MS, /** @type {const} */ ('bound'));
   // A client that exits right after handing in its last result: give that result a moment to land.
   if (outcome === 'exited') await withinOr(jobs.finished, EXITED_CLIENT_GRACE_MS, null);
   return outcome;
@@ -254,13 +326,22 @@ async function sessionOutcome(jobs, client) {
 /**
  * Starts a fresh client process of environment `name` (a browser, or the Node client) on a new
  * session whose jobs come from `makePlan(hello, record)`, and runs it to the end or to the bound.
+ * @param {string} name
+ * @param {BenchServer} server
+ * @param {Engines} engines
+ * @param {string} what
+ * @param {MakePlan} makePlan
  */
 async function runSession(name, server, engines, what, makePlan) {
   const started = Date.now();
   const jobs = new SessionJobs(server, `${name} ${what}`, makePlan);
-  const sessionId = server.openSession({ next: (message) => jobs.next(message), mark: (message) => jobs.mark(message) });
+  // The bodies the clients post, as JSON: their shapes are the clients' (page.mjs, node-client.mjs).
+  const sessionId = server.openSession({
+    next: (message) => jobs.next(/** @type {ClientMessage|null} */ (message)),
+    mark: (message) => jobs.mark(/** @type {MarkMessage} */ (message)),
+  });
   const client = await startClient(name, server, engines, sessionId);
-  jobs.clientPid = client.pid;
+  jobs.clientPid = client.pid ?? null;
   const outcome = await sessionOutcome(jobs, client);
   jobs.stopWatching();
   await client.stop();
@@ -273,7 +354,13 @@ async function runSession(name, server, engines, what, makePlan) {
   return { hello: jobs.hello, complete, outcome, seconds, record };
 }
 
-/** The throughput and latency session, then one fresh process per paused-reader contender. */
+/**
+ * The throughput and latency session, then one fresh process per paused-reader contender.
+ * @param {string} name
+ * @param {BenchServer} server
+ * @param {Engines} engines
+ * @returns {Promise<EnvironmentRecord>}
+ */
 async function runEnvironment(name, server, engines) {
   const main = await runSession(name, server, engines, 'throughput and latency', (hello, record) => benchmarkPlan(hello, settings, record));
   const sessions = [main];
@@ -282,7 +369,8 @@ async function runEnvironment(name, server, engines) {
   }
   const merged = emptyRecord();
   for (const session of sessions) {
-    for (const [key, list] of Object.entries(session.record)) merged[key].push(...list);
+    // The same key of both records: lists of the same shape.
+    for (const [key, list] of Object.entries(session.record)) /** @type {unknown[]} */ (merged[/** @type {keyof BenchRecord} */ (key)]).push(...list);
   }
   return {
     name,
@@ -299,10 +387,11 @@ async function main() {
   ensureBuild();
   const engines = await findEngines();
   const server = await startBenchServer({ log: options.log, candidateDirectory });
+  /** @type {EnvironmentRecord[]} */
   const environments = [];
   try {
     for (const name of selected) {
-      if (name !== 'node' && !engines[name]) {
+      if (name !== 'node' && !engines[/** @type {keyof Engines} */ (name)]) {
         log(`${name}: not found on this machine, skipped`);
         continue;
       }
@@ -329,6 +418,8 @@ async function main() {
 /**
  * Writes the raw outcomes, then the summary as JSON, and every report rendered from that JSON (as
  * the page generator run on its own would read it). → the summary, as read back.
+ * @param {EnvironmentRecord[]} environments
+ * @param {number} seconds
  */
 async function writeReports(environments, seconds) {
   // The raw outcomes go to disk before anything is computed from them: a run takes minutes.
@@ -338,19 +429,26 @@ async function writeReports(environments, seconds) {
   const json = `${JSON.stringify(summarize({ environments, settings, sizes: bundleSizes(), seconds }), null, 2)}\n`;
   await writeFile(path.join(options.out, 'bench.json'), json);
   await writeFile(path.join(options.out, `bench-${stamp}.json`), json);
+  /** @type {BenchSummary} */
   const summary = JSON.parse(json);
   await writeFile(path.join(options.out, 'bench.txt'), toText(summary));
   writePerformancePage(summary, path.join(options.out, 'bench.md'));
   return summary;
 }
 
-/** A run the committed page may show: the full plan, every environment, nothing narrowed, all complete. */
+/**
+ * A run the committed page may show: the full plan, every environment, nothing narrowed, all complete.
+ * @param {EnvironmentRecord[]} environments
+ */
 function isFullRun(environments) {
   const narrowed = options.quick || options.repetitions || options.candidate || options.contenders || options.kinds || options.sizes || options.types || options['browser-arg'].length > 0;
   return !narrowed && environments.length === ENVIRONMENTS.length && environments.every((environment) => environment.complete);
 }
 
-/** docs/performance.json (the summary, kept so the page can be checked against it) and the page with its chart. */
+/**
+ * docs/performance.json (the summary, kept so the page can be checked against it) and the page with its chart.
+ * @param {BenchSummary} summary
+ */
 async function writeDocs(summary) {
   await mkdir(DOCS_DIRECTORY, { recursive: true });
   await writeFile(path.join(DOCS_DIRECTORY, 'performance.json'), `${JSON.stringify(summary, null, 2)}\n`);

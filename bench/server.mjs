@@ -26,10 +26,30 @@ import {
   serverFrame,
 } from '../conformance/server/raw-websocket.mjs';
 
+/** @typedef {import('node:stream').Duplex} Duplex */
+/** @typedef {import('node:http').IncomingMessage} IncomingMessage */
+/** @typedef {import('node:http').ServerResponse} ServerResponse */
+/**
+ * A client session's handlers: the body each call posts, as JSON, in; the answer out.
+ * @typedef {{ next: (message: unknown) => Promise<unknown>, mark: (message: unknown) => Promise<unknown> }} Session
+ */
+/**
+ * How far one firehose got; `socket` is the connection it writes to.
+ * @typedef {{ total: number, handed: number, socket: Duplex, finished: boolean }} FirehoseProgress
+ */
+/**
+ * @typedef {object} ServerState
+ * @property {(line: string) => void} report
+ * @property {string|null} candidateDirectory
+ * @property {Map<string, Session>} sessions
+ * @property {Map<string, FirehoseProgress>} firehoses  by tag
+ * @property {WebSocketServer} echoServer
+ */
+
 const benchDirectory = path.dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = path.dirname(benchDirectory);
 
-/** Files the page may load, by URL path. */
+/** Files the page may load, by URL path. @type {Record<string, string>} */
 const STATIC_FILES = {
   '/bench/page.html': path.join(benchDirectory, 'page.html'),
   '/bench/page.mjs': path.join(benchDirectory, 'page.mjs'),
@@ -37,6 +57,7 @@ const STATIC_FILES = {
   '/dist/websocketstream-polyfill.min.js': path.join(repositoryRoot, 'dist', 'websocketstream-polyfill.min.js'),
 };
 const CANDIDATE_SCRIPT_PATH = '/candidate/websocketstream-polyfill.min.js';
+/** @type {Record<string, string>} */
 const CONTENT_TYPES = { '.html': 'text/html; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
 
 // Cross-origin isolation buys the page fine-grained performance.now() in every engine; without it
@@ -55,8 +76,10 @@ const MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
 /**
  * `candidateDirectory`: another build's dist/ folder, whose classic script is served at
  * /candidate/websocketstream-polyfill.min.js so a change can be measured against the current build.
+ * @param {{ host?: string, log?: boolean, candidateDirectory?: string|null }} [options]
  */
 export async function startBenchServer({ host = '127.0.0.1', log = false, candidateDirectory = null } = {}) {
+  /** @type {ServerState} */
   const state = {
     report: log ? (line) => console.error(`[bench-server] ${line}`) : () => {},
     candidateDirectory,
@@ -65,6 +88,7 @@ export async function startBenchServer({ host = '127.0.0.1', log = false, candid
     echoServer: createEchoServer(),
   };
   const server = http.createServer((request, response) => answerRequest(state, request, response));
+  /** @type {Set<import('node:net').Socket>} */
   const sockets = new Set();
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -73,7 +97,7 @@ export async function startBenchServer({ host = '127.0.0.1', log = false, candid
   server.on('upgrade', (request, socket, head) => answerUpgrade(state, request, socket, head));
   server.listen(0, host);
   await once(server, 'listening');
-  const { port } = server.address();
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
   const origin = `http://${host}:${port}`;
   state.report(`listening on ${origin}`);
   return { origin, wsOrigin: `ws://${host}:${port}`, ...sessionControls(state), ...firehoseControls(state), close: () => closeServer(state, server, sockets) };
@@ -82,36 +106,49 @@ export async function startBenchServer({ host = '127.0.0.1', log = false, candid
 /**
  * Client sessions: `openSession({ next, mark })` registers one — `next(previousResult)` → the next
  * job (or `{ done: true }`), `mark(message)` → any answer — and returns its id.
+ * @param {ServerState} state
  */
 function sessionControls({ sessions }) {
   let nextSessionId = 1;
   return {
+    /** @param {{ next: Session['next'], mark?: Session['mark'] }} handlers */
     openSession({ next, mark = async () => null }) {
       const id = String(nextSessionId++);
       sessions.set(id, { next, mark });
       return id;
     },
+    /** @param {string} id */
     closeSession(id) {
       sessions.delete(id);
     },
   };
 }
 
+/** @param {ServerState} state */
 function firehoseControls({ firehoses }) {
   return {
-    /** How far the firehose opened with `tag` got: bytes handed to the socket, and taken by the kernel. */
+    /**
+     * How far the firehose opened with `tag` got: bytes handed to the socket, and taken by the kernel.
+     * @param {string} tag
+     */
     firehoseProgress(tag) {
       const progress = firehoses.get(tag);
       if (progress === undefined) return undefined;
       const accepted = progress.handed - (progress.socket.destroyed ? 0 : progress.socket.writableLength);
       return { total: progress.total, handed: progress.handed, accepted, finished: progress.finished };
     },
+    /** @param {string} tag */
     forgetFirehose(tag) {
       firehoses.delete(tag);
     },
   };
 }
 
+/**
+ * @param {ServerState} state
+ * @param {http.Server} server
+ * @param {Set<import('node:net').Socket>} sockets
+ */
 async function closeServer({ echoServer }, server, sockets) {
   for (const client of echoServer.clients) client.terminate();
   echoServer.close();
@@ -131,9 +168,15 @@ function createEchoServer() {
   return echoServer;
 }
 
+/**
+ * @param {ServerState} state
+ * @param {IncomingMessage} request
+ * @param {Duplex} socket
+ * @param {Buffer} head
+ */
 function answerUpgrade(state, request, socket, head) {
   socket.on('error', () => {});
-  const url = new URL(request.url, 'http://bench.invalid');
+  const url = new URL(request.url ?? '/', 'http://bench.invalid');
   if (url.pathname === '/echo') {
     state.echoServer.handleUpgrade(request, socket, head, (webSocket) => state.echoServer.emit('connection', webSocket, request));
   } else if (url.pathname === '/firehose') {
@@ -145,8 +188,13 @@ function answerUpgrade(state, request, socket, head) {
   }
 }
 
+/**
+ * @param {ServerState} state
+ * @param {IncomingMessage} request
+ * @param {ServerResponse} response
+ */
 function answerRequest(state, request, response) {
-  handleRequest(state, request, response).catch((error) => {
+  handleRequest(state, request, response).catch((/** @type {Error} */ error) => {
     state.report(`${request.method} ${request.url}: ${error.stack ?? error}`);
     if (!response.headersSent) respond(response, 500, 'text/plain', String(error));
     else response.destroy();
@@ -160,33 +208,47 @@ function answerRequest(state, request, response) {
  */
 const REALM_KEY_PATTERN = /websocketstream-polyfill\.realm\.v\d+/g;
 
+/** @param {string} candidateDirectory */
 async function candidateScript(candidateDirectory) {
   const script = await readFile(path.join(candidateDirectory, 'websocketstream-polyfill.min.js'), 'utf8');
   return script.replace(REALM_KEY_PATTERN, (key) => `${key}.candidate`);
 }
 
+/**
+ * @param {ServerState} state
+ * @param {IncomingMessage} request
+ * @param {ServerResponse} response
+ */
 async function handleRequest({ candidateDirectory, sessions }, request, response) {
-  const url = new URL(request.url, 'http://bench.invalid');
+  const url = new URL(request.url ?? '/', 'http://bench.invalid');
   const file = STATIC_FILES[url.pathname];
   if (request.method === 'GET' && url.pathname === CANDIDATE_SCRIPT_PATH && candidateDirectory !== null) {
     respond(response, 200, CONTENT_TYPES['.js'], await candidateScript(candidateDirectory));
   } else if (request.method === 'GET' && file !== undefined) {
     respond(response, 200, CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', await readFile(file));
   } else if (request.method === 'POST' && url.pathname.startsWith('/api/')) {
-    await answerApiCall(sessions.get(url.searchParams.get('session')), url.pathname, request, response);
+    await answerApiCall(sessions.get(url.searchParams.get('session') ?? ''), url.pathname, request, response);
   } else {
     respond(response, 404, 'text/plain', 'not found\n');
   }
 }
 
-/** POST /api/next and /api/mark of a session: the body goes to the session's handler, its answer back as JSON. */
+/**
+ * POST /api/next and /api/mark of a session: the body goes to the session's handler, its answer back as JSON.
+ * @param {Session|undefined} session
+ * @param {string} pathname
+ * @param {IncomingMessage} request
+ * @param {ServerResponse} response
+ */
 async function answerApiCall(session, pathname, request, response) {
   if (session === undefined) {
     respond(response, 404, 'text/plain', 'no such session\n');
     return;
   }
   const body = JSON.parse((await readBody(request)) || 'null');
-  const handler = { '/api/next': session.next, '/api/mark': session.mark }[pathname];
+  /** @type {Record<string, Session['next']>} */
+  const handlers = { '/api/next': session.next, '/api/mark': session.mark };
+  const handler = handlers[pathname];
   if (handler === undefined) {
     respond(response, 404, 'text/plain', 'no such call\n');
     return;
@@ -194,14 +256,21 @@ async function answerApiCall(session, pathname, request, response) {
   respond(response, 200, 'application/json', JSON.stringify((await handler(body)) ?? null));
 }
 
-/** /firehose: after the client's first message, `count` messages as fast as the socket takes them. */
+/**
+ * /firehose: after the client's first message, `count` messages as fast as the socket takes them.
+ * @param {Map<string, FirehoseProgress>} firehoses
+ * @param {Duplex} socket  a TCP socket (an upgrade's)
+ * @param {Buffer} head
+ * @param {URLSearchParams} params
+ */
 function serveFirehose(firehoses, socket, head, params) {
   const count = Number(params.get('count'));
   const type = params.get('type') === 'text' ? 'text' : 'binary';
   const frame = serverFrame(type === 'text' ? OPCODE_TEXT : OPCODE_BINARY, messagePayload(Number(params.get('size')), type));
   const progress = { total: frame.length * count, handed: 0, socket, finished: false };
-  if (params.get('tag')) firehoses.set(params.get('tag'), progress);
-  socket.setNoDelay(true);
+  const tag = params.get('tag');
+  if (tag) firehoses.set(tag, progress);
+  /** @type {import('node:net').Socket} */ (socket).setNoDelay(true);
   let started = false;
   let stopped = false;
   socket.on('close', () => {
@@ -210,16 +279,23 @@ function serveFirehose(firehoses, socket, head, params) {
   const reader = new ClientFrameReader(({ opcode, payload }) => {
     if (opcode === OPCODE_CLOSE) {
       stopped = true;
-      answerClose(socket, payload);
+      answerClose(socket, /** @type {Buffer} */ (payload));
     } else if (!started && isDataOpcode(opcode)) {
       started = true;
       writeFirehose(socket, frame, count, progress, () => stopped).catch(() => {});
     }
   });
-  socket.on('data', (chunk) => reader.push(chunk));
+  socket.on('data', (/** @type {Buffer} */ chunk) => reader.push(chunk));
   if (head.length > 0) reader.push(head);
 }
 
+/**
+ * @param {Duplex} socket
+ * @param {Buffer} frame
+ * @param {number} count
+ * @param {FirehoseProgress} progress
+ * @param {() => boolean} isStopped
+ */
 async function writeFirehose(socket, frame, count, progress, isStopped) {
   const framesPerBatch = Math.max(1, Math.floor(FIREHOSE_BATCH_BYTES / frame.length));
   const batch = Buffer.concat(Array.from({ length: framesPerBatch }, () => frame));
@@ -235,17 +311,23 @@ async function writeFirehose(socket, frame, count, progress, isStopped) {
   progress.finished = remaining === 0;
 }
 
-/** /sink: counts the client's messages; at the `count`th answers "<messages> <bytes>". */
+/**
+ * /sink: counts the client's messages; at the `count`th answers "<messages> <bytes>".
+ * @param {Duplex} socket  a TCP socket (an upgrade's)
+ * @param {Buffer} head
+ * @param {URLSearchParams} params
+ */
 function serveSink(socket, head, params) {
   const expected = Number(params.get('count'));
   let messages = 0;
   let bytes = 0;
-  socket.setNoDelay(true);
+  /** @type {import('node:net').Socket} */ (socket).setNoDelay(true);
   const reader = new ClientFrameReader(({ opcode, fin, length, payload }) => {
+    // Control frames are at most 125 bytes long: the reader hands over their payload.
     if (opcode === OPCODE_CLOSE) {
-      answerClose(socket, payload);
+      answerClose(socket, /** @type {Buffer} */ (payload));
     } else if (opcode === OPCODE_PING) {
-      socket.write(serverFrame(OPCODE_PONG, payload));
+      socket.write(serverFrame(OPCODE_PONG, /** @type {Buffer} */ (payload)));
     } else if (isDataOpcode(opcode)) {
       bytes += length;
       if (!fin) return;
@@ -253,26 +335,39 @@ function serveSink(socket, head, params) {
       if (messages === expected) socket.write(serverFrame(OPCODE_TEXT, Buffer.from(`${messages} ${bytes}`)));
     }
   });
-  socket.on('data', (chunk) => reader.push(chunk));
+  socket.on('data', (/** @type {Buffer} */ chunk) => reader.push(chunk));
   if (head.length > 0) reader.push(head);
 }
 
+/** @param {number} opcode */
 function isDataOpcode(opcode) {
   return opcode === OPCODE_TEXT || opcode === OPCODE_BINARY || opcode === OPCODE_CONTINUATION;
 }
 
-/** Answers a client's close frame with the same code, then ends the TCP connection. */
+/**
+ * Answers a client's close frame with the same code, then ends the TCP connection.
+ * @param {Duplex} socket
+ * @param {Buffer} payload
+ */
 function answerClose(socket, payload) {
   if (socket.destroyed || socket.writableEnded) return;
   socket.end(closeFrame(payload.subarray(0, 2)));
 }
 
+/**
+ * @param {ServerResponse} response
+ * @param {number} status
+ * @param {string} type
+ * @param {string|Buffer} body
+ */
 function respond(response, status, type, body) {
   response.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...ISOLATION_HEADERS });
   response.end(body);
 }
 
+/** @param {IncomingMessage} request */
 async function readBody(request) {
+  /** @type {Buffer[]} */
   const chunks = [];
   let length = 0;
   for await (const chunk of request) {

@@ -9,9 +9,25 @@ import { compressedSizes, sizeBudgets } from '../scripts/compressed-sizes.mjs';
 import { CEILING_BASIS, CEILING_FACTOR, ECHO_LIMIT, echoCheck, flaggedCells, rowCeiling } from './ceilings.mjs';
 import { RAW_SEND_HIGH_WATER_MARK, STREAM_FLOOR_CHUNK_BYTES } from './workloads.mjs';
 
+/** @typedef {import('./types.mjs').BenchSummary} BenchSummary */
+/** @typedef {import('./types.mjs').ContenderFigures} ContenderFigures */
+/** @typedef {import('./types.mjs').EnvironmentRecord} EnvironmentRecord */
+/** @typedef {import('./types.mjs').EnvironmentSummary} EnvironmentSummary */
+/** @typedef {import('./types.mjs').PausedReaderResult} PausedReaderResult */
+/** @typedef {import('./types.mjs').PausedReaderRow} PausedReaderRow */
+/** @typedef {import('./types.mjs').PausedReaderRun} PausedReaderRun */
+/** @typedef {import('./types.mjs').Run} Run */
+/** @typedef {import('./types.mjs').Spread} Spread */
+/** @typedef {import('./types.mjs').StreamFloorFigures} StreamFloorFigures */
+/** @typedef {import('./types.mjs').SummaryRow} SummaryRow */
+/** @typedef {import('./types.mjs').Target} Target */
+/** @typedef {Extract<Run, { kind: 'echo' }>} EchoRun */
+/** @typedef {Exclude<Run, { kind: 'echo' }>} ThroughputRun */
+/** A configuration (workload × size × type) and its runs. @typedef {{ kind: Run['kind'], size: number, type: Run['type'], runs: Run[] }} Configuration */
+
 const repositoryRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-/** The targets, each a ratio of the polyfill to a reference, on the median of paired runs. */
+/** The targets, each a ratio of the polyfill to a reference, on the median of paired runs. @type {Target[]} */
 export const TARGETS = [
   { kind: 'receive', reference: 'raw', atLeast: 0.95 },
   { kind: 'receive', reference: 'native', atLeast: 1.0 },
@@ -19,33 +35,53 @@ export const TARGETS = [
   { kind: 'echo', reference: 'raw', atMost: ECHO_LIMIT },
 ];
 
+/** @param {number[]} values */
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/**
+ * @param {number[]} values
+ * @returns {Spread|null}
+ */
 function spread(values) {
   if (values.length === 0) return null;
   return { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length };
 }
 
-/** The number a run is judged by: messages per second for throughput, p50 in ms for echo. */
+/**
+ * The number a run is judged by: messages per second for throughput, p50 in ms for echo.
+ * @param {Run} run
+ * @returns {number|null}
+ */
 function metricOf(run) {
   if (run.result === null) return null;
   if (run.kind === 'echo') return run.result.p50;
   return run.result.messages / (run.result.ms / 1000);
 }
 
-/** CPU milliseconds the client spent per message of a run (per round trip for echo). */
+/**
+ * CPU milliseconds the client spent per message of a run (per round trip for echo).
+ * @param {Run} run
+ * @returns {number|null}
+ */
 function cpuPerMessage(run) {
   if (run.result?.cpuMs === undefined) return null;
-  const messages = run.kind === 'echo' ? run.roundTrips : run.result.messages;
+  const messages = run.kind === 'echo' ? run.roundTrips : /** @type {ThroughputRun & { result: object }} */ (run).result.messages;
   return run.result.cpuMs / messages;
 }
 
-/** Ratios of `measure` for `subject` to `reference`, one per repetition in which both ran. */
+/**
+ * Ratios of `measure` for `subject` to `reference`, one per repetition in which both ran.
+ * @param {Run[]} runs
+ * @param {string} reference
+ * @param {string} [subject]
+ * @param {(run: Run) => number|null} [measure]
+ */
 function pairedRatios(runs, reference, subject = 'polyfill', measure = metricOf) {
+  /** @type {number[]} */
   const ratios = [];
   for (const ours of runs.filter((run) => run.contender === subject)) {
     const theirs = runs.find((run) => run.contender === reference && run.repetition === ours.repetition);
@@ -56,24 +92,41 @@ function pairedRatios(runs, reference, subject = 'polyfill', measure = metricOf)
   return spread(ratios);
 }
 
+/**
+ * @param {Target} target  with atLeast or atMost
+ * @param {Spread|null} ratio
+ */
 function verdict(target, ratio) {
   if (ratio === null) return null;
-  return target.atLeast !== undefined ? ratio.median >= target.atLeast : ratio.median <= target.atMost;
+  return target.atLeast !== undefined ? ratio.median >= target.atLeast : ratio.median <= /** @type {number} */ (target.atMost);
 }
 
-/** Medians and spreads of one contender's runs of a configuration. */
+/**
+ * Medians and spreads of one contender's runs of a configuration.
+ * @param {Run['kind']} kind
+ * @param {Run[]} mine  runs of that kind that have a result
+ * @returns {ContenderFigures}
+ */
 function contenderFigures(kind, mine) {
   if (kind === 'echo') {
-    return { p50Ms: spread(mine.map((run) => run.result.p50)), p99Ms: spread(mine.map((run) => run.result.p99)), roundTrips: mine[0].roundTrips };
+    const echoes = /** @type {(EchoRun & { result: object })[]} */ (mine);
+    return { p50Ms: spread(echoes.map((run) => run.result.p50)), p99Ms: spread(echoes.map((run) => run.result.p99)), roundTrips: echoes[0].roundTrips };
   }
+  const throughputs = /** @type {(ThroughputRun & { result: object })[]} */ (mine);
   return {
-    messagesPerSecond: spread(mine.map(metricOf)),
-    megabytesPerSecond: spread(mine.map((run) => run.result.bytes / run.result.ms / 1000)),
-    messagesPerRun: mine[0].count,
+    messagesPerSecond: spread(/** @type {number[]} */ (mine.map(metricOf))),
+    megabytesPerSecond: spread(throughputs.map((run) => run.result.bytes / run.result.ms / 1000)),
+    messagesPerRun: throughputs[0].count,
   };
 }
 
+/**
+ * @param {Run['kind']} kind
+ * @param {Run[]} runs
+ * @param {string[]} contenders
+ */
 function figuresByContender(kind, runs, contenders) {
+  /** @type {Record<string, ContenderFigures>} */
   const byContender = {};
   for (const contender of contenders) {
     const mine = runs.filter((run) => run.contender === contender && run.result !== null);
@@ -89,8 +142,13 @@ function figuresByContender(kind, runs, contenders) {
  * One configuration (workload × size × type) of an environment: each contender's figures, the
  * polyfill's paired ratios to the references (and their CPU ratios), the targets, and raw's own
  * ratio to the native reference (what the polyfill, built on raw, can reach against native).
+ * @param {Configuration} configuration
+ * @param {string[]} contenders
+ * @param {string|null} nativeReference
+ * @returns {SummaryRow}
  */
 function summarizeRow({ kind, size, type, runs }, contenders, nativeReference) {
+  /** @type {Record<string, Spread|null>} */
   const ratios = {};
   if (contenders.includes('raw')) ratios.raw = pairedRatios(runs, 'raw');
   if (nativeReference) ratios[nativeReference] = pairedRatios(runs, nativeReference);
@@ -98,8 +156,10 @@ function summarizeRow({ kind, size, type, runs }, contenders, nativeReference) {
     ...target,
     met: verdict(target, ratios[target.reference]),
   }));
+  /** @type {Record<string, Spread|null>} */
   const cpuRatios = {};
   for (const reference of Object.keys(ratios)) cpuRatios[reference] = pairedRatios(runs, reference, 'polyfill', cpuPerMessage);
+  /** @type {SummaryRow} */
   const row = { kind, size, type, contenders: figuresByContender(kind, runs, contenders), ratios, cpuRatios, targets };
   if (nativeReference && contenders.includes('raw')) row.rawVsNative = pairedRatios(runs, nativeReference, 'raw');
   if (contenders.includes('candidate')) {
@@ -108,18 +168,27 @@ function summarizeRow({ kind, size, type, runs }, contenders, nativeReference) {
   return row;
 }
 
+/**
+ * @param {Run[]} runs
+ * @returns {Configuration[]}
+ */
 function configurationsOf(runs) {
+  /** @type {Map<string, Configuration>} */
   const configs = new Map();
   for (const run of runs) {
     const key = `${run.kind} ${run.size} ${run.type}`;
     if (!configs.has(key)) configs.set(key, { kind: run.kind, size: run.size, type: run.type, runs: [] });
-    configs.get(key).runs.push(run);
+    configs.get(key)?.runs.push(run);
   }
   return [...configs.values()];
 }
 
+/**
+ * @param {EnvironmentRecord} environment
+ * @returns {EnvironmentSummary}
+ */
 function summarizeEnvironment(environment) {
-  const ran = (name) => environment.runs.some((run) => run.contender === name) || environment.pausedReaders.some((run) => run.contender === name);
+  const ran = (/** @type {string} */ name) => environment.runs.some((run) => run.contender === name) || environment.pausedReaders.some((run) => run.contender === name);
   const contenders = (environment.hello?.contenders ?? []).filter(ran);
   const nativeReference = contenders.includes('native') ? 'native' : contenders.includes('undici') ? 'undici' : null;
   const rows = configurationsOf(environment.runs).map((config) => summarizeRow(config, contenders, nativeReference));
@@ -147,8 +216,12 @@ function summarizeEnvironment(environment) {
   };
 }
 
-/** Where an environment's time went, by workload: what to trim when a run takes too long. */
+/**
+ * Where an environment's time went, by workload: what to trim when a run takes too long.
+ * @param {Run[]} runs
+ */
 function secondsByKind(runs) {
+  /** @type {Record<string, number>} */
   const seconds = {};
   for (const run of runs) {
     if (run.result?.jobMs !== undefined) seconds[run.kind] = (seconds[run.kind] ?? 0) + run.result.jobMs / 1000;
@@ -162,17 +235,21 @@ function secondsByKind(runs) {
  * reach over that socket, if it added nothing else. Receiving has two floors, for a reader that
  * is behind (messages queue) and one that is ahead (each message settles a waiting read). The
  * ceiling of every cell, at its own size, is rowCeiling()'s.
+ * @param {import('./types.mjs').StreamFloorResult[]} floors
+ * @param {SummaryRow[]} rows
+ * @returns {StreamFloorFigures|null}
  */
 function streamFloorFigures(floors, rows) {
   if (floors.length === 0) return null;
-  const readQueuedNs = spread(floors.map((floor) => floor.readQueuedNs));
-  const readWaitingNs = spread(floors.map((floor) => floor.readWaitingNs));
-  const writeNs = spread(floors.map((floor) => floor.writeNs));
-  const rawNsPerMessage = (kind) => {
+  // Not empty, so every spread is there.
+  const readQueuedNs = /** @type {Spread} */ (spread(floors.map((floor) => floor.readQueuedNs)));
+  const readWaitingNs = /** @type {Spread} */ (spread(floors.map((floor) => floor.readWaitingNs)));
+  const writeNs = /** @type {Spread} */ (spread(floors.map((floor) => floor.writeNs)));
+  const rawNsPerMessage = (/** @type {string} */ kind) => {
     const rate = rows.find((row) => row.kind === kind && row.size === 16 && row.type === 'binary')?.contenders.raw?.messagesPerSecond?.median;
     return rate ? 1e9 / rate : null;
   };
-  const ceiling = (rawNs, floorNs) => (rawNs === null ? null : rawNs / (rawNs + floorNs));
+  const ceiling = (/** @type {number|null} */ rawNs, /** @type {number} */ floorNs) => (rawNs === null ? null : rawNs / (rawNs + floorNs));
   const receiveRawNs = rawNsPerMessage('receive');
   const sendRawNs = rawNsPerMessage('send');
   return {
@@ -188,15 +265,21 @@ function streamFloorFigures(floors, rows) {
   };
 }
 
+/**
+ * @param {PausedReaderRun} run
+ * @returns {PausedReaderRow}
+ */
 function pausedReaderRow({ contender, size, count, pauseMs, result }) {
   const row = { contender, messageSize: size, firehoseBytes: size * count, pauseMs };
   return result === null ? { ...row, failed: true } : { ...row, ...pausedReaderFigures(result) };
 }
 
+/** @param {PausedReaderResult} result */
 function pausedReaderFigures(result) {
   const { serverBytes, anonymousBytes, userSpaceBufferedBytes, drainMs } = result;
   return {
-    serverBytesTakenDuringPause: serverBytes?.acceptedAtEnd != null ? serverBytes.acceptedAtEnd - serverBytes.acceptedAtStart : null,
+    // The server knows where the pause started when it knows where it ended.
+    serverBytesTakenDuringPause: serverBytes?.acceptedAtEnd != null ? serverBytes.acceptedAtEnd - /** @type {number} */ (serverBytes.acceptedAtStart) : null,
     serverBytesTakenByEndOfPause: serverBytes?.acceptedAtEnd ?? null,
     // From before the firehose started to the end of the pause, in the client's whole process tree.
     memoryGrowth: anonymousBytes ? anonymousBytes.atEnd - anonymousBytes.before : null,
@@ -206,10 +289,14 @@ function pausedReaderFigures(result) {
   };
 }
 
-/** min+gzip and brotli bytes of every JavaScript file in dist/, with its budget where it has one. */
+/**
+ * min+gzip and brotli bytes of every JavaScript file in dist/, with its budget where it has one.
+ * @returns {Record<string, import('./types.mjs').BundleSize>}
+ */
 export function bundleSizes() {
+  /** @type {string[]} */
   const files = [];
-  const walk = (directory) => {
+  const walk = (/** @type {string} */ directory) => {
     for (const entry of readdirSync(path.join(repositoryRoot, directory), { withFileTypes: true })) {
       const relative = path.posix.join(directory, entry.name);
       if (entry.isDirectory()) walk(relative);
@@ -231,6 +318,11 @@ function method() {
   };
 }
 
+/**
+ * @param {{ environments: EnvironmentRecord[], settings: import('./types.mjs').PlanSettings,
+ *   sizes: Record<string, import('./types.mjs').BundleSize>, seconds: number }} run
+ * @returns {BenchSummary}
+ */
 export function summarize({ environments, settings, sizes, seconds }) {
   const summarized = environments.map(summarizeEnvironment);
   return {

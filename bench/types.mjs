@@ -1,0 +1,258 @@
+// The shapes the bench hands from one part to the next, written once:
+//
+//   settings (plan.mjs) → jobs, handed to a client (page.mjs, node-client.mjs) by the server (server.mjs, run.mjs)
+//     → each job's result (workloads.mjs) → the record of an environment (plan.mjs, run.mjs)
+//     → the summary (summary.mjs, ceilings.mjs), written as JSON
+//     → the reports rendered from that JSON (report.mjs, performance-page.mjs, performance-prose.mjs).
+//
+// Modules refer to these with `import('./types.mjs').Job` and the like; nothing here runs.
+
+export {};
+
+/** @typedef {'receive'|'send'|'echo'|'pausedReader'|'streamFloor'} Kind */
+/** @typedef {'binary'|'text'} MessageType */
+/** @typedef {'receive'|'send'} ThroughputKind */
+
+/**
+ * How much one run measures (plan.mjs's planSettings()).
+ * @typedef {object} PlanSettings
+ * @property {boolean} quick
+ * @property {string[]|null} contenders  null: every contender the environment has
+ * @property {Kind[]} kinds
+ * @property {number[]} sizes
+ * @property {MessageType[]} types
+ * @property {number} repetitions
+ * @property {number} targetRunMs
+ * @property {Record<number, number>} echoRoundTrips  by message size
+ * @property {{ size: number, totalBytes: number, pauseMs: number }} pausedReader
+ */
+
+/**
+ * What a client says about itself before its first job.
+ * @typedef {object} Hello
+ * @property {string} userAgent
+ * @property {string[]} contenders
+ * @property {number} timerResolutionMs
+ * @property {boolean} [crossOriginIsolated]  pages only
+ * @property {boolean} [hasJsHeapSize]  pages only
+ * @property {string} [polyfillSocket]  Node only: the socket the polyfill found
+ */
+
+/**
+ * One job as the plan hands it to a client; which fields are there depends on `kind`.
+ * @typedef {object} Job
+ * @property {number} id
+ * @property {Kind} kind
+ * @property {string} contender
+ * @property {number} [timeBoundMs]
+ * @property {number} [size]
+ * @property {MessageType} [type]
+ * @property {number} [count]  messages of a receive, send or paused-reader run
+ * @property {number} [roundTrips]  of an echo run
+ * @property {number} [messages]  chunks of a stream-floor run
+ * @property {number} [pauseMs]  of a paused-reader run
+ * @property {string} [tag]  names a paused reader's firehose on the server
+ */
+
+/** The answer to a client asking for its next job: a job, or the end. @typedef {(Job & { done?: undefined })|{ done: true }} NextJob */
+
+/**
+ * What the server adds to a result: CPU time of the client's process tree and wall-clock time, per job.
+ * @typedef {{ cpuMs?: number, jobMs?: number }} Measured
+ */
+/** @typedef {{ ms: number, messages: number, bytes: number }} ThroughputResult */
+/** Round-trip times of an echo run, in milliseconds. @typedef {{ count: number, min: number, p50: number, p90: number, p99: number, max: number }} LatencySummary */
+/** Nanoseconds per message of the platform's streams alone. @typedef {{ messages: number, readQueuedNs: number, readWaitingNs: number, writeNs: number }} StreamFloorResult */
+
+/**
+ * The server's answer to a paused reader's `mark(job, 'end')` (run.mjs's PausedReaderWatch).
+ * @typedef {object} PausedReaderMemory
+ * @property {number|null} processes
+ * @property {{ before: number, peak: number, atEnd: number }|null} anonymousBytes
+ * @property {{ total: number|null, acceptedAtStart: number|null, acceptedAtEnd: number|null }} serverBytes
+ */
+/**
+ * @typedef {Partial<PausedReaderMemory> & {
+ *   drainMs: number, messages: number, bytes: number, messagesRead?: number,
+ *   jsHeapBytes?: number|null, userSpaceBufferedBytes?: { max: number, atEnd: number },
+ * }} PausedReaderResult
+ */
+
+/** @typedef {(ThroughputResult|LatencySummary|StreamFloorResult|PausedReaderResult) & Measured} JobResult */
+
+/** What a client hands back for a job. @typedef {{ id: number, result: JobResult, error?: undefined }|{ id: number, error: string, result?: undefined }} JobOutcome */
+/**
+ * What a client posts to /api/next: its hello, a job's outcome, or why it cannot go on.
+ * @typedef {{ hello: Hello, fatal?: undefined }|(JobOutcome & { fatal?: undefined })|{ fatal: string }} ClientMessage
+ */
+
+/**
+ * A paused reader's message to /api/mark: where the job is, and what the client saw.
+ * @typedef {{ phase: 'baseline'|'start'|'end', jobId: number, tag?: string } & Record<string, unknown>} MarkMessage
+ */
+
+/** @typedef {{ kind: ThroughputKind, size: number, type: MessageType }} ThroughputConfig */
+/**
+ * One measured run of a configuration, failed (result null) or not.
+ * @typedef {(ThroughputConfig & { count: number, result: (ThroughputResult & Measured)|null }
+ *   | { kind: 'echo', size: number, type: MessageType, roundTrips: number, result: (LatencySummary & Measured)|null })
+ *   & { contender: string, repetition: number }} Run
+ */
+/**
+ * @typedef {object} PausedReaderRun
+ * @property {'pausedReader'} kind
+ * @property {string} contender
+ * @property {number} size
+ * @property {MessageType} type
+ * @property {number} count
+ * @property {number} pauseMs
+ * @property {PausedReaderResult|null} result
+ */
+/** How many messages make a run, from the warm-up runs. @typedef {ThroughputConfig & { pilotCount: number, warmUpMs: number[], count: number }} Pilot */
+/** A job that failed, or a client that could not go on. @typedef {Record<string, unknown> & ({ error: string }|{ fatal: string })} BenchError */
+
+/**
+ * Every outcome of one environment's sessions.
+ * @typedef {object} BenchRecord
+ * @property {Pilot[]} pilots
+ * @property {Run[]} runs
+ * @property {PausedReaderRun[]} pausedReaders
+ * @property {(StreamFloorResult & Measured & { repetition: number })[]} streamFloors
+ * @property {BenchError[]} errors
+ */
+
+/**
+ * One environment as run.mjs ran it, the input of summarize().
+ * @typedef {BenchRecord & { name: string, hello: Hello|null, complete: boolean, outcome: string, seconds: number }} EnvironmentRecord
+ */
+
+// ---------------------------------------------------------------------------------------------
+// The summary (summary.mjs), as written to JSON and read back by every report
+
+/** Median and range of a set of values. @typedef {{ median: number, min: number, max: number, n: number }} Spread */
+
+/**
+ * One contender's figures in one configuration: throughput for receive and send, latency for echo.
+ * @typedef {object} ContenderFigures
+ * @property {Spread|null} [messagesPerSecond]
+ * @property {Spread|null} [megabytesPerSecond]
+ * @property {number} [messagesPerRun]
+ * @property {Spread|null} [p50Ms]
+ * @property {Spread|null} [p99Ms]
+ * @property {number} [roundTrips]
+ * @property {Spread|null} [cpuMicrosecondsPerMessage]
+ */
+
+/** @typedef {{ kind: 'receive'|'send'|'echo', reference: string, atLeast?: number, atMost?: number }} Target */
+/** @typedef {Target & { met: boolean|null }} JudgedTarget */
+
+/**
+ * A receive or send cell's stream ceiling (ceilings.mjs's rowCeiling()).
+ * @typedef {object} Ceiling
+ * @property {string|undefined} basis  the stream-floor figure `value` comes from
+ * @property {number} floorNs
+ * @property {number} rawNsPerMessage
+ * @property {number} value  from the dearest basis figure: what the flag uses
+ * @property {number} best  from the cheapest
+ * @property {number} ratio
+ * @property {number} ratioToCeiling
+ * @property {boolean} below
+ */
+/** An echo cell against its limit. @typedef {{ limit: number, ratio: number, above: boolean }} EchoCheck */
+
+/**
+ * One configuration (workload × size × type) of an environment.
+ * @typedef {object} SummaryRow
+ * @property {'receive'|'send'|'echo'} kind
+ * @property {number} size
+ * @property {MessageType} type
+ * @property {Record<string, ContenderFigures>} contenders
+ * @property {Record<string, Spread|null>} ratios  polyfill ÷ reference, by reference
+ * @property {Record<string, Spread|null>} cpuRatios
+ * @property {JudgedTarget[]} targets
+ * @property {Spread|null} [rawVsNative]
+ * @property {(Partial<Spread> & { cpu: Spread|null })} [candidateVsPolyfill]
+ * @property {Ceiling|null} [ceiling]
+ * @property {EchoCheck|null} [echo]
+ */
+
+/**
+ * @typedef {object} StreamFloorFigures
+ * @property {Spread} readQueuedNs
+ * @property {Spread} readWaitingNs
+ * @property {Spread} writeNs
+ * @property {{ rawNsPerMessage: number|null, ceilingQueued: number|null, ceilingWaiting: number|null }} receive
+ * @property {{ rawNsPerMessage: number|null, ceiling: number|null }} send
+ */
+/** The name of a figure of StreamFloorFigures that is a Spread. @typedef {'readQueuedNs'|'readWaitingNs'|'writeNs'} FloorFigure */
+
+/**
+ * @typedef {object} PausedReaderRow
+ * @property {string} contender
+ * @property {number} messageSize
+ * @property {number} firehoseBytes
+ * @property {number} pauseMs
+ * @property {boolean} [failed]
+ * @property {number|null} [serverBytesTakenDuringPause]
+ * @property {number|null} [serverBytesTakenByEndOfPause]
+ * @property {number|null} [memoryGrowth]
+ * @property {number|null} [memoryPeakGrowth]
+ * @property {{ max: number, atEnd: number }|null} [userSpaceBufferedBytes]
+ * @property {number} [drainMs]
+ */
+
+/**
+ * @typedef {object} EnvironmentSummary
+ * @property {string} name
+ * @property {string|null} userAgent
+ * @property {Record<string, number>} secondsByKind
+ * @property {number|null} timerResolutionMs
+ * @property {boolean|null} crossOriginIsolated
+ * @property {string[]} contenders
+ * @property {string|null} nativeReference  'native' or 'undici', where the environment has one
+ * @property {boolean} complete
+ * @property {string} outcome
+ * @property {number} seconds
+ * @property {BenchError[]} errors
+ * @property {Pilot[]} pilots
+ * @property {SummaryRow[]} rows
+ * @property {PausedReaderRow[]} pausedReaders
+ * @property {StreamFloorFigures|null} streamFloor
+ */
+
+/**
+ * @typedef {{ environment: string, kind: string, size: number, type: string, ratio: number,
+ *   ceiling?: number, ratioToCeiling?: number, limit?: number }} FlaggedCell
+ */
+/**
+ * @typedef {object} Flags
+ * @property {number} factor
+ * @property {number} echoLimit
+ * @property {{ ceiling: number, echo: number }} checked
+ * @property {FlaggedCell[]} flagged
+ */
+
+/** @typedef {{ floors: FloorFigure[], label: string, why: string }} CeilingBasis */
+
+/**
+ * @typedef {object} BundleSize
+ * @property {number} minified
+ * @property {number} gzip
+ * @property {number} brotli
+ * @property {number|null} gzipBudget
+ */
+
+/**
+ * The bench summary: what bench.json and docs/performance.json hold.
+ * @typedef {object} BenchSummary
+ * @property {string} generatedAt
+ * @property {number} seconds
+ * @property {{ cpus: number, cpuModel: string|null, loadAverageAtEnd: number[] }} machine
+ * @property {PlanSettings} settings
+ * @property {{ rawSendHighWaterMarkBytes: number, streamFloorChunkBytes: number, ceilingFactor: number,
+ *   ceilingBasis: Record<string, CeilingBasis>, echoLimit: number }} method
+ * @property {Target[]} targets
+ * @property {EnvironmentSummary[]} environments
+ * @property {Flags} flags
+ * @property {Record<string, BundleSize>} bundleSizes
+ */
