@@ -24,6 +24,16 @@ import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync } from 'node:zlib';
 import { startReproServer } from './serve.mjs';
 
+/** @typedef {import('./serve.mjs').PageResult} PageResult */
+/** @typedef {Awaited<ReturnType<typeof startReproServer>>} ReproServer */
+/** @typedef {{ code: number|null, signal: NodeJS.Signals|null }} Exit */
+/**
+ * What one page did in one process.
+ * @typedef {{ page: string, outcome: string, observed?: unknown, userAgent?: string, exit?: Exit|null,
+ *   reachedTrigger?: boolean, stderrTail?: string }} ProbeResult
+ */
+/** @typedef {{ pages: string[], args: string[], json: boolean, chromium?: string, sparticuz?: string }} ProbeOptions */
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 // A page's own bounds add up to at most about 30 s (close-clean-with-queued-data, 8 attempts).
 const PAGE_BOUND_MS = 45_000;
@@ -45,7 +55,12 @@ const BASE_ARGS = [
   '--remote-debugging-port=0',
 ];
 
+/**
+ * @param {string[]} argv
+ * @returns {ProbeOptions}
+ */
 function parseArguments(argv) {
+  /** @type {ProbeOptions} */
   const options = { pages: [], args: [], json: false };
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i];
@@ -64,9 +79,14 @@ function parseArguments(argv) {
   return options;
 }
 
-/** Unpacks @sparticuz/chromium@version's binary into `folder`. → its path */
+/**
+ * Unpacks @sparticuz/chromium@version's binary into `folder`. → its path
+ * @param {string} version
+ * @param {string} folder
+ */
 function unpackSparticuz(version, folder) {
-  const tarball = execFileSync('npm', ['pack', `@sparticuz/chromium@${version}`, '--silent'], { cwd: folder, encoding: 'utf8' }).trim().split('\n').pop();
+  // npm pack prints the tarball's name last.
+  const tarball = /** @type {string} */ (execFileSync('npm', ['pack', `@sparticuz/chromium@${version}`, '--silent'], { cwd: folder, encoding: 'utf8' }).trim().split('\n').pop());
   execFileSync('tar', ['-xzf', path.join(folder, tarball), '-C', folder, 'package/bin/chromium.br', 'package/bin/swiftshader.tar.br']);
   rmSync(path.join(folder, tarball));
   const packed = path.join(folder, 'package', 'bin');
@@ -78,6 +98,7 @@ function unpackSparticuz(version, folder) {
   return binary;
 }
 
+/** @param {string} binary */
 function browserVersion(binary) {
   try {
     return execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -86,7 +107,14 @@ function browserVersion(binary) {
   }
 }
 
-/** Runs one page in a fresh process. → { page, outcome: 'crash'|'no result'|verdict, observed?, userAgent?, exit? } */
+/**
+ * Runs one page in a fresh process. → { page, outcome: 'crash'|'no result'|verdict, observed?, userAgent?, exit? }
+ * @param {ReproServer} server
+ * @param {string} binary
+ * @param {string[]} extraArgs
+ * @param {string} page
+ * @returns {Promise<ProbeResult>}
+ */
 async function probePage(server, binary, extraArgs, page) {
   const run = `${page}-${Date.now()}`;
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'repro-profile-'));
@@ -101,31 +129,39 @@ async function probePage(server, binary, extraArgs, page) {
   child.stderr.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-4000);
   });
+  /** @type {Promise<Exit>} */
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const ofThisRun = (phase) => server.results.find((result) => result.run === run && result.phase === phase);
+  const ofThisRun = (/** @type {string} */ phase) => server.results.find((result) => result.run === run && result.phase === phase);
 
+  /** @type {Promise<PageResult>} */
   const done = new Promise((resolve) => {
-    const listener = (result) => {
+    const listener = (/** @type {PageResult} */ result) => {
       if (result.run === run && result.phase === 'done') {
         server.events.off('result', listener);
         resolve(result);
       }
     };
     server.events.on('result', listener);
-    if (ofThisRun('done')) resolve(ofThisRun('done'));
+    const already = ofThisRun('done');
+    if (already) resolve(already);
   });
+  /** @type {ReturnType<typeof setTimeout>|undefined} */
   let timer;
+  /** @type {Promise<{ result?: undefined, exit?: undefined }>} */
   const bound = new Promise((resolve) => {
-    timer = setTimeout(() => resolve('bound'), PAGE_BOUND_MS);
+    timer = setTimeout(() => resolve({}), PAGE_BOUND_MS);
   });
 
+  /** @type {{ result?: PageResult, exit?: Exit }} */
   const first = await Promise.race([done.then((result) => ({ result })), exited.then((exit) => ({ exit })), bound]);
   clearTimeout(timer);
   const exit = first.exit;
   if (!exit) {
     // Ours to end: the process group we started, and only it.
-    try { process.kill(-child.pid, 'SIGTERM'); } catch {}
-    const killTimer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch {} }, KILL_GRACE_MS);
+    // Spawned, so it has a pid (a failed spawn exits, with no pid, and is not here).
+    const group = -(/** @type {number} */ (child.pid));
+    try { process.kill(group, 'SIGTERM'); } catch {}
+    const killTimer = setTimeout(() => { try { process.kill(group, 'SIGKILL'); } catch {} }, KILL_GRACE_MS);
     await exited;
     clearTimeout(killTimer);
   }
@@ -133,26 +169,30 @@ async function probePage(server, binary, extraArgs, page) {
 
   const started = ofThisRun('before-trigger');
   const finished = first.result ?? ofThisRun('done');
-  if (finished) return { page, outcome: finished.verdict, observed: finished.observed, userAgent: finished.userAgent };
+  // repro.js reports 'done' with the page's verdict.
+  if (finished) return { page, outcome: /** @type {string} */ (finished.verdict), observed: finished.observed, userAgent: finished.userAgent };
   if (exit && started) return { page, outcome: 'crash', exit, userAgent: started.userAgent, stderrTail: stderr.split('\n').slice(-6).join('\n') };
   return { page, outcome: 'no result', exit: exit ?? null, reachedTrigger: Boolean(started), stderrTail: stderr.split('\n').slice(-6).join('\n') };
 }
 
 async function main() {
+  /** @type {ProbeOptions} */
   let options;
   try {
     options = parseArguments(process.argv.slice(2));
   } catch (error) {
-    console.error(`probe.mjs: ${error.message}`);
+    console.error(`probe.mjs: ${/** @type {Error} */ (error).message}`);
     process.exit(2);
   }
   const scratch = options.sparticuz ? mkdtempSync(path.join(tmpdir(), 'repro-chromium-')) : null;
   const server = await startReproServer();
   try {
-    const binary = options.sparticuz ? unpackSparticuz(options.sparticuz, scratch) : options.chromium;
+    // parseArguments() asks for one of the two.
+    const binary = options.sparticuz ? unpackSparticuz(options.sparticuz, /** @type {string} */ (scratch)) : /** @type {string} */ (options.chromium);
     let version = browserVersion(binary);
     const pages = options.pages.length > 0 ? options.pages
       : readdirSync(here).filter((name) => name.endsWith('.html') && name !== 'index.html').map((name) => name.slice(0, -'.html'.length)).sort();
+    /** @type {ProbeResult[]} */
     const results = [];
     for (const page of pages) {
       const result = await probePage(server, binary, options.args, page);
@@ -170,7 +210,7 @@ async function main() {
   }
 }
 
-await main().catch((error) => {
+await main().catch((/** @type {Error} */ error) => {
   console.error(`probe.mjs: ${error.message}`);
   process.exitCode = 1;
 });

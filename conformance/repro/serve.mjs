@@ -40,6 +40,27 @@ import { Lifetime } from '../server/lifetime.mjs';
 import { acceptHandshake } from '../server/raw-websocket.mjs';
 import { requestUrl } from '../server/request-url.mjs';
 
+/** @typedef {import('node:stream').Duplex} Duplex */
+/** @typedef {import('node:http').IncomingMessage} IncomingMessage */
+/** @typedef {import('node:http').ServerResponse} ServerResponse */
+/** @typedef {import('ws').WebSocket} WebSocket */
+/**
+ * A page's report, as the page posted it (repro.js's report()), with when it came.
+ * @typedef {{ page?: string, phase?: string, run?: string, verdict?: string, observed?: unknown, userAgent?: string,
+ *   receivedAt: number } & Record<string, unknown>} PageResult
+ */
+/**
+ * @typedef {object} ReproContext
+ * @property {Lifetime} lifetime
+ * @property {PageResult[]} results
+ * @property {EventEmitter} events
+ * @property {Map<string, number>} received  bytes read, by ?key=
+ * @property {Set<string>} pages
+ * @property {WebSocketServer} wsServer
+ * @property {(line: string) => void} log
+ */
+/** @typedef {(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL) => void} Endpoint */
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 const POLYFILL_FILE = path.join(root, 'dist', 'websocketstream-polyfill.js');
@@ -64,8 +85,10 @@ const RESULT_BODY_LIMIT = 64 * 1024;
  * Starts the server. → { origin, port, results, events, close() }
  * `results` lists every POST /result body (parsed, with `receivedAt`), in order; `events` emits
  * 'result' with each as it comes, for a driver that waits for a page's report.
+ * @param {{ port?: number, host?: string, log?: (line: string) => void }} [options]
  */
 export async function startReproServer({ port = 0, host = '127.0.0.1', log = () => {} } = {}) {
+  /** @type {ReproContext} */
   const context = {
     lifetime: new Lifetime(),
     results: [],
@@ -76,7 +99,7 @@ export async function startReproServer({ port = 0, host = '127.0.0.1', log = () 
     log,
   };
   const server = http.createServer((request, response) => {
-    handleHttp(context, request, response).catch((error) => {
+    handleHttp(context, request, response).catch((/** @type {Error} */ error) => {
       log(`http ${request.url}: ${error.message}`);
       if (!response.headersSent) send(response, 500, 'text/plain', String(error.message));
       else response.destroy();
@@ -100,12 +123,17 @@ export async function startReproServer({ port = 0, host = '127.0.0.1', log = () 
   };
 }
 
+/**
+ * @param {ReproContext} context
+ * @param {IncomingMessage} request
+ * @param {ServerResponse} response
+ */
 async function handleHttp(context, request, response) {
   const url = requestUrl(request, 'http://server');
   if (request.method === 'POST' && url.pathname === '/result') return receiveResult(context, request, response);
   if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'text/plain', 'method not allowed');
   if (url.pathname === '/received') {
-    const count = context.received.get(url.searchParams.get('key'));
+    const count = context.received.get(url.searchParams.get('key') ?? '');
     return send(response, 200, 'application/json', JSON.stringify(count === undefined ? null : count));
   }
   if (url.pathname === '/dist/websocketstream-polyfill.js') {
@@ -119,7 +147,13 @@ async function handleHttp(context, request, response) {
   return send(response, 200, 'text/html; charset=utf-8', await readFile(path.join(here, name)));
 }
 
+/**
+ * @param {ReproContext} context
+ * @param {IncomingMessage} request
+ * @param {ServerResponse} response
+ */
 async function receiveResult({ results, events, log }, request, response) {
+  /** @type {PageResult} */
   let result;
   try {
     result = JSON.parse(await readBody(request, RESULT_BODY_LIMIT));
@@ -133,9 +167,16 @@ async function receiveResult({ results, events, log }, request, response) {
   return send(response, 204);
 }
 
+/**
+ * @param {ReproContext} context
+ * @param {Record<string, Endpoint|undefined>} endpoints  by path
+ * @param {IncomingMessage} request
+ * @param {Duplex} socket
+ * @param {Buffer} head
+ */
 function upgrade({ lifetime, log }, endpoints, request, socket, head) {
   lifetime.adopt(socket);
-  socket.on('error', (error) => log(`socket ${request.url}: ${error.message}`));
+  socket.on('error', (/** @type {Error} */ error) => log(`socket ${request.url}: ${error.message}`));
   const url = requestUrl(request, 'ws://server');
   const endpoint = endpoints[url.pathname];
   log(`upgrade ${request.url}${endpoint ? '' : ' → 404'}`);
@@ -146,6 +187,13 @@ function upgrade({ lifetime, log }, endpoints, request, socket, head) {
   endpoint(request, socket, head, url);
 }
 
+/**
+ * @param {ReproContext} context
+ * @param {IncomingMessage} request
+ * @param {Duplex} socket
+ * @param {Buffer} head
+ * @param {(websocket: WebSocket) => void} onOpen
+ */
 function acceptWebSocket({ wsServer, log }, request, socket, head, onOpen) {
   wsServer.handleUpgrade(request, socket, head, (websocket) => {
     websocket.on('error', (error) => log(`ws ${request.url}: ${error.message}`));
@@ -153,17 +201,28 @@ function acceptWebSocket({ wsServer, log }, request, socket, head, onOpen) {
   });
 }
 
-// Counts what the server reads on this connection (frame headers included), for /received.
+/**
+ * Counts what the server reads on this connection (frame headers included), for /received.
+ * @param {ReproContext} context
+ * @param {Duplex} socket
+ * @param {string|null} key
+ */
 function countReceived({ received }, socket, key) {
   if (!key) return;
   received.delete(key);
   received.set(key, 0);
-  if (received.size > RECEIVED_KEPT) received.delete(received.keys().next().value);
-  socket.on('data', (chunk) => received.set(key, (received.get(key) ?? 0) + chunk.length));
+  // Over the limit, the map is not empty: its first key is there.
+  if (received.size > RECEIVED_KEPT) received.delete(/** @type {string} */ (received.keys().next().value));
+  socket.on('data', (/** @type {Buffer} */ chunk) => received.set(key, (received.get(key) ?? 0) + chunk.length));
 }
 
+/**
+ * @param {ReproContext} context
+ * @returns {Record<string, Endpoint>}
+ */
 function websocketEndpoints(context) {
   const { lifetime } = context;
+  /** @type {(request: IncomingMessage, socket: Duplex, head: Buffer, onOpen: (websocket: WebSocket) => void) => void} */
   const accept = (request, socket, head, onOpen) => acceptWebSocket(context, request, socket, head, onOpen);
   return {
     '/echo': (request, socket, head) => accept(request, socket, head, (websocket) => {
@@ -192,6 +251,10 @@ function websocketEndpoints(context) {
   };
 }
 
+/**
+ * @param {WebSocket} websocket
+ * @param {URL} url
+ */
 function echoThenClose(websocket, url) {
   const trigger = url.searchParams.get('trigger') ?? 'Goodbye';
   const code = Number(url.searchParams.get('code') ?? 1000);
@@ -202,6 +265,11 @@ function echoThenClose(websocket, url) {
   });
 }
 
+/**
+ * @param {Lifetime} lifetime
+ * @param {WebSocket} websocket
+ * @param {URL} url
+ */
 function closeOnFirstMessage(lifetime, websocket, url) {
   const code = Number(url.searchParams.get('code') ?? 4567);
   const reason = url.searchParams.get('reason') ?? 'unsent';
@@ -218,34 +286,57 @@ function closeOnFirstMessage(lifetime, websocket, url) {
   });
 }
 
+/**
+ * @param {Lifetime} lifetime
+ * @param {Duplex} socket
+ */
 function endWithoutCloseFrame(lifetime, socket) {
   if (socket.destroyed) return;
   socket.end();
   lifetime.after(AFTER_FIN_MS, () => socket.destroy());
 }
 
+/**
+ * @param {http.Server} server
+ * @param {number} port
+ * @param {string} host
+ * @returns {Promise<number>}
+ */
 function listen(server, port, host) {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
-      resolve(server.address().port);
+      resolve(/** @type {import('node:net').AddressInfo} */ (server.address()).port);
     });
   });
 }
 
+/**
+ * @param {ServerResponse} response
+ * @param {number} status
+ * @param {string} [type]
+ * @param {string|Buffer} [body]
+ */
 function send(response, status, type, body) {
+  /** @type {Record<string, string>} */
   const headers = { 'Cache-Control': 'no-store' };
   if (type) headers['Content-Type'] = type;
   response.writeHead(status, headers);
   response.end(body);
 }
 
+/**
+ * @param {IncomingMessage} request
+ * @param {number} limit
+ * @returns {Promise<string>}
+ */
 function readBody(request, limit) {
   return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
     const chunks = [];
     let length = 0;
-    request.on('data', (chunk) => {
+    request.on('data', (/** @type {Buffer} */ chunk) => {
       length += chunk.length;
       if (length > limit) {
         reject(new Error(`request body over ${limit} bytes`));
@@ -259,7 +350,12 @@ function readBody(request, limit) {
   });
 }
 
+/**
+ * @param {string[]} argv
+ * @returns {{ port: number, quiet: boolean, help?: boolean }}
+ */
 function parseArguments(argv) {
+  /** @type {{ port: number, quiet: boolean, help?: boolean }} */
   const options = { port: 0, quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i];
@@ -280,18 +376,19 @@ function parseArguments(argv) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  /** @type {ReturnType<typeof parseArguments>} */
   let options;
   try {
     options = parseArguments(process.argv.slice(2));
   } catch (error) {
-    console.error(`serve.mjs: ${error.message}`);
+    console.error(`serve.mjs: ${/** @type {Error} */ (error).message}`);
     process.exit(2);
   }
   if (options.help) {
     console.log('usage: node conformance/repro/serve.mjs [--port N] [--quiet]');
     process.exit(0);
   }
-  const log = options.quiet ? () => {} : (line) => console.log(line);
+  const log = options.quiet ? () => {} : (/** @type {string} */ line) => console.log(line);
   const server = await startReproServer({ port: options.port, log });
   console.log(`${server.origin}/`);
   const stop = () => {
