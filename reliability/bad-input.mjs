@@ -2,9 +2,9 @@
 // The bad-input table: every argument of every member given values it must refuse (or accept),
 // each case a source string evaluated in a real page, in one invocation against native Chromium
 // and the polyfill (Chromium with the native interface deleted first; Firefox ESR; WebKitGTK). The error class
-// and DOMException name must match native Chromium exactly, except on rows where SPEC.md lists a
-// departure of native from the standard: there the standard's outcome is required, and the row
-// is marked. Output: stdout, reports/reliability/bad-input.{md,json}.
+// and DOMException name must match native Chromium exactly, except on rows where native departs
+// from the standard in a way docs/native-chromium.md lists: there the standard's outcome is
+// required, and the row is marked. Output: stdout, reports/reliability/bad-input.{md,json}.
 //
 //   node reliability/bad-input.mjs [--engines chromium-native,chromium-polyfill,firefox-polyfill,webkit-polyfill]
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,9 +22,10 @@ const THROWING = '({ toString() { throw new RangeError("no string for you"); } }
 // { member, input, source, standard? } — `source` is the body of an async function with `WSS`,
 // `WSE` (the interfaces under test) and `URL_` (an echo endpoint) in scope; it returns a promise
 // or value (outcome "ok"/"rejects") or throws (outcome "throws"). `standard` is given only on rows
-// where SPEC.md lists native Chromium's departure, and is what is required there.
+// where docs/native-chromium.md lists native Chromium's departure, and is what is required there.
 
-// Native Chromium's one listed departure on these rows: the standard requires a TypeError there.
+// Native Chromium's one listed departure on these rows (docs/native-chromium.md, section 5): the
+// standard requires a TypeError there.
 const OUT_OF_RANGE = {
   standard: { class: 'TypeError', name: 'TypeError' },
   departure: 'SPEC: Chromium throws InvalidAccessError, not TypeError, for close codes outside 0..65535 or non-finite',

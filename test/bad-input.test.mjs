@@ -1,7 +1,7 @@
 // The bad-input table (reliability/bad-input.mjs): native WebSocketStream in Chromium against the
 // polyfill in Chromium (native deleted first), Firefox ESR and WebKitGTK. Every row's outcome, error
-// class and DOMException name must match native, except SPEC.md's listed departures of native,
-// where the standard's outcome is required.
+// class and DOMException name must match native, except where native departs from the standard
+// as docs/native-chromium.md lists, where the standard's outcome is required.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ensureBuild } from '../scripts/bootstrap.mjs';
