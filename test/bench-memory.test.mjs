@@ -26,7 +26,9 @@ const STALL_BOUND_MS = 10_000;
 const POLL_MS = 25;
 const MIB = 1024 * 1024;
 
+/** @type {Awaited<ReturnType<typeof startBenchServer>>} */
 let server;
+/** @type {ClientSocketWatcher} */
 let sockets;
 before(async () => {
   server = await startBenchServer();
@@ -37,19 +39,25 @@ after(async () => {
   await server.close();
 });
 
+/** @param {number} payloadBytes @param {number} messageSize */
 function wireBytes(payloadBytes, messageSize) {
   return (payloadBytes * (serverFrameHeaderLength(messageSize) + messageSize)) / messageSize;
 }
 
+/** @param {number} messageSize */
 function userSpaceBound(messageSize) {
   return wireBytes(RECEIVE_HIGH_WATER_MARK + messageSize, messageSize) + 2 * SOCKET_READ_BYTES;
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Samples what the client holds until the server has been unable to hand the kernel anything for
  * STALL_QUIET_MS (or `until()` holds). → { maxHeld, progress }.
+ * @param {import('node:net').Socket} socket
+ * @param {string} tag
+ * @param {number} messageSize
+ * @param {(progress: { total: number, accepted: number, finished: boolean }) => boolean} [until]
  */
 async function watchWhilePaused(socket, tag, messageSize, until = () => false) {
   const deadline = Date.now() + STALL_BOUND_MS;
@@ -60,6 +68,7 @@ async function watchWhilePaused(socket, tag, messageSize, until = () => false) {
     await sleep(POLL_MS);
     maxHeld = Math.max(maxHeld, userSpaceBufferedBytes(socket, 1, messageSize));
     const progress = server.firehoseProgress(tag);
+    assert.ok(progress, `the server knows the firehose ${tag}`);
     if (progress.accepted !== lastAccepted) {
       lastAccepted = progress.accepted;
       quietSince = Date.now();
@@ -69,6 +78,7 @@ async function watchWhilePaused(socket, tag, messageSize, until = () => false) {
   }
 }
 
+/** @param {{ messageSize: number, type: 'text'|'binary', totalBytes: number }} run */
 async function pausedReaderHolds({ messageSize, type, totalBytes }) {
   const count = Math.ceil(totalBytes / messageSize);
   const tag = `memory-test-${messageSize}-${type}`;
@@ -124,6 +134,7 @@ test('the measure sees bytes a client holds: a raw ws client that never pauses h
   const count = 128;
   const tag = 'memory-test-control';
   const client = new WebSocket(`${server.wsOrigin}/firehose?size=${messageSize}&type=binary&count=${count}&tag=${tag}`);
+  /** @type {unknown[]} */
   const held = [];
   client.on('message', (data) => held.push(data));
   await new Promise((resolve, reject) => {

@@ -14,12 +14,21 @@ import { emptyRecord, planSettings } from '../bench/plan.mjs';
 import { toSvg, toText } from '../bench/report.mjs';
 import { summarize } from '../bench/summary.mjs';
 
+/** @typedef {import('../bench/types.mjs').Run} Run */
+/** @typedef {import('../bench/types.mjs').PausedReaderRun} PausedReaderRun */
+/** @typedef {import('../bench/types.mjs').BenchSummary} BenchSummary */
+
 const KIB = 1024;
 const docs = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), 'docs');
 
+/**
+ * Made-up outcomes: each run and result has what the summary reads of it, not every field a real one has.
+ * @returns {import('../bench/types.mjs').EnvironmentRecord}
+ */
 function environmentRecord() {
   const record = emptyRecord();
-  const run = (kind, size, contender, repetition, result) => ({ kind, size, type: 'binary', contender, repetition, count: 1000, roundTrips: 100, result });
+  /** @type {(kind: Run['kind'], size: number, contender: string, repetition: number, result: object) => Run} */
+  const run = (kind, size, contender, repetition, result) => /** @type {Run} */ ({ kind, size, type: 'binary', contender, repetition, count: 1000, roundTrips: 100, result });
   for (let repetition = 0; repetition < 3; repetition++) {
     // Receiving 16 B, the polyfill gets 900 messages in 1 ms where raw gets 1000: a ratio of 0.9.
     record.runs.push(run('receive', 16, 'polyfill', repetition, { ms: 1, messages: 900, bytes: 900 * 16 }));
@@ -33,7 +42,7 @@ function environmentRecord() {
     record.runs.push(run('echo', 16, 'raw', repetition, { p50: 1, p99: 2 }));
     record.streamFloors.push({ repetition, messages: 1000, readQueuedNs: 250, readWaitingNs: 1000, writeNs: 500 });
   }
-  record.pausedReaders.push({
+  record.pausedReaders.push(/** @type {PausedReaderRun} */ ({
     contender: 'polyfill',
     size: 64 * KIB,
     count: 100,
@@ -44,7 +53,7 @@ function environmentRecord() {
       userSpaceBufferedBytes: { max: 100 * KIB, atEnd: 0 },
       drainMs: 12,
     },
-  });
+  }));
   return { name: 'node', hello: { userAgent: 'test agent', contenders: ['polyfill', 'raw'], timerResolutionMs: 0.001 }, complete: true, outcome: 'done', seconds: 1, ...record };
 }
 
@@ -54,18 +63,24 @@ const bundleSizes = {
 };
 
 /** The summary as the page generator reads it: through JSON. */
+/** @type {BenchSummary} */
 const summary = JSON.parse(JSON.stringify(summarize({ environments: [environmentRecord()], settings: planSettings({ repetitions: 3 }), sizes: bundleSizes, seconds: 600 })));
 const [environment] = summary.environments;
-const rowOf = (kind, size) => environment.rows.find((row) => row.kind === kind && row.size === size);
+const rowOf = (/** @type {string} */ kind, /** @type {number} */ size) => {
+  const row = environment.rows.find((candidate) => candidate.kind === kind && candidate.size === size);
+  assert.ok(row, `the summary has a ${kind} ${size} row`);
+  return row;
+};
 
 test('the summary carries ratios, verdicts, the paused reader and the stream floor', () => {
-  assert.equal(rowOf('receive', 16).ratios.raw.median, 0.9);
+  assert.equal(rowOf('receive', 16).ratios.raw?.median, 0.9);
   assert.deepEqual(rowOf('receive', 16).targets.map((target) => target.met), [false], 'receive 0.9 × raw misses the 0.95 target');
   assert.equal(rowOf('send', 16).targets[0].met, true, 'send 1.0 × raw meets 0.9');
   assert.equal(environment.pausedReaders[0].serverBytesTakenByEndOfPause, 1024 * KIB);
   assert.equal(environment.pausedReaders[0].memoryGrowth, 2048 * KIB);
   // Raw receives one 16 B message per µs; 1000 ns of waiting read on top gives 0.5, 250 ns queued 0.8.
   const floor = environment.streamFloor;
+  assert.ok(floor, 'the stream floor was measured');
   assert.equal(floor.receive.rawNsPerMessage, 1000);
   assert.equal(floor.receive.ceilingWaiting, 0.5);
   assert.equal(floor.receive.ceilingQueued, 0.8);
@@ -77,11 +92,12 @@ test("every receive and send cell has its own ceiling, from the dearer read for 
   assert.deepEqual(rowOf('receive', 16).ceiling, { basis: 'readWaitingNs', floorNs: 1000, rawNsPerMessage: 1000, value: 0.5, best: 0.8, ratio: 0.9, ratioToCeiling: 1.8, below: false });
   // 64 KiB: raw 10 µs a message → 10 ÷ 11 ≈ 0.91; the polyfill's 0.5 is 0.55 of it, flagged.
   const large = rowOf('receive', 64 * KIB).ceiling;
+  assert.ok(large, 'the 64 KiB receive cell has a ceiling');
   assert.equal(large.value, 10_000 / 11_000);
   assert.equal(large.below, true);
   // Send: raw 2 µs + ready and write 0.5 µs → 0.8; the polyfill's 1.0 is 1.25 of it.
-  assert.equal(rowOf('send', 16).ceiling.value, 0.8);
-  assert.equal(rowOf('send', 16).ceiling.below, false);
+  assert.equal(rowOf('send', 16).ceiling?.value, 0.8);
+  assert.equal(rowOf('send', 16).ceiling?.below, false);
   assert.equal(rowOf('echo', 16).ceiling, null, 'echo has no ceiling');
   assert.deepEqual(rowOf('echo', 16).echo, { limit: 1.1, ratio: 1.2, above: true });
   assert.deepEqual(summary.flags.checked, { ceiling: 3, echo: 1 });

@@ -11,6 +11,7 @@ import { within } from './support/waiting.mjs';
 ensureBuild();
 const require = createRequire(import.meta.url);
 
+/** @type {Awaited<ReturnType<typeof startServer>>} */
 let server;
 before(async () => {
   server = await startServer();
@@ -26,7 +27,8 @@ test('require() of the package name and of ./node gives dist/cjs/index.js and di
 test('the CommonJS ponyfills export the same names as the ES modules, and define no global name', async () => {
   // Reading every global first lets Node define what its lazy globals define when first read
   // (undici's dispatcher symbol, behind WebSocket and fetch): that is not the polyfill's doing.
-  for (const key of Reflect.ownKeys(globalThis)) void globalThis[key];
+  const globals = /** @type {Record<string|symbol, unknown>} */ (globalThis);
+  for (const key of Reflect.ownKeys(globalThis)) void globals[key];
   const before = new Set(Reflect.ownKeys(globalThis));
   const index = require('websocketstream-polyfill');
   const node = require('websocketstream-polyfill/node');
@@ -55,7 +57,7 @@ test('the CommonJS ws-backed WebSocketStream echoes text and binary and closes c
   assert.deepEqual(await within(reader.read(), 'read text'), { value: 'hello from CommonJS', done: false });
   const { value } = await within(reader.read(), 'read binary');
   assert.equal(Object.getPrototypeOf(value), Uint8Array.prototype);
-  assert.deepEqual([...value], [1, 2, 3]);
+  assert.deepEqual([.../** @type {Uint8Array} */ (value)], [1, 2, 3]); // a Uint8Array, as asserted above
   stream.close({ closeCode: 4000, reason: 'cjs' });
   assert.deepEqual(await within(stream.closed, 'closed'), { closeCode: 4000, reason: 'cjs' });
 });
@@ -65,9 +67,11 @@ test('require() of the side-effect entry installs both where absent', () => {
     const polyfill = require('websocketstream-polyfill/polyfill');
     assert.equal(globalThis.WebSocketStream, polyfill.WebSocketStream);
     assert.equal(globalThis.WebSocketError, polyfill.WebSocketError);
-    assert.equal(Object.getOwnPropertyDescriptor(globalThis, 'WebSocketStream').enumerable, false);
+    assert.equal(Object.getOwnPropertyDescriptor(globalThis, 'WebSocketStream')?.enumerable, false);
   } finally {
-    delete globalThis.WebSocketStream;
-    delete globalThis.WebSocketError;
+    // Declared as always there (polyfill/global.ts); here they are removed again.
+    const installed = /** @type {{ WebSocketStream?: unknown, WebSocketError?: unknown }} */ (globalThis);
+    delete installed.WebSocketStream;
+    delete installed.WebSocketError;
   }
 });

@@ -26,7 +26,8 @@ test(`fuzz: ${process.env.FUZZ_SEED !== undefined ? `seed ${process.env.FUZZ_SEE
   const output = `${child.stdout}\n${child.stderr}`;
   assert.ok(!child.timedOut, `the fuzzer did not exit within ${boundMs} ms (something left alive?):\n${output}`);
   assert.ok(child.ok, output);
-  const summary = JSON.parse(child.stdout.trim().split('\n').at(-1));
+  // split() gives at least one element: its last is there.
+  const summary = JSON.parse(/** @type {string} */ (child.stdout.trim().split('\n').at(-1)));
   assert.equal(summary.failed, 0);
   assert.equal(summary.unhandled, 0);
   console.log(`fuzz: ${summary.seeds} seeds in ${summary.seconds} s (${adapter})`);

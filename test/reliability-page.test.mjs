@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { DOCS_DIRECTORY, readInputs, reliabilityPage } from '../reliability/reliability-page.mjs';
 
-const result = (matches) => ({ outcome: 'throws', class: 'TypeError', name: 'TypeError', matches });
+const result = (/** @type {boolean|null} */ matches) => ({ outcome: 'throws', class: 'TypeError', name: 'TypeError', matches });
 const badInput = {
   engines: ['chromium-native', 'chromium-polyfill', 'firefox-polyfill'],
   rows: [
@@ -15,7 +15,7 @@ const badInput = {
     { member: 'close() closeCode', input: '70000', departure: 'SPEC: …', required: result(true), results: { 'chromium-native': result(null), 'chromium-polyfill': result(true), 'firefox-polyfill': result(false) } },
   ],
 };
-const phase = (name, expected) => ({ name, expected, received: expected, errors: [], seconds: 9.2, samples: 39, rssStartMiB: 56, rssEndMiB: 98, rssPeakMiB: 113, rssSlopeMiBPerMinute: 200.5 });
+const phase = (/** @type {string} */ name, /** @type {number} */ expected) => ({ name, expected, received: expected, errors: [], seconds: 9.2, samples: 39, rssStartMiB: 56, rssEndMiB: 98, rssPeakMiB: 113, rssSlopeMiBPerMinute: 200.5 });
 const soak = {
   node: 'v20.0.0',
   machine: { cpus: 2, loadAverageAtEnd: [3.5, 2, 1] },

@@ -32,6 +32,11 @@ writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'types-
 for (const file of readdirSync(fixtures)) copyFileSync(path.join(fixtures, file), path.join(project, file));
 after(() => rmSync(project, { recursive: true, force: true }));
 
+/**
+ * @param {keyof typeof COMPILERS} compiler
+ * @param {keyof typeof RESOLUTIONS} resolution
+ * @param {string} file
+ */
 function compile(compiler, resolution, file) {
   const tsconfig = `tsconfig.${resolution}.${file}.json`;
   writeFileSync(path.join(project, tsconfig), JSON.stringify({
@@ -41,8 +46,8 @@ function compile(compiler, resolution, file) {
   return run(process.execPath, [COMPILERS[compiler], '-p', tsconfig], { cwd: project, capture: true, timeoutMs: 120_000 });
 }
 
-for (const compiler of Object.keys(COMPILERS)) {
-  for (const resolution of Object.keys(RESOLUTIONS)) {
+for (const compiler of /** @type {(keyof typeof COMPILERS)[]} */ (Object.keys(COMPILERS))) {
+  for (const resolution of /** @type {(keyof typeof RESOLUTIONS)[]} */ (Object.keys(RESOLUTIONS))) {
     test(`${compiler}, ${resolution} resolution: every fixture compiles, and each @ts-expect-error line is an error`, () => {
       for (const file of readdirSync(fixtures)) {
         const result = compile(compiler, resolution, file);

@@ -18,10 +18,13 @@ import { defineConnectionCloseTests } from './suite/connection-close.mjs';
 import { defineBackpressureTests } from './suite/backpressure.mjs';
 import { defineWebSocketErrorTests } from './suite/websocket-error.mjs';
 
+/** @typedef {typeof import('websocketstream-polyfill')} PolyfillEntry  an entry point of the build: the ponyfill's names */
+/** @typedef {InstanceType<PolyfillEntry['WebSocketStream']>} Stream */
+
 /**
  * @param {object} options
  * @param {string} options.adapter  'ws' or 'global', for test names and limitations
- * @param {object} options.polyfill the imported entry point (WebSocketStream, WebSocketError, ...)
+ * @param {PolyfillEntry} options.polyfill the imported entry point (WebSocketStream, WebSocketError, ...)
  * @param {Record<string, string>} [options.limitations] what this implementation cannot do, and why
  */
 export function defineBehaviourSuite({ adapter, polyfill, limitations = {} }) {
@@ -44,18 +47,27 @@ export function defineBehaviourSuite({ adapter, polyfill, limitations = {} }) {
   });
 }
 
-class SuiteContext {
-  /** Streams opened by the running test, closed after it whatever its outcome. */
+/** What every part of the suite (suite/*.mjs) is handed: the implementation under test and the servers. */
+export class SuiteContext {
+  /** Streams opened by the running test, closed after it whatever its outcome. @type {Stream[]} */
   #streams = [];
 
+  /**
+   * @param {string} adapter
+   * @param {PolyfillEntry} polyfill
+   * @param {Record<string, string>} limitations
+   */
   constructor(adapter, polyfill, limitations) {
     this.adapter = adapter;
     this.polyfill = polyfill;
     this.WebSocketStream = polyfill.WebSocketStream;
     this.WebSocketError = polyfill.WebSocketError;
     this.limitations = limitations;
-    this.wpt = null;
-    this.helper = null;
+    // Both started in before(), so every test has them.
+    /** @type {Awaited<ReturnType<typeof startServer>>} */
+    this.wpt = /** @type {never} */ (null);
+    /** @type {Awaited<ReturnType<typeof startHelperServer>>} */
+    this.helper = /** @type {never} */ (null);
   }
 
   async start() {
@@ -66,31 +78,48 @@ class SuiteContext {
     await Promise.all([this.wpt?.close(), this.helper?.close()]);
   }
 
-  /** A URL on the conformance server's plain WebSocket port. */
+  /**
+   * A URL on the conformance server's plain WebSocket port.
+   * @param {string} pathAndQuery
+   */
   wptUrl(pathAndQuery) {
     return `ws://127.0.0.1:${this.wpt.ports.ws}${pathAndQuery}`;
   }
 
-  /** A URL on the test helper server (see helper-server.mjs). */
+  /**
+   * A URL on the test helper server (see helper-server.mjs).
+   * @param {string} pathAndQuery
+   */
   helperUrl(pathAndQuery) {
     return this.helper.url(pathAndQuery);
   }
 
-  /** `new WebSocketStream(...)`, closed again after the test. */
+  /**
+   * `new WebSocketStream(...)`, closed again after the test.
+   * @param {string|URL} url
+   * @param {ConstructorParameters<PolyfillEntry['WebSocketStream']>[1]} [options]
+   */
   create(url, options) {
     const stream = new this.WebSocketStream(url, options);
     this.#streams.push(stream);
     return stream;
   }
 
-  /** Creates a stream and waits for its handshake. → { stream, readable, writable, protocol, extensions } */
+  /**
+   * Creates a stream and waits for its handshake. → { stream, readable, writable, protocol, extensions }
+   * @param {string|URL} url
+   * @param {ConstructorParameters<PolyfillEntry['WebSocketStream']>[1]} [options]
+   */
   async open(url, options) {
     const stream = this.create(url, options);
     const info = await within(stream.opened, `opened of ${url}`);
     return { stream, ...info };
   }
 
-  /** Opens a connection to /echo, with a reader and a writer already taken. */
+  /**
+   * Opens a connection to /echo, with a reader and a writer already taken.
+   * @param {ConstructorParameters<PolyfillEntry['WebSocketStream']>[1]} [options]
+   */
   async openEcho(options) {
     const opened = await this.open(this.wptUrl('/echo'), options);
     return { ...opened, reader: opened.readable.getReader(), writer: opened.writable.getWriter() };
@@ -110,7 +139,10 @@ class SuiteContext {
     await Promise.all(streams.map((stream) => within(stream.closed, 'closed', 1000).catch(() => {})));
   }
 
-  /** A unique id for helper-server endpoints. */
+  /**
+   * A unique id for helper-server endpoints.
+   * @param {string} label
+   */
   id(label) {
     return `${this.adapter}-${label}-${Math.random().toString(36).slice(2, 10)}`;
   }

@@ -6,6 +6,8 @@ import { run } from '../../conformance/lib/command.mjs';
 /**
  * Runs the test file at `fileUrl` (an import.meta.url) in a child `node --test`, with `nodeArgs`
  * before it and `env` laid over this process's environment. → run()'s result, output captured.
+ * @param {string} fileUrl
+ * @param {{ nodeArgs?: string[], reporter?: string, env?: Record<string, string|undefined>, timeoutMs: number }} options
  */
 export function runTestFileInChild(fileUrl, { nodeArgs = [], reporter = 'spec', env = {}, timeoutMs }) {
   const args = [...nodeArgs, '--test', `--test-reporter=${reporter}`, fileURLToPath(fileUrl)];

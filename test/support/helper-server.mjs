@@ -17,12 +17,22 @@ import http from 'node:http';
 import { WebSocketServer } from 'ws';
 import { acceptHandshake, closeFrame, closePayload, watchForCloseFrame } from '../../conformance/server/raw-websocket.mjs';
 
+/** @typedef {import('node:stream').Duplex} Duplex */
+/** @typedef {import('node:http').IncomingMessage} IncomingMessage */
+/** @typedef {import('ws').WebSocket} WebSocket */
+/** @typedef {(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL) => void} Endpoint */
+/** @typedef {{ code: number, reason: string }} CloseSeen */
+
 class ConnectionRecord {
+  /** @type {(string|Uint8Array)[]} */
   messages = [];
+  /** @type {(() => void)[]} */
   #messageWaiters = [];
+  /** @type {Promise<CloseSeen>} */
   #closeSeen;
-  #resolveClose;
-  /** The server's side of the connection (a `ws` WebSocket). */
+  /** @type {(seen: CloseSeen) => void} */
+  #resolveClose = () => {};
+  /** The server's side of the connection (a `ws` WebSocket). @type {WebSocket|null} */
   websocket = null;
 
   constructor() {
@@ -36,6 +46,7 @@ class ConnectionRecord {
     return this.#closeSeen;
   }
 
+  /** @param {string|Uint8Array} message */
   addMessage(message) {
     this.messages.push(message);
     const waiters = this.#messageWaiters;
@@ -43,12 +54,19 @@ class ConnectionRecord {
     for (const waiter of waiters) waiter();
   }
 
-  /** Resolves once at least `count` messages have arrived. */
+  /**
+   * Resolves once at least `count` messages have arrived.
+   * @param {number} count
+   */
   async messagesArrived(count) {
-    while (this.messages.length < count) await new Promise((resolve) => this.#messageWaiters.push(resolve));
+    while (this.messages.length < count) await new Promise((/** @type {(value?: unknown) => void} */ resolve) => this.#messageWaiters.push(resolve));
     return this.messages.slice(0, count);
   }
 
+  /**
+   * @param {number} code
+   * @param {string} reason
+   */
   closed(code, reason) {
     this.#resolveClose({ code, reason });
   }
@@ -57,6 +75,12 @@ class ConnectionRecord {
 class Flood {
   /** Bytes (payload only) the server's socket has handed to the kernel. */
   bytesSent = 0;
+  /** The server's side of the connection, once every message is queued. @type {WebSocket|null} */
+  websocket = null;
+  /**
+   * @param {number} size
+   * @param {number} count
+   */
   constructor(size, count) {
     this.size = size;
     this.count = count;
@@ -67,18 +91,25 @@ class Flood {
   }
 }
 
+/** @param {{ host?: string }} [options] */
 export async function startHelperServer({ host = '127.0.0.1' } = {}) {
+  /** @type {Map<string, ConnectionRecord>} */
   const records = new Map();
+  /** @type {Map<string, ((record: ConnectionRecord) => void)[]>} */
   const recordWaiters = new Map();
+  /** @type {Map<string, Flood>} */
   const floods = new Map();
+  /** @type {Map<string, number>} */
   const upgradesById = new Map();
+  /** @type {Set<import('node:net').Socket>} */
   const sockets = new Set();
   let tcpConnections = 0;
+  /** @type {string|null} */
   let deflateResponseExtensions = null;
 
-  const recordFor = (id) => {
+  const recordFor = (/** @type {string} */ id) => {
     if (!records.has(id)) records.set(id, new ConnectionRecord());
-    return records.get(id);
+    return /** @type {ConnectionRecord} */ (records.get(id));
   };
 
   const plain = new WebSocketServer({ noServer: true, perMessageDeflate: false });
@@ -88,6 +119,7 @@ export async function startHelperServer({ host = '127.0.0.1' } = {}) {
     deflateResponseExtensions = line === undefined ? '' : line.slice(line.indexOf(':') + 1).trim();
   });
 
+  /** @type {Record<string, Endpoint|undefined>} */
   const endpoints = {
     '/record': (request, socket, head, url) => {
       plain.handleUpgrade(request, socket, head, (websocket) => {
@@ -95,7 +127,8 @@ export async function startHelperServer({ host = '127.0.0.1' } = {}) {
         const record = recordFor(id);
         record.websocket = websocket;
         if (url.searchParams.get('pause') === '1') websocket.pause();
-        websocket.on('message', (data, isBinary) => record.addMessage(isBinary ? new Uint8Array(data) : data.toString('utf8')));
+        // Not fragmented, not asked for in pieces: each message is one Buffer.
+        websocket.on('message', (data, isBinary) => record.addMessage(isBinary ? new Uint8Array(/** @type {Buffer} */ (data)) : data.toString('utf8')));
         websocket.on('close', (code, reason) => record.closed(code, reason.toString('utf8')));
         websocket.on('error', () => {});
         for (const resolve of recordWaiters.get(id) ?? []) resolve(record);
@@ -155,7 +188,7 @@ export async function startHelperServer({ host = '127.0.0.1' } = {}) {
   });
   server.on('upgrade', (request, socket, head) => {
     socket.on('error', () => {});
-    const url = new URL(request.url, 'ws://helper');
+    const url = new URL(request.url ?? '/', 'ws://helper');
     const id = url.searchParams.get('id');
     if (id !== null) upgradesById.set(id, (upgradesById.get(id) ?? 0) + 1);
     const endpoint = endpoints[url.pathname];
@@ -168,37 +201,42 @@ export async function startHelperServer({ host = '127.0.0.1' } = {}) {
 
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, resolve);
+    server.listen(0, host, () => resolve(undefined));
   });
-  const { port } = server.address();
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
   const origin = `ws://${host}:${port}`;
 
   return {
     port,
     origin,
-    url: (pathAndQuery) => `${origin}${pathAndQuery}`,
+    url: (/** @type {string} */ pathAndQuery) => `${origin}${pathAndQuery}`,
     /** TCP connections accepted so far, whatever became of them. */
     get tcpConnections() {
       return tcpConnections;
     },
     /** Upgrade requests that carried ?id=ID. */
-    upgrades: (id) => upgradesById.get(id) ?? 0,
-    /** The record of the /record connection with ?id=ID, once it is open. */
+    upgrades: (/** @type {string} */ id) => upgradesById.get(id) ?? 0,
+    /**
+     * The record of the /record connection with ?id=ID, once it is open.
+     * @param {string} id
+     * @returns {Promise<ConnectionRecord>}
+     */
     record(id) {
-      if (records.has(id) && records.get(id).websocket !== null) return Promise.resolve(records.get(id));
+      const known = records.get(id);
+      if (known !== undefined && known.websocket !== null) return Promise.resolve(known);
       return new Promise((resolve) => {
         if (!recordWaiters.has(id)) recordWaiters.set(id, []);
-        recordWaiters.get(id).push(resolve);
+        recordWaiters.get(id)?.push(resolve);
       });
     },
-    flood: (id) => floods.get(id),
+    flood: (/** @type {string} */ id) => floods.get(id),
     /** The Sec-WebSocket-Extensions value /deflate last answered with ('' for none). */
     get deflateResponseExtensions() {
       return deflateResponseExtensions;
     },
     async close() {
       for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(() => resolve()));
+      await new Promise((resolve) => server.close(() => resolve(undefined)));
       plain.close();
       deflate.close();
     },

@@ -9,16 +9,31 @@ export class StillPending extends Error {
   name = 'StillPending';
 }
 
-/** Settles like `promise`, or rejects with StillPending after `ms`. */
+/**
+ * Settles like `promise`, or rejects with StillPending after `ms`.
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {string} what
+ * @param {number} [ms]
+ * @returns {Promise<T>}
+ */
 export function within(promise, what, ms = STEP_MS) {
+  /** @type {ReturnType<typeof setTimeout>|undefined} */
   let timer;
+  /** @type {Promise<never>} */
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new StillPending(`${what}: still pending after ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** The rejection reason of `promise`; throws if it fulfils or stays pending. */
+/**
+ * The rejection reason of `promise`; throws if it fulfils or stays pending.
+ * @param {Promise<unknown>} promise
+ * @param {string} what
+ * @param {number} [ms]
+ * @returns {Promise<unknown>}
+ */
 export async function rejectionOf(promise, what, ms = STEP_MS) {
   let value;
   try {
@@ -33,8 +48,11 @@ export async function rejectionOf(promise, what, ms = STEP_MS) {
 /**
  * 'pending', 'fulfilled' or 'rejected' — after letting every already-queued microtask and one
  * macrotask run, so a promise that is about to settle has settled.
+ * @param {Promise<unknown>} promise
+ * @returns {Promise<'pending'|'fulfilled'|'rejected'>}
  */
 export async function stateOf(promise) {
+  /** @type {'pending'|'fulfilled'|'rejected'} */
   let state = 'pending';
   promise.then(() => { state = 'fulfilled'; }, () => { state = 'rejected'; });
   await nextMacrotask();
@@ -44,6 +62,8 @@ export async function stateOf(promise) {
 /**
  * True when `promise` is still pending after `ms`. Only for behaviour that is itself about time:
  * a promise that must wait for a server that deliberately does not answer.
+ * @param {Promise<unknown>} promise
+ * @param {number} ms
  */
 export async function stillPendingAfter(promise, ms) {
   let settled = false;
@@ -55,6 +75,10 @@ export async function stillPendingAfter(promise, ms) {
 /**
  * Polls `measure()` until its value has not changed for `quietMs`: for quantities with no event
  * when they stop changing (bytes read from a socket). Bounded by `boundMs`. → the steady value.
+ * @template T
+ * @param {() => T} measure
+ * @param {{ quietMs?: number, pollMs?: number, boundMs?: number, what?: string }} [options]
+ * @returns {Promise<T>}
  */
 export async function steadyValue(measure, { quietMs = 300, pollMs = 25, boundMs = 10_000, what = 'value' } = {}) {
   const giveUpAt = Date.now() + boundMs;
@@ -72,6 +96,7 @@ export async function steadyValue(measure, { quietMs = 300, pollMs = 25, boundMs
   return value;
 }
 
+/** @param {unknown} value */
 export function describe(value) {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value instanceof Uint8Array) return `Uint8Array(${value.byteLength})`;

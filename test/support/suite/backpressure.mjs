@@ -39,6 +39,7 @@ async function readAll(reader, count, what) {
   return chunks;
 }
 
+/** @param {import('../behaviour-suite.mjs').SuiteContext} context */
 export function defineBackpressureTests(context) {
   const receiveLimitation = () => context.limitations.receiveBackpressure;
 

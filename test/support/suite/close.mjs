@@ -10,6 +10,7 @@ import { openRecorded } from './writing.mjs';
 const EURO = '\u20ac'; // 3 bytes in UTF-8
 const E_ACUTE = '\u00e9'; // 2 bytes in UTF-8
 
+/** @param {import('../behaviour-suite.mjs').SuiteContext} context */
 export function defineCloseTests(context) {
   /** Closes with `closeInfo` and returns what the server saw and what closed resolved with. */
   async function closeAndObserve(closeInfo) {

@@ -40,6 +40,7 @@ async function assertWritableErroredWithInvalidState({ writer, queued }, writabl
   assert.equal(await rejectionOf(writer.closed, 'writer.closed'), writableError, 'writer.closed rejects with the same object');
 }
 
+/** @param {import('../behaviour-suite.mjs').SuiteContext} context */
 export function defineConnectionCloseTests(context) {
   describe('When the connection closes', () => {
     for (const [label, params, closeCode, reason] of [

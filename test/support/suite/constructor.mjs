@@ -12,6 +12,7 @@ const noNetwork = (options = {}) => ({ ...options, signal: AbortSignal.abort() }
 
 const HTTP_TOKEN_CHARACTERS = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+/** @param {import('../behaviour-suite.mjs').SuiteContext} context */
 export function defineConstructorTests(context) {
   const construct = (url, options) => context.create(url, options);
 

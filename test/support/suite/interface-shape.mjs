@@ -51,6 +51,7 @@ function assertInterfaceObject(interfaceObject, name, length) {
   );
 }
 
+/** @param {import('../behaviour-suite.mjs').SuiteContext} context */
 export function defineInterfaceShapeTests(context) {
   describe('Interface shape (Web IDL)', () => {
     test('WebSocketStream is an interface object: name, length 1, prototype, toStringTag', () => {

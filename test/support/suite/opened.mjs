@@ -18,6 +18,7 @@ function closedPort() {
   });
 }
 
+/** @param {import('../behaviour-suite.mjs').SuiteContext} context */
 export function defineOpenedTests(context) {
   describe('Opened', () => {
     test('opened resolves to { readable, writable, extensions, protocol } with platform streams and strings', async () => {

@@ -10,6 +10,7 @@ async function read(reader, what) {
   return value;
 }
 
+/** @param {import('../behaviour-suite.mjs').SuiteContext} context */
 export function defineReadingTests(context) {
   describe('Reading', () => {
     test('a text message is read as a string, a binary one as exactly a Uint8Array', async () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { throwsDOMException, throwsTypeError } from '../assertions.mjs';
 
+/** @param {import('../behaviour-suite.mjs').SuiteContext} context */
 export function defineWebSocketErrorTests(context) {
   describe('WebSocketError', () => {
     test('defaults: message "", name "WebSocketError", closeCode null, reason ""; a DOMException and an Error', () => {

@@ -21,6 +21,7 @@ function bytesOfView(view) {
   return [...new Uint8Array(view.buffer, view.byteOffset, view.byteLength)];
 }
 
+/** @param {import('../behaviour-suite.mjs').SuiteContext} context */
 export function defineWritingTests(context) {
   describe('Writing', () => {
     test('a string is sent as a text message, after USVString conversion', async () => {
