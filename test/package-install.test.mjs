@@ -88,6 +88,29 @@ test('a one-file matrix in Chromium runs against the installed polyfill, found w
   assert.equal(report.run.options.polyfill, path.join('node_modules', 'websocketstream-polyfill', 'dist', 'websocketstream-polyfill.js'));
 });
 
+test('the harness is also a library: its entry runs in Node and its types check a CI script', () => {
+  const names = run(process.execPath, ['--input-type=module', '-e', "const m = await import('websocketstream-conformance'); console.log(Object.keys(m).sort().join(' '))"]);
+  assert.equal(names.status, 0, names.output);
+  assert.equal(names.stdout.trim(), 'USAGE UsageError mergeShards parseOptions runConformance');
+  writeFileSync(path.join(project, 'ci.ts'), `import { parseOptions, runConformance } from 'websocketstream-conformance';
+export async function conforms(): Promise<boolean> {
+  const options = parseOptions(['--browsers', 'chromium', '--filter', 'close']);
+  if (options.help) return false;
+  const report = await runConformance(options);
+  return report.unexpected.length === 0 && report.summary.every((row) => row.configuration.length > 0);
+}
+// @ts-expect-error parseOptions takes the command line's words
+parseOptions(42);
+`);
+  writeFileSync(path.join(project, 'tsconfig.harness.json'), JSON.stringify({
+    // skipLibCheck: the declarations name Node's types, which this project does not install.
+    compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', lib: ['es2022'], types: [], strict: true, noEmit: true, skipLibCheck: true },
+    files: ['ci.ts'],
+  }));
+  const result = run(process.execPath, [path.join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.harness.json']);
+  assert.equal(result.status, 0, result.output);
+});
+
 test('a TypeScript consumer compiles against the global declarations and the ponyfill\'s types', () => {
   writeFileSync(path.join(project, 'globals.ts'), `import 'websocketstream-polyfill/polyfill';
 export const stream: WebSocketStream = new WebSocketStream('wss://example.test/', { protocols: ['chat'] });
