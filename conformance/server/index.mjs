@@ -11,7 +11,7 @@ import { escapeHtml } from '../lib/escape-html.mjs';
 import { createSelfSignedCertificate } from './certificate.mjs';
 import { Lifetime } from './lifetime.mjs';
 import { listTestFiles, parseMeta, testPages } from './meta.mjs';
-import { POLYFILL_PREFIX, POLYFILL_SCRIPT_PATH, windowPage, workerPage, workerScript } from './pages.mjs';
+import { LEGACY_POLYFILL_PREFIX, LEGACY_POLYFILL_SCRIPT_PATH, POLYFILL_PREFIX, POLYFILL_SCRIPT_PATH, windowPage, workerPage, workerScript } from './pages.mjs';
 import { contentTypeOf, extraHeadersFor, resolveFile } from './static-files.mjs';
 import { Stash } from './stash.mjs';
 import { isSubstitutedFile, substitute } from './substitution.mjs';
@@ -29,6 +29,7 @@ export { variantName, variantQuery } from './meta.mjs';
  * @typedef {object} ServerContext
  * @property {string} wptRoot
  * @property {string} polyfillFile
+ * @property {string} legacyPolyfillFile  served under /_polyfill_legacy/
  * @property {string} host
  * @property {Record<string, number>} ports  by scheme: http, https, ws, wss
  * @property {Stash} stash
@@ -72,7 +73,7 @@ const HARNESS_FALLBACK_FILES = {
  * @property {string} suffix
  * @property {import('../lib/types.mjs').Scope} scope
  * @property {string} type
- * @property {(testPath: string, meta: import('../lib/types.mjs').TestMeta, options: { polyfill: boolean }) => string} make
+ * @property {(testPath: string, meta: import('../lib/types.mjs').TestMeta, options: import('./pages.mjs').PageOptions) => string} make
  */
 /** @type {GeneratedDocument[]} */
 const GENERATED = [
@@ -82,12 +83,22 @@ const GENERATED = [
 ];
 
 /**
- * @param {{ wptRoot?: string, polyfillFile?: string, host?: string, log?: boolean }} [options]
+ * The legacy build beside a modern one: dist/websocketstream-polyfill.legacy.min.js.
+ * @param {string} polyfillFile
+ */
+export function legacyBuildBeside(polyfillFile) {
+  return path.join(path.dirname(path.resolve(polyfillFile)), 'websocketstream-polyfill.legacy.min.js');
+}
+
+/**
+ * @param {{ wptRoot?: string, polyfillFile?: string, legacyPolyfillFile?: string, host?: string, log?: boolean }} [options]
  * @returns {Promise<TestServer>}
  */
 export async function startServer({
   wptRoot = path.join(repositoryRoot, 'wpt'),
   polyfillFile = path.join(repositoryRoot, 'dist/websocketstream-polyfill.js'),
+  // Served under /_polyfill_legacy/, for browsers that cannot parse the modern build.
+  legacyPolyfillFile = legacyBuildBeside(polyfillFile),
   host = '127.0.0.1',
   log = false,
 } = {}) {
@@ -101,29 +112,9 @@ export async function startServer({
   /** @type {Record<string, number>} */
   const ports = {};
   /** @type {ServerContext} */
-  const context = { wptRoot: path.resolve(wptRoot), polyfillFile: path.resolve(polyfillFile), host, ports, stash, launcher, report };
+  const context = { wptRoot: path.resolve(wptRoot), polyfillFile: path.resolve(polyfillFile), legacyPolyfillFile: path.resolve(legacyPolyfillFile), host, ports, stash, launcher, report };
 
-  const handleWebSocketUpgrade = createWebSocketEndpoints({ lifetime, stash, log: report });
-  /** @type {http.RequestListener} */
-  const answerPlainRequestOnWebSocketPort = (request, response) => {
-    respond(response, 426, 'text/plain', 'This port only serves WebSocket endpoints.\n');
-  };
-  const servers = {
-    http: http.createServer((request, response) => serveHttp(request, response, 'http', context)),
-    https: https.createServer({ cert, key }, (request, response) => serveHttp(request, response, 'https', context)),
-    ws: http.createServer(answerPlainRequestOnWebSocketPort),
-    wss: https.createServer({ cert, key }, answerPlainRequestOnWebSocketPort),
-  };
-  servers.ws.on('upgrade', handleWebSocketUpgrade);
-  servers.wss.on('upgrade', handleWebSocketUpgrade);
-  for (const scheme of /** @type {const} */ (['http', 'https'])) {
-    servers[scheme].on('upgrade', (request, socket) => answerUpgradeOnHttpPort(request, socket, scheme, context, lifetime));
-  }
-  for (const server of Object.values(servers)) {
-    // A client that vanishes mid-TLS-handshake is not the server's failure.
-    server.on('tlsClientError', (error) => report(`tls: ${error.message}`));
-    server.on('clientError', (/** @type {Error} */ error, /** @type {Duplex} */ socket) => socket.destroy());
-  }
+  const servers = createServers({ cert, key }, context, lifetime);
 
   try {
     for (const [scheme, server] of Object.entries(servers)) {
@@ -146,6 +137,37 @@ export async function startServer({
     certificate: cert,
     close: () => closeServers(servers, lifetime, launcher),
   };
+}
+
+/**
+ * The four servers, not listening yet: pages over http and https, WebSocket endpoints on ws and wss.
+ * @param {{ cert: string, key: string }} credentials
+ * @param {ServerContext} context
+ * @param {Lifetime} lifetime
+ */
+function createServers({ cert, key }, context, lifetime) {
+  const handleWebSocketUpgrade = createWebSocketEndpoints({ lifetime, stash: context.stash, log: context.report });
+  /** @type {http.RequestListener} */
+  const answerPlainRequestOnWebSocketPort = (request, response) => {
+    respond(response, 426, 'text/plain', 'This port only serves WebSocket endpoints.\n');
+  };
+  const servers = {
+    http: http.createServer((request, response) => serveHttp(request, response, 'http', context)),
+    https: https.createServer({ cert, key }, (request, response) => serveHttp(request, response, 'https', context)),
+    ws: http.createServer(answerPlainRequestOnWebSocketPort),
+    wss: https.createServer({ cert, key }, answerPlainRequestOnWebSocketPort),
+  };
+  servers.ws.on('upgrade', handleWebSocketUpgrade);
+  servers.wss.on('upgrade', handleWebSocketUpgrade);
+  for (const scheme of /** @type {const} */ (['http', 'https'])) {
+    servers[scheme].on('upgrade', (request, socket) => answerUpgradeOnHttpPort(request, socket, scheme, context, lifetime));
+  }
+  for (const server of Object.values(servers)) {
+    // A client that vanishes mid-TLS-handshake is not the server's failure.
+    server.on('tlsClientError', (error) => context.report(`tls: ${error.message}`));
+    server.on('clientError', (/** @type {Error} */ error, /** @type {Duplex} */ socket) => socket.destroy());
+  }
+  return servers;
 }
 
 /**
@@ -254,13 +276,17 @@ async function answerHttp(request, url, context) {
   if (pathname === POLYFILL_SCRIPT_PATH || pathname === `${POLYFILL_SCRIPT_PATH}.map`) {
     return polyfillAnswer(pathname, context.polyfillFile);
   }
+  if (pathname === LEGACY_POLYFILL_SCRIPT_PATH || pathname === `${LEGACY_POLYFILL_SCRIPT_PATH}.map`) {
+    return polyfillAnswer(pathname, context.legacyPolyfillFile);
+  }
   if (pathname === '/') return indexAnswer(context);
 
-  const polyfill = pathname.startsWith(`${POLYFILL_PREFIX}/`);
-  const treePath = polyfill ? pathname.slice(POLYFILL_PREFIX.length) : pathname;
+  const prefix = [LEGACY_POLYFILL_PREFIX, POLYFILL_PREFIX].find((candidate) => pathname.startsWith(`${candidate}/`));
+  const treePath = prefix ? pathname.slice(prefix.length) : pathname;
+  const polyfillScript = prefix === LEGACY_POLYFILL_PREFIX ? LEGACY_POLYFILL_SCRIPT_PATH : POLYFILL_SCRIPT_PATH;
 
   const generated = GENERATED.find(({ suffix }) => treePath.endsWith(suffix));
-  if (generated) return generatedAnswer(generated, treePath, polyfill, context);
+  if (generated) return generatedAnswer(generated, treePath, { polyfill: Boolean(prefix), polyfillScript }, context);
 
   const filePath = await resolveFile(context.wptRoot, treePath);
   if (!filePath) {
@@ -299,17 +325,17 @@ async function polyfillAnswer(pathname, polyfillFile) {
 /**
  * @param {GeneratedDocument} generated
  * @param {string} treePath
- * @param {boolean} polyfill
+ * @param {import('./pages.mjs').PageOptions} pageOptions
  * @param {ServerContext} context
  * @returns {Promise<ServerAnswer>}
  */
-async function generatedAnswer({ suffix, scope, type, make }, treePath, polyfill, context) {
+async function generatedAnswer({ suffix, scope, type, make }, treePath, pageOptions, context) {
   const testPath = treePath.slice(0, -suffix.length) + '.any.js';
   const filePath = await resolveFile(context.wptRoot, testPath);
   if (!filePath) return notFound(testPath);
   const meta = parseMeta(await readFile(filePath, 'utf8'));
   if (!meta.globals.includes(scope)) return notFound(`${testPath} does not run in scope "${scope}" (META global=)`);
-  return { status: 200, type, body: make(testPath, meta, { polyfill }), headers: await extraHeadersFor(filePath) };
+  return { status: 200, type, body: make(testPath, meta, pageOptions), headers: await extraHeadersFor(filePath) };
 }
 
 // A page for people: every test page of the tree, native and polyfilled.

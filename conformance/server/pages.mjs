@@ -5,7 +5,10 @@
 //   NAME.any.worker.js    the worker's script: testharness, META scripts, test, done().
 // In polyfill mode (URL prefix /_polyfill/) the native WebSocketStream and
 // WebSocketError are deleted first and the built polyfill is loaded, so the
-// polyfill's install-when-absent path is what the test exercises.
+// polyfill's install-when-absent path is what the test exercises. Under
+// /_polyfill_legacy/ the same pages load the legacy build instead
+// (websocketstream-polyfill.legacy.min.js), for engines whose parser stops at
+// the modern one (Chromium 92: class static blocks).
 //
 // Timeouts are testharness.js's own: 10 s per file, 60 s for `timeout=long`
 // (the `<meta name="timeout">` tag). In a worker testharness has no timeout
@@ -15,10 +18,17 @@ import { escapeHtml } from '../lib/escape-html.mjs';
 
 export const POLYFILL_PREFIX = '/_polyfill';
 export const POLYFILL_SCRIPT_PATH = `${POLYFILL_PREFIX}/websocketstream-polyfill.js`;
+export const LEGACY_POLYFILL_PREFIX = '/_polyfill_legacy';
+export const LEGACY_POLYFILL_SCRIPT_PATH = `${LEGACY_POLYFILL_PREFIX}/websocketstream-polyfill.js`;
 
 const REMOVE_NATIVE = 'delete globalThis.WebSocketStream; delete globalThis.WebSocketError;';
 
 /** @typedef {import('../lib/types.mjs').TestMeta} TestMeta */
+/**
+ * polyfill: load a build (after deleting any native one); polyfillScript: which
+ * build's URL (the modern one unless the page is under /_polyfill_legacy/).
+ * @typedef {{ polyfill?: boolean, polyfillScript?: string }} PageOptions
+ */
 
 /** @param {string} testPath */
 function fileName(testPath) {
@@ -36,14 +46,15 @@ function globalDescription(isWindow) {
  * @param {string} testPath
  * @param {TestMeta} meta
  * @param {boolean} polyfill
+ * @param {string} polyfillScript
  */
-function head(testPath, meta, polyfill) {
+function head(testPath, meta, polyfill, polyfillScript) {
   const lines = ['<!doctype html>', '<meta charset="utf-8">'];
   if (meta.timeout === 'long') lines.push('<meta name="timeout" content="long">');
   lines.push(`<title>${escapeHtml(fileName(testPath))}${polyfill ? ' (polyfill)' : ''}</title>`);
   if (polyfill) {
     lines.push(`<script>${REMOVE_NATIVE}</script>`);
-    lines.push(`<script src="${POLYFILL_SCRIPT_PATH}"></script>`);
+    lines.push(`<script src="${polyfillScript}"></script>`);
   }
   return lines;
 }
@@ -52,11 +63,11 @@ function head(testPath, meta, polyfill) {
  * NAME.any.html. `testPath` is the .any.js file's URL path, e.g. '/websockets/stream/x.any.js'.
  * @param {string} testPath
  * @param {TestMeta} meta
- * @param {{ polyfill?: boolean }} [options]
+ * @param {PageOptions} [options]
  */
-export function windowPage(testPath, meta, { polyfill = false } = {}) {
+export function windowPage(testPath, meta, { polyfill = false, polyfillScript = POLYFILL_SCRIPT_PATH } = {}) {
   return [
-    ...head(testPath, meta, polyfill),
+    ...head(testPath, meta, polyfill, polyfillScript),
     `<script>${globalDescription(true)}</script>`,
     '<script src="/resources/testharness.js"></script>',
     '<script src="/resources/testharnessreport.js"></script>',
@@ -71,12 +82,12 @@ export function windowPage(testPath, meta, { polyfill = false } = {}) {
  * NAME.any.worker.html: the variant's query is handed on to the worker, whose location the test reads.
  * @param {string} testPath
  * @param {TestMeta} meta
- * @param {{ polyfill?: boolean }} [options]
+ * @param {PageOptions} [options]
  */
-export function workerPage(testPath, meta, { polyfill = false } = {}) {
+export function workerPage(testPath, meta, { polyfill = false, polyfillScript = POLYFILL_SCRIPT_PATH } = {}) {
   const workerScript = fileName(testPath).replace(/\.any\.js$/, '.any.worker.js');
   return [
-    ...head(testPath, meta, polyfill),
+    ...head(testPath, meta, polyfill, polyfillScript),
     '<script src="/resources/testharness.js"></script>',
     '<script src="/resources/testharnessreport.js"></script>',
     '<div id="log"></div>',
@@ -89,12 +100,12 @@ export function workerPage(testPath, meta, { polyfill = false } = {}) {
  * NAME.any.worker.js. Relative META scripts resolve against this script's URL, the test's directory.
  * @param {string} testPath
  * @param {TestMeta} meta
- * @param {{ polyfill?: boolean }} [options]
+ * @param {PageOptions} [options]
  */
-export function workerScript(testPath, meta, { polyfill = false } = {}) {
+export function workerScript(testPath, meta, { polyfill = false, polyfillScript = POLYFILL_SCRIPT_PATH } = {}) {
   const lines = [];
   if (polyfill) {
-    lines.push(REMOVE_NATIVE, `importScripts(${JSON.stringify(POLYFILL_SCRIPT_PATH)});`);
+    lines.push(REMOVE_NATIVE, `importScripts(${JSON.stringify(polyfillScript)});`);
   }
   lines.push(
     globalDescription(false),
