@@ -7,6 +7,8 @@
 //
 // Runtimes have one scope, `shell`: a file runs once per variant, from its
 // window page's URL (`NAME.any.html?wss`), whose query becomes location.search.
+// As for browsers, a page under /_polyfill/ runs with the polyfill: one driver
+// (one session of the scheduler) serves a row's native and polyfill pages.
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,11 +65,13 @@ export function runtimePages(relPath, meta) {
   return variants.map((variant) => ({ scope: RUNTIME_SCOPE, variant: variantName(variant), path: `/${base}.any.html${variantQuery(variant)}` }));
 }
 
+const POLYFILL_PATH = /^\/_polyfill\//;
+
 /**
  * @param {object} spec
  * @param {'deno'|'bun'|'node'} spec.engine
  * @param {string} spec.executable the runtime's binary
- * @param {'native'|'polyfill'} spec.mode
+ * @param {'native'|'polyfill'} spec.mode  for pages outside /_polyfill/ (and evaluate); a page under it always gets the polyfill
  * @param {'ws'|'global'} [spec.socket] polyfill mode: which entry (see POLYFILL_ENTRIES)
  * @param {string} [spec.distDir] where the built polyfill is (default: this repository's dist/)
  * @param {string} [spec.source] where the binary came from, for reports
@@ -76,22 +80,24 @@ export function runtimePages(relPath, meta) {
 export function createRuntimeDriver({ engine, executable, mode, socket = 'ws', distDir = DEFAULT_DIST, source = executable, timeoutMultiplier = 1 }) {
   const command = RUNTIME_COMMANDS[engine];
   if (!command) throw new Error(`no runtime driver for "${engine}" (known: ${Object.keys(RUNTIME_COMMANDS).join(', ')})`);
-  const polyfill = mode === 'polyfill' ? path.join(distDir, POLYFILL_ENTRIES[socket]) : null;
-  if (mode === 'polyfill' && !POLYFILL_ENTRIES[socket]) throw new Error(`socket must be one of ${Object.keys(POLYFILL_ENTRIES).join(', ')}`);
+  if (!POLYFILL_ENTRIES[socket]) throw new Error(`socket must be one of ${Object.keys(POLYFILL_ENTRIES).join(', ')}`);
+  const polyfill = path.join(distDir, POLYFILL_ENTRIES[socket]);
   /** @type {string|null} */
   let version = null;
 
   async function launch() {
     version = await readVersion(engine, executable);
-    if (polyfill) await access(polyfill, constants.R_OK).catch(() => { throw new Error(`${polyfill} is missing (npm run build)`); });
+    await access(polyfill, constants.R_OK).catch(() => { throw new Error(`${polyfill} is missing (npm run build)`); });
   }
 
-  /** @param {string[]} extra */
-  function spawnHost(extra) {
-    const args = [...command.args({ mode, socket: polyfill ? socket : null, version }), RUNTIME_HOST, ...extra];
-    if (polyfill) args.push('--polyfill', polyfill);
-    return spawnHelper(executable, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...command.env } });
-  }
+  /**
+   * @param {string[]} extra
+   * @param {boolean} withPolyfill
+   */
+  const spawnHost = (extra, withPolyfill) => spawnRuntimeHost({ engine, executable, socket, polyfill, version }, extra, withPolyfill);
+
+  /** @param {string} url */
+  const polyfilled = (url) => mode === 'polyfill' || POLYFILL_PATH.test(new URL(url).pathname);
 
   /**
    * @param {string} url
@@ -99,14 +105,8 @@ export function createRuntimeDriver({ engine, executable, mode, socket = 'ws', d
    */
   async function runPage(url, { timeoutMs }) {
     const started = Date.now();
-    const { ended, output } = await runBounded(spawnHost([url, '--timeout-multiplier', String(timeoutMultiplier)]), timeoutMs);
-    const elapsed = Date.now() - started;
-    if (ended === 'timeout') return timedOutOutcome(timeoutMs, elapsed);
-    const line = resultLine(output.stdout);
-    if (!line) return crashedOutcome(`${engine} exited (${ended.signal ?? `code ${ended.code}`}${ended.error ? `, ${ended.error.message}` : ''}) without results: ${lastLines(output.stderr())}`, elapsed, 'browser-exited');
-    // The host's own bound ran out: testharness.js never completed.
-    if (ended.code === 3) return timedOutOutcome(timeoutMs, elapsed);
-    return completedOutcome(line, elapsed);
+    const { ended, output } = await runBounded(spawnHost([url, '--timeout-multiplier', String(timeoutMultiplier)], polyfilled(url)), timeoutMs);
+    return pageOutcome(engine, ended, output, Date.now() - started, timeoutMs);
   }
 
   /**
@@ -114,7 +114,7 @@ export function createRuntimeDriver({ engine, executable, mode, socket = 'ws', d
    * @param {string} expression
    */
   async function evaluate(url, expression, { timeoutMs = EVALUATE_TIMEOUT_MS } = {}) {
-    const { output } = await runBounded(spawnHost([url, '--evaluate', expression]), timeoutMs);
+    const { output } = await runBounded(spawnHost([url, '--evaluate', expression], polyfilled(url)), timeoutMs);
     const line = resultLine(output.stdout);
     if (!line) throw new Error(`${engine} gave no value for ${expression}: ${lastLines(output.stderr())}`);
     if ('error' in line) throw new Error(line.error);
@@ -136,6 +136,36 @@ export function createRuntimeDriver({ engine, executable, mode, socket = 'ws', d
     close: async () => {},
   };
   return driver;
+}
+
+/**
+ * Starts runtime-host.mjs for one page (or one evaluation): natively, or with the row's polyfill entry.
+ * @param {{ engine: string, executable: string, socket: string, polyfill: string, version: string|null }} row
+ * @param {string[]} extra  the page URL and the host's options
+ * @param {boolean} withPolyfill
+ */
+function spawnRuntimeHost({ engine, executable, socket, polyfill, version }, extra, withPolyfill) {
+  const command = RUNTIME_COMMANDS[engine];
+  const args = [...command.args({ mode: withPolyfill ? 'polyfill' : 'native', socket: withPolyfill ? socket : null, version }), RUNTIME_HOST, ...extra];
+  if (withPolyfill) args.push('--polyfill', polyfill);
+  return spawnHelper(executable, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...command.env } });
+}
+
+/**
+ * What a page's host process amounts to: its results, a timeout, or a crash.
+ * @param {string} engine
+ * @param {Awaited<ReturnType<typeof runBounded>>['ended']} ended
+ * @param {Awaited<ReturnType<typeof runBounded>>['output']} output
+ * @param {number} elapsed
+ * @param {number} timeoutMs
+ */
+function pageOutcome(engine, ended, output, elapsed, timeoutMs) {
+  if (ended === 'timeout') return timedOutOutcome(timeoutMs, elapsed);
+  const line = resultLine(output.stdout);
+  if (!line) return crashedOutcome(`${engine} exited (${ended.signal ?? `code ${ended.code}`}${ended.error ? `, ${ended.error.message}` : ''}) without results: ${lastLines(output.stderr())}`, elapsed, 'browser-exited');
+  // The host's own bound ran out: testharness.js never completed.
+  if (ended.code === 3) return timedOutOutcome(timeoutMs, elapsed);
+  return completedOutcome(line, elapsed);
 }
 
 /**
