@@ -3,6 +3,7 @@
 // scheduler never cares which it has.
 import { createJsdomDriver } from './jsdom.mjs';
 import { createPlaywrightDriver } from './playwright.mjs';
+import { createRowDriver } from './rows.mjs';
 import { createWebDriverDriver } from './webdriver.mjs';
 import { goesThroughWebDriver, sessionCapabilities } from '../lib/webdriver-options.mjs';
 
@@ -20,13 +21,16 @@ export class DriverUnavailableError extends Error {
  * - webkit: else Playwright's WebKit when its
  *   build is installed (or a --playwright-endpoint is given); else WebKitGTK over WebDriver;
  * - chromium, firefox: Playwright, local or through --playwright-endpoint;
- * - jsdom: jsdom in a worker thread of this process.
- * @param {Pick<Configuration, 'browser'|'engine'|'args'>} configuration
+ * - jsdom: jsdom in a worker thread of this process;
+ * - an engine row (chromium@92, deno, node@22, a --browser-executable): drivers/rows.mjs.
+ * @param {Pick<Configuration, 'browser'|'engine'|'args'|'row'>} configuration
  * @param {{ found?: any, playwrightEndpoint?: string|null, playwrightLaunchOptions?: Record<string, object>|null,
- *   webdriverUrl?: string|null, webdriverCapabilities?: Record<string, Record<string, unknown>>|null, webdriverBrowsers?: string[]|null }} options
+ *   webdriverUrl?: string|null, webdriverCapabilities?: Record<string, Record<string, unknown>>|null, webdriverBrowsers?: string[]|null,
+ *   serverOrigin?: string|null, distDir?: string, timeoutMultiplier?: number }} options
  * @returns {Driver}
  */
-export function createDriver(configuration, { found, playwrightEndpoint = null, playwrightLaunchOptions = null, webdriverUrl = null, webdriverCapabilities = null, webdriverBrowsers = null }) {
+export function createDriver(configuration, { found, playwrightEndpoint = null, playwrightLaunchOptions = null, webdriverUrl = null, webdriverCapabilities = null, webdriverBrowsers = null, ...rowOptions }) {
+  if (configuration.row) return createRowDriver(configuration, rowOptions);
   const { engine, args } = configuration;
   const remoteLaunchOptions = playwrightLaunchOptions?.[engine] ?? {};
   if (engine === 'jsdom') return createJsdomDriver();

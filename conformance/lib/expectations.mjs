@@ -3,7 +3,7 @@
 // reason. One file per browser configuration, conformance/expectations/<name>.json:
 //
 //   { "entries": [ { "file": "websockets/stream/x.any.js", "test": "subtest name",
-//                    "scope": "window|worker|*", "variant": "default|wss|*",
+//                    "scope": "window|worker|shell|*", "variant": "default|wss|*",
 //                    "mode": "native|polyfill|*", "expected": "FAIL", "reason": "why" } ] }
 //
 // "tests": ["a", "b"] instead of "test" names several subtests that share one reason.
@@ -134,7 +134,7 @@ export function validateEntries(document, where = 'expectations') {
       throw new ExpectationsError(`${at}: "expected" must be one of ${allowed.join(', ')} for a ${fileLevel ? 'file' : 'subtest'}, or a list of them`);
     }
     /** @type {[string, string[]][]} */
-    const places = [['scope', ['window', 'worker']], ['variant', ['default', 'wss']], ['mode', ['native', 'polyfill']]];
+    const places = [['scope', ['window', 'worker', 'shell']], ['variant', ['default', 'wss']], ['mode', ['native', 'polyfill']]];
     for (const [field, values] of places) {
       const value = entry[field] ?? '*';
       if (value !== '*' && !values.includes(value)) throw new ExpectationsError(`${at}: "${field}" must be ${values.join(', ')} or *`);

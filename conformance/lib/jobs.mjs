@@ -6,7 +6,9 @@
 //   - within a browser, file by file and page by page, native configurations
 //     first (an engine is probed for a native WebSocketStream on first use,
 //     and a session stays on one browser for as long as the list does).
-import { BROWSERS, fileTimeoutMs, pageUrl, pagesForFile } from './matrix.mjs';
+// Engine rows (chromium@92, deno, node@22…) come first, in the order given:
+// an old Chromium row is as slow as WebKit's, and a runtime's pages are short.
+import { fileTimeoutMs, pageUrl, pagesForFile } from './matrix.mjs';
 
 /** @typedef {import('./types.mjs').Configuration} Configuration */
 /** @typedef {import('./types.mjs').Job} Job */
@@ -27,12 +29,13 @@ export function buildJobs(configurations, planned, options, origin) {
   for (const browser of browsersInRunOrder(configurations)) {
     const ofBrowser = configurations.filter((configuration) => configuration.browser === browser)
       .sort((a, b) => (a.mode === 'native' ? 0 : 1) - (b.mode === 'native' ? 0 : 1));
-    const scopes = BROWSERS[browser].scopes.filter((scope) => options.scopes.includes(scope));
+    // A browser's configurations share its scopes.
+    const scopes = ofBrowser[0].scopes.filter((scope) => options.scopes.includes(scope));
     for (const { file, meta } of planned) {
       const timeoutMs = fileTimeoutMs(meta, options.timeoutMultiplier);
       for (const page of pagesForFile(file, meta, { scopes, variants: options.variants })) {
         for (const configuration of ofBrowser) {
-          jobs.push({ file, page, configuration, url: pageUrl(origin, page, configuration.mode), timeoutMs });
+          jobs.push({ file, page, configuration, url: pageUrl(origin, page, configuration.mode, configuration.row?.bundle), timeoutMs });
         }
       }
     }
@@ -42,6 +45,7 @@ export function buildJobs(configurations, planned, options, origin) {
 
 /** @param {Configuration[]} configurations */
 function browsersInRunOrder(configurations) {
+  // indexOf is -1 for an engine row: before every standard browser, and the sort keeps their order.
   return [...new Set(configurations.map((configuration) => configuration.browser))]
     .sort((a, b) => BROWSER_ORDER.indexOf(a) - BROWSER_ORDER.indexOf(b));
 }

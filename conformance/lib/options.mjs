@@ -4,14 +4,14 @@
 import { parseArgs } from 'node:util';
 import { BROWSER_NAMES, DEFAULT_BROWSERS, MODES, SCOPES, VARIANTS } from './matrix.mjs';
 import { DEFAULT_WORKERS } from './scheduler.mjs';
+import { browsersOption, executablesOption } from './rows.mjs';
 import { parseShard } from './shard.mjs';
+import { UsageError } from './usage-error.mjs';
 import { parseWebDriverBrowsers, parseWebDriverCapabilities } from './webdriver-options.mjs';
 
 export const REPORTERS = ['terminal', 'json', 'html'];
 
-export class UsageError extends Error {
-  name = 'UsageError';
-}
+export { UsageError };
 
 export const USAGE = `Usage: websocketstream-conformance [options]
        websocketstream-conformance setup-browsers [--no-playwright] [--grid]
@@ -27,9 +27,16 @@ Matrix
                         chromium-experimental is Chromium started with
                         --enable-experimental-web-platform-features (native mode only);
                         jsdom runs the window pages in Node (polyfill mode only)
+                        Engine rows, obtained from the npm registry into a cache:
+                        chromium@92 (an old Chromium; majors of @sparticuz/chromium),
+                        deno[@x.y.z], bun[@x.y.z][/global], node@<major>[/global]
+                        (runtimes run in scope shell; /global: the polyfill over the
+                        runtime's own WebSocket instead of the ws package)
+  --browser-executable NAME=PATH  a Chromium build of your own as row NAME (repeatable);
+                        without --browsers, those rows are the run
   --modes LIST          native,polyfill (default: both; native runs only where
                         the engine has its own WebSocketStream)
-  --scopes LIST         window,worker (default: both)
+  --scopes LIST         window,worker,shell (default: all; shell is the runtimes' one)
   --variants LIST       default,wss (default: both; "default" is ws:)
   --filter TEXT         only test files whose path contains TEXT (repeatable)
   --exclude TEXT        leave out test files whose path contains TEXT (repeatable)
@@ -75,6 +82,7 @@ Output
 /** @satisfies {NonNullable<import('node:util').ParseArgsConfig['options']>} */
 const OPTION_SPEC = {
   browsers: { type: 'string' },
+  'browser-executable': { type: 'string', multiple: true },
   modes: { type: 'string' },
   scopes: { type: 'string' },
   variants: { type: 'string' },
@@ -113,9 +121,11 @@ export function parseOptions(argv) {
   }
   if (values.help) return { help: true };
 
+  const browserExecutables = executablesOption(values['browser-executable'], BROWSER_NAMES);
   return {
     help: false,
-    browsers: listOption(values.browsers, 'browsers', BROWSER_NAMES, DEFAULT_BROWSERS),
+    browsers: browsersOption(values.browsers, { names: BROWSER_NAMES, defaults: DEFAULT_BROWSERS, executables: browserExecutables }),
+    browserExecutables,
     modes: listOption(values.modes, 'modes', MODES),
     scopes: listOption(values.scopes, 'scopes', SCOPES),
     variants: listOption(values.variants, 'variants', VARIANTS),

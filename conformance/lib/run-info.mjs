@@ -71,14 +71,39 @@ function describeOptions(options, inputs, cwd) {
  * @param {ConfigurationRun|undefined} ran
  * @returns {ConfigurationReport}
  */
-function describeConfiguration({ id, browser, engine, mode, args, expectations, isReference, comparedWithReference }, ran) {
+function describeConfiguration({ id, browser, engine, mode, args, expectations, isReference, comparedWithReference, row }, ran) {
   return {
     id, browser, engine, mode, args, expectations, isReference, comparedWithReference,
     driver: ran?.driver ?? null,
     source: ran?.source ?? null,
-    browserVersion: ran?.browserVersion ?? null,
+    browserVersion: ran?.browserVersion ?? row?.version ?? null,
     skipped: ran?.skip?.message ?? null,
     skip: ran?.skip ?? null,
     sessions: ran?.sessions ?? 0,
+    row: row ? describeRow(row, mode) : null,
+  };
+}
+
+/** The builds a polyfill page of each kind of row loads, by file name. */
+const POLYFILL_ENTRY_FILES = {
+  modern: 'websocketstream-polyfill.js', legacy: 'websocketstream-polyfill.legacy.min.js', ws: 'node.js', global: 'index.js',
+};
+
+/**
+ * An engine row as the report describes it: where its binary came from, and
+ * which build its polyfill pages loaded (and why, when it is the legacy one).
+ * @param {import('./types.mjs').EngineRow} row
+ * @param {import('./types.mjs').Mode} mode
+ * @returns {import('./types.mjs').ConfigurationRowReport}
+ */
+function describeRow(row, mode) {
+  const kind = row.driver === 'runtime' ? row.socket : row.bundle ?? 'modern';
+  return {
+    spec: row.spec,
+    obtainedFrom: row.obtainedFrom,
+    socket: row.socket,
+    polyfillEntry: mode === 'polyfill' && kind ? POLYFILL_ENTRY_FILES[kind] : null,
+    bundle: row.driver === 'launcher' ? row.bundle : null,
+    note: mode === 'polyfill' ? row.note : null,
   };
 }

@@ -13,6 +13,7 @@ import { buildJobs } from './jobs.mjs';
 import { buildConfigurations } from './matrix.mjs';
 import { UsageError } from './options.mjs';
 import { checkPolyfill, harnessPackage, resolveInputs } from './inputs.mjs';
+import { obtainRows, probeBundles, resolveExpectationNames } from './prepare-rows.mjs';
 import { recordOf, sortRecords } from './records.mjs';
 import { describeRun } from './run-info.mjs';
 import { DEFAULT_WORKERS, runSchedule } from './scheduler.mjs';
@@ -54,13 +55,14 @@ export async function planFiles(wptRoot, { filters = [], excludes = [], shard = 
 
 /**
  * @param {import('./types.mjs').Options} options  parsed CLI options (see options.mjs)
+ *   (engine rows' binaries are obtained first: from the cache, or the npm registry into it)
  * @param {{ progress?: (event: import('./types.mjs').ProgressEvent) => void, cwd?: string, signal?: AbortSignal }} [hooks]
  *   progress is called as pages finish, for the terminal
  * @returns {Promise<import('./types.mjs').Report>}
  */
 export async function runConformance(options, { progress = () => {}, cwd = process.cwd(), signal } = {}) {
   const startedAt = new Date();
-  const prepared = await prepareRun(options, cwd);
+  const prepared = await prepareRun(options, cwd, progress);
   await checkWebDriverEndpoint(prepared.configurations, options, { notice: (message) => progress({ type: 'notice', message }) });
   const schedule = await runOnServer(prepared, options, { progress, signal });
   const records = sortRecords(schedule.runs.map(recordOf), prepared.configurations);
@@ -77,11 +79,13 @@ export async function runConformance(options, { progress = () => {}, cwd = proce
  * Everything a run needs before a browser starts; a UsageError for anything the user must fix.
  * @param {Options} options
  * @param {string} cwd
+ * @param {(event: ProgressEvent) => void} progress
  * @returns {Promise<PreparedRun>}
  */
-async function prepareRun(options, cwd) {
+async function prepareRun(options, cwd, progress) {
   const inputs = resolveInputs(options, cwd);
   const configurations = buildConfigurations(options);
+  resolveExpectationNames(configurations, inputs.expectationsDir);
   if (configurations.length === 0) throw new UsageError('nothing to run: no browser supports the chosen --modes');
   for (const configuration of configurations) {
     if (!configuration.scopes.some((scope) => options.scopes.includes(scope))) {
@@ -91,6 +95,7 @@ async function prepareRun(options, cwd) {
   if (configurations.some((configuration) => configuration.mode === 'polyfill')) checkPolyfill(inputs.polyfill, { given: Boolean(options.polyfill) });
   const planned = await planFiles(inputs.wptRoot, options);
   if (planned.length === 0) throw new UsageError('no test files match --filter/--exclude/--shard');
+  await obtainRows(configurations, { log: (line) => progress({ type: 'notice', message: line }) });
   /** @type {import('./types.mjs').ExpectationsByName} */
   const expectationsByName = {};
   for (const configuration of configurations) {
@@ -110,11 +115,15 @@ async function runOnServer({ inputs, configurations, planned, expectationsByName
   const found = await detectBrowsers();
   // No polyfill found (a native-only run): the server's default path, which answers 404 if asked.
   const server = await startServer({ wptRoot: inputs.wptRoot, polyfillFile: inputs.polyfill ?? undefined, host: options.host });
+  const workers = options.workers ?? DEFAULT_WORKERS;
+  // Engine rows: the build each browser row loads is settled before any job exists.
+  const rowOptions = { serverOrigin: server.httpOrigin, distDir: path.dirname(inputs.polyfill ?? ''), timeoutMultiplier: options.timeoutMultiplier };
   try {
+    await probeBundles(configurations, { serverOrigin: server.httpOrigin, workers });
     return await runSchedule({
       jobs: buildJobs(configurations, planned, options, server.httpOrigin),
-      workers: options.workers ?? DEFAULT_WORKERS,
-      createDriver: (configuration) => createDriver(configuration, { found: found[configuration.engine], ...options }),
+      workers,
+      createDriver: (configuration) => createDriver(configuration, { found: found[configuration.engine], ...options, ...rowOptions }),
       probeUrl: `${server.httpOrigin}/`,
       crashIsExpected: (job) => crashIsExpected(job, expectationsByName),
       progress: (event) => progress(progressEventOf(event)),

@@ -26,6 +26,14 @@
 //                                    "workers", "exitCode", "files" } — each shard's own run and verdict.
 //                                    The merged run's startedAt/finishedAt span the shards, wallTimeMs is
 //                                    that span, options.shard is null, and the rest is judged again as one run
+//   run.configurations[].row         null | an engine row's binary and build (lib/rows.mjs):
+//                                    { "spec": "chromium@92"|"node@18.20.8"|null (a --browser-executable),
+//                                      "obtainedFrom": "npm:@sparticuz/chromium@92.0.0"|…, "socket": "ws"|"global"|null,
+//                                      "polyfillEntry": the build its polyfill pages load (websocketstream-polyfill.js,
+//                                        websocketstream-polyfill.legacy.min.js, node.js, index.js), null in native mode,
+//                                      "bundle": "modern"|"legacy"|null (browsers), "note": "needs legacy: …"|null }
+//   scope "shell"                    results[].scope, summary[].scope: a runtime's page (Deno, Bun, Node), compared
+//                                    with the reference's window page of the same file and variant
 //
 // {
 //   "schema": "websocketstream-conformance-report", "schemaVersion": 1,
@@ -37,7 +45,7 @@
 //     "reference": "chromium:native",
 //     "configurations": [ { "id": "firefox:polyfill", "browser", "engine", "mode", "args": [],
 //                           "expectations": "firefox", "isReference": bool,
-//                           "driver": "playwright"|"webdriver"|"jsdom", "source": how the browser was found,
+//                           "driver": "playwright"|"webdriver"|"jsdom"|"launcher"|"runtime", "source": how the browser was found,
 //                           "browserVersion": string|null, "skipped": null | "why it did not run",
 //                           "skip": null | { "kind", "message" }, "sessions": number,
 //                           "comparedWithReference": bool } ],

@@ -13,7 +13,7 @@
 
 export {};
 
-/** @typedef {'window'|'worker'} Scope */
+/** @typedef {'window'|'worker'|'shell'} Scope  shell: a runtime without a DOM (Deno, Bun, Node), the window page's tests */
 /**
  * "default" is the ws: page (no query), "wss" is ?wss; an upstream file may declare others
  * (a variant's name is its query without "?"), hence the open end.
@@ -90,10 +90,27 @@ export {};
  * @property {Mode} mode
  * @property {string[]} args  extra browser flags
  * @property {string} expectations  the expectations file's name, without .json
+ * @property {string[]} [expectationCandidates]  an engine row's names, most specific first: the run takes the first file that exists
  * @property {boolean} isReference  native Chromium, what the others are compared with
  * @property {boolean} comparedWithReference  false on the reference and where no native counterpart exists (jsdom)
  * @property {Scope[]} scopes  the scopes this engine can run
  * @property {boolean} [addedAsReference]  added because polyfills ran, not asked for
+ * @property {EngineRow} [row]  an engine row's binary (rows.mjs), shared by the row's configurations
+ */
+
+/**
+ * What an engine row (rows.mjs) runs, filled in before the run: the binary is
+ * obtained (engines.mjs) and, for a browser, which polyfill build it parses is
+ * probed (prepare-rows.mjs).
+ * @typedef {object} EngineRow
+ * @property {'launcher'|'runtime'} driver
+ * @property {string|null} spec  the engines.mjs spec (chromium@92, node@18.20.8); null for a user's binary
+ * @property {string|null} executable  the binary: a user's, or the obtained one
+ * @property {string|null} obtainedFrom  e.g. "npm:@sparticuz/chromium@92.0.0"
+ * @property {string|null} version  what the binary says it is (the browser's own version once it ran)
+ * @property {'ws'|'global'|null} socket  a runtime's polyfill entry: dist/node.js over `ws`, or dist/index.js over its own WebSocket
+ * @property {'modern'|'legacy'|null} bundle  a browser's classic script: the modern build, or the legacy one where the modern does not parse
+ * @property {string|null} note  what the probe found, in words ("needs legacy: …")
  */
 
 /** @typedef {{ scope: Scope, variant: Variant, path: string }} PageSpec */
@@ -248,6 +265,7 @@ export {};
  * Parsed command-line options (options.mjs). Paths are as given; the runner resolves them.
  * @typedef {object} Options
  * @property {string[]} browsers
+ * @property {Record<string, string>} [browserExecutables]  --browser-executable NAME → PATH
  * @property {Mode[]} modes
  * @property {Scope[]} scopes
  * @property {Variant[]} variants
@@ -288,6 +306,17 @@ export {};
  * @property {string|null} skipped  why it did not run, in words (kept from schema 1's first fields)
  * @property {Skip|null} skip  the same, as a value
  * @property {number} sessions
+ * @property {ConfigurationRowReport|null} [row]  an engine row's binary and build; null for the standard browsers
+ */
+
+/**
+ * @typedef {object} ConfigurationRowReport
+ * @property {string|null} spec
+ * @property {string|null} obtainedFrom
+ * @property {'ws'|'global'|null} socket
+ * @property {string|null} polyfillEntry  the build its polyfill pages load: websocketstream-polyfill.js, …legacy.min.js, node.js, index.js
+ * @property {'modern'|'legacy'|null} bundle
+ * @property {string|null} note
  */
 
 /**

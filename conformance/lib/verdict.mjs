@@ -5,7 +5,7 @@
 // records annotated, a summary per configuration × scope × variant, and the
 // list of everything unexpected, which decides the exit code.
 import { findExpectation, isExpectedStatus } from './expectations.mjs';
-import { REFERENCE_ID } from './matrix.mjs';
+import { REFERENCE_ID, comparedScope } from './matrix.mjs';
 
 /** @typedef {import('./types.mjs').ExpectationEntry} ExpectationEntry */
 /** @typedef {import('./types.mjs').ExpectationsByName} ExpectationsByName */
@@ -30,6 +30,8 @@ import { REFERENCE_ID } from './matrix.mjs';
  *                       (it crashed, hung, or the subtest did not exist there);
  * - missing:            native Chromium has the subtest, this configuration
  *                       finished the file without it.
+ * A runtime's `shell` page is compared with native Chromium's window page of
+ * the same file and variant (comparedScope in matrix.mjs).
  * Parity is null on the reference itself and on configurations never compared
  * with it (jsdom, which is no browser and has no native counterpart).
  */
@@ -129,7 +131,9 @@ export function judge(records, expectationsByName, { notCompared = [] } = {}) {
   const lookup = new ExpectationLookup(expectationsByName);
   const judged = records.map((record) => {
     const compared = record.configuration !== REFERENCE_ID && !notCompared.includes(record.configuration);
-    return judgeRecord(record, compared ? referenceByKey.get(key(record)) ?? null : undefined, lookup);
+    // A runtime's shell page is compared with the reference's window page: the same tests, run without a DOM.
+    const referenceKey = key({ ...record, scope: comparedScope(record.scope) });
+    return judgeRecord(record, compared ? referenceByKey.get(referenceKey) ?? null : undefined, lookup);
   });
   return {
     records: judged,

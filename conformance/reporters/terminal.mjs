@@ -116,12 +116,21 @@ function headerLines(run) {
     const state = configuration.skipped ? `skipped: ${configuration.skipped}`
       : configuration.driver ? `${configuration.browserVersion ?? '?'} via ${configuration.driver} (${configuration.source})${sessions}`
         : 'no pages: none of the chosen files runs in its scopes and variants';
-    lines.push(`  ${pad(configuration.id, 30)} ${state}`);
+    lines.push(`  ${pad(configuration.id, 30)} ${state}${rowBuild(configuration.row)}`);
   }
   const options = /** @type {any} */ (run.options);
   lines.push(`  ${run.files.length} test files${options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : ''}${options.filters.length ? `, filter ${options.filters.join(' | ')}` : ''}${options.excludes?.length ? `, excluding ${options.excludes.join(' | ')}` : ''}${run.workers ? `; ${run.sessions === undefined ? '' : `${run.sessions} browser sessions, `}up to ${run.workers} at once` : ''}`);
   if (run.shards) lines.push(`  merged from ${run.shards.length} shards: ${run.shards.map((shard) => `${shard.index}/${shard.count} ${shard.files} files in ${(shard.wallTimeMs / 1000).toFixed(1)} s`).join(', ')}`);
   return lines;
+}
+
+/**
+ * Which build an engine row's polyfill pages loaded, and why when it is not the usual one.
+ * @param {import('../lib/types.mjs').ConfigurationRowReport|null|undefined} row
+ */
+function rowBuild(row) {
+  if (!row?.polyfillEntry) return '';
+  return `; polyfill: ${row.polyfillEntry}${row.note ? ` — ${row.note}` : ''}`;
 }
 
 /** @param {Report} report */

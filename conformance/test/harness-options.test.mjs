@@ -23,7 +23,7 @@ describe('parseOptions', () => {
     const options = parseOptions([]);
     assert.deepEqual(options.browsers, ['chromium', 'chromium-experimental', 'firefox', 'webkit']);
     assert.deepEqual(options.modes, ['native', 'polyfill']);
-    assert.deepEqual(options.scopes, ['window', 'worker']);
+    assert.deepEqual(options.scopes, ['window', 'worker', 'shell'], 'shell is the runtimes\' scope; browsers never run it');
     assert.deepEqual(options.variants, ['default', 'wss']);
     assert.deepEqual(options.reporters, ['terminal', 'json', 'html']);
     assert.equal(options.outDir, 'reports/conformance');
