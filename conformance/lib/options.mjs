@@ -9,7 +9,9 @@ import { parseShard } from './shard.mjs';
 import { UsageError } from './usage-error.mjs';
 import { parseWebDriverBrowsers, parseWebDriverCapabilities } from './webdriver-options.mjs';
 
-export const REPORTERS = ['terminal', 'json', 'html'];
+export const REPORTERS = ['terminal', 'json', 'html', 'compat'];
+// compat (the compatibility file, compat.json) is asked for by name: npm run compat.
+const DEFAULT_REPORTERS = ['terminal', 'json', 'html'];
 
 export { UsageError };
 
@@ -71,7 +73,8 @@ Browsers
   --workers N           browser sessions at once (default 2)
 
 Output
-  --reporter LIST       terminal,json,html (default: terminal,json,html)
+  --reporter LIST       terminal,json,html,compat (default: terminal,json,html;
+                        compat writes compat.json, one line per configuration)
   --out DIR             where report files go (default: reports/conformance)
   --quiet               no per-file progress lines
   -h, --help            this text
@@ -144,7 +147,7 @@ export function parseOptions(argv) {
     host: values.host ?? '127.0.0.1',
     timeoutMultiplier: multiplierOption(values['timeout-multiplier']),
     workers: workersOption(values.workers),
-    reporters: listOption(values.reporter?.join(','), 'reporter', REPORTERS, REPORTERS),
+    reporters: listOption(values.reporter?.join(','), 'reporter', REPORTERS, DEFAULT_REPORTERS),
     outDir: values.out ?? 'reports/conformance',
     quiet: Boolean(values.quiet),
   };

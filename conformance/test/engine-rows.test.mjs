@@ -1,17 +1,20 @@
 // Engine rows as the matrix sees them, without starting an engine: how --browsers items and
 // --browser-executable become configurations (lib/rows.mjs, matrix.mjs), their pages and URLs
 // (jobs.mjs), which expectations file each uses, how a runtime's shell page is compared with the
-// reference, and the server's legacy-build pages. Rows with real engines: launcher-driver.test.mjs,
+// reference, the server's legacy-build pages, and the compatibility file made from a report
+// (lib/compat.mjs, reporters/compat.mjs). Rows with real engines: launcher-driver.test.mjs,
 // runtime-driver.test.mjs, and the engine slice of npm test (scripts/engine-slice.mjs).
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { buildCompat, validateCompat } from '../lib/compat.mjs';
 import { buildJobs } from '../lib/jobs.mjs';
 import { buildConfigurations, pagesForFile, pageUrl } from '../lib/matrix.mjs';
 import { parseOptions, UsageError } from '../lib/options.mjs';
 import { resolveExpectationNames } from '../lib/prepare-rows.mjs';
 import { judge } from '../lib/verdict.mjs';
+import { renderCompatMarkdown } from '../reporters/compat.mjs';
 import { startServer } from '../server/index.mjs';
 import { makeScratch } from './harness-fixtures.mjs';
 
@@ -151,5 +154,68 @@ describe('the server\'s legacy-build pages', () => {
     assert.match(await text('/_polyfill_legacy/websockets/stream/close.any.worker.js'), /importScripts\("\/_polyfill_legacy\/websocketstream-polyfill\.js"\)/);
     assert.equal(await text('/_polyfill_legacy/websocketstream-polyfill.js'), '/* legacy */\n');
     assert.equal(await text('/_polyfill/websocketstream-polyfill.js'), '/* modern */\n');
+  });
+});
+
+/** A small report with an old Chromium row (legacy build), a runtime and the reference. */
+function sampleReport() {
+  const configuration = (id, fields) => ({
+    id, browser: id.split(':')[0], engine: 'chromium', mode: id.split(':')[1], args: [], expectations: 'chromium', isReference: false, comparedWithReference: true,
+    driver: 'launcher', source: 'x', browserVersion: null, skipped: null, skip: null, sessions: 1, row: null, ...fields,
+  });
+  const subtest = (status, referenceStatus, parity, reason = null) => ({ name: 't', status, message: null, expected: 'PASS', unexpected: false, reason, reference: referenceStatus ? { status: referenceStatus, message: null } : null, parity });
+  const result = (id, scope, subtests) => ({ file: 'websockets/stream/a.any.js', configuration: id, scope, variant: 'wss', status: 'OK', timedOut: false, reason: null, durationMs: 1400, subtests });
+  const rowOf = (spec, polyfillEntry, note = null) => ({ spec, obtainedFrom: `npm:${spec}`, socket: null, polyfillEntry, bundle: null, note });
+  return {
+    run: {
+      finishedAt: '2026-12-02T10:00:00.000Z', wallTimeMs: 600_000, exitCode: 0, cpus: 2, workers: 2, tool: { name: 'websocketstream-conformance', version: '0.1.0' },
+      options: { excludes: ['websockets/stream/fuzz.any.js'], filters: [], polyfill: 'dist/websocketstream-polyfill.js' },
+      reference: 'chromium:native', files: ['websockets/stream/a.any.js'],
+      configurations: [
+        configuration('chromium:native', { isReference: true, comparedWithReference: false, driver: 'playwright', source: 'system /usr/bin/chromium', browserVersion: '156.0.1' }),
+        configuration('chromium@92:native', { skipped: 'no native', skip: { kind: 'no-native-implementation', message: 'no native' }, browserVersion: '92.0.4512.0', row: rowOf('chromium@92', null) }),
+        configuration('chromium@92:polyfill', { browserVersion: '92.0.4512.0', row: rowOf('chromium@92', 'websocketstream-polyfill.legacy.min.js', 'needs legacy: SyntaxError') }),
+        configuration('deno:native', { engine: 'deno', driver: 'runtime', browserVersion: '2.9.6', row: rowOf('deno@2.9.6', null) }),
+      ],
+    },
+    summary: [],
+    unexpected: [],
+    results: [
+      result('chromium:native', 'window', [subtest('FAIL', null, null, 'Chromium departs')]),
+      result('chromium@92:polyfill', 'window', [subtest('PASS', 'FAIL', 'native-departs')]),
+      result('chromium@92:polyfill', 'worker', [subtest('PASS', 'FAIL', 'native-departs')]),
+      result('deno:native', 'shell', [subtest('FAIL', 'FAIL', 'same')]),
+    ],
+  };
+}
+
+describe('the compatibility file', () => {
+  it('says per configuration: version, how obtained (no machine path), native or not, build, counts and each difference with its reason', () => {
+    const compat = buildCompat(/** @type {any} */ (sampleReport()));
+    assert.deepEqual(validateCompat(compat), []);
+    const row = (id) => compat.rows.find(({ configuration }) => configuration === id);
+    assert.equal(row('chromium:native')?.obtained, 'system package');
+    assert.equal(row('chromium:native')?.differences, null, 'the reference is not compared with itself');
+    assert.equal(row('chromium@92:polyfill')?.native, false, 'its native configuration was skipped for want of one');
+    assert.equal(row('chromium@92:polyfill')?.polyfill, 'websocketstream-polyfill.legacy.min.js');
+    assert.equal(row('chromium@92:polyfill')?.note, 'needs legacy: SyntaxError');
+    assert.deepEqual(row('chromium@92:polyfill')?.departures, [
+      { file: 'websockets/stream/a.any.js', test: 't', status: 'PASS', referenceStatus: 'FAIL', places: ['window/wss', 'worker/wss'], reason: 'Chromium departs' },
+    ]);
+    assert.equal(row('chromium@92:polyfill')?.differences, 2);
+    assert.equal(row('chromium@92:polyfill')?.pageTimeMs, 2800, 'its two pages\' time, summed');
+    assert.equal(row('deno:native')?.native, true);
+    assert.equal(row('deno:native')?.differences, 0);
+    assert.deepEqual(validateCompat({ ...compat, rows: [{ ...row('deno:native'), obtained: 'system /usr/bin/chromium' }] }), ['rows[0] (deno:native).obtained names a machine path']);
+  });
+
+  it('as the README\'s table: rows by engine and version, the oldest per engine, notes', () => {
+    const markdown = renderCompatMarkdown(buildCompat(/** @type {any} */ (sampleReport())));
+    assert.match(markdown, /^Measured by `npm run compat` on 2026-12-02: 1 test file \(without `websockets\/stream\/fuzz\.any\.js`\)/);
+    assert.match(markdown, /Oldest version measured per engine: Chromium 92\.0\.4512\.0 · Firefox: not measured · WebKit: not measured · Deno 2\.9\.6 · Bun: not measured · Node\.js: not measured\./);
+    assert.match(markdown, /\| `chromium@92:polyfill` \| Chromium \| 92\.0\.4512\.0 \| npm:chromium@92 \| no \| polyfill: `websocketstream-polyfill\.legacy\.min\.js` \[1\] \| window, worker \| 2\/2 \| 2 \| 0 \| 3 s \|/);
+    assert.match(markdown, /\| `chromium:native` \| Chromium \| 156\.0\.1 \| system package \| yes \| native \| window \| 0\/1 \| reference \| 0 \| 1 s \|/);
+    assert.doesNotMatch(markdown, /chromium@92:native/, 'a native configuration skipped for want of one is the "no" of its row');
+    assert.match(markdown, /\n\[1\] needs legacy: SyntaxError$/);
   });
 });
