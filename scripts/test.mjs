@@ -14,6 +14,8 @@ const steps = [
   ['unit and harness tests (node:test)', 'npm', ['run', '--silent', 'test:node']],
   ['package (publint, attw, size budget)', 'npm', ['run', '--silent', 'test:package']],
   ['WPT suite in Node (jsdom)', 'npm', ['run', '--silent', 'test:wpt-node']],
+  // A slice of `npm run compat` (scripts/engine-slice.mjs): old Chromium, Deno, Bun, Node 18 and 26; budget 3 min.
+  ['engine rows (old Chromium, Deno, Bun, Node)', 'npm', ['run', '--silent', 'test:engines']],
   ['conformance matrix (Chromium, Firefox, WebKit)', 'npm', ['run', '--silent', 'test:conformance']],
 ];
 
