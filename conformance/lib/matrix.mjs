@@ -124,7 +124,7 @@ function makeConfiguration(browser, mode) {
  * specific file (chromium-92, node-22-global, …); which of them exists is
  * only known with the expectations folder, so the run picks it
  * (resolveExpectationNames). Rows are compared with the reference: a runtime's
- * shell scope with its window scope (comparedScope).
+ * shell scope with its worker scope (comparedScope).
  * @param {import('./rows.mjs').RowSpec} spec
  * @param {Mode} mode
  * @returns {Configuration}
@@ -158,13 +158,15 @@ export function needsNativeProbe(configuration) {
 }
 
 /**
- * The scope of the reference's page a page is compared with: a runtime has no
- * window or worker, and its shell runs the window page's tests.
+ * The scope of the reference's page a page is compared with. A runtime's shell
+ * has no document, as a worker has none: the subtests a file registers only
+ * where there is a document (<base href>) are not there, so the worker page is
+ * its counterpart.
  * @param {Scope} scope
  * @returns {Scope}
  */
 export function comparedScope(scope) {
-  return scope === 'shell' ? 'window' : scope;
+  return scope === 'shell' ? 'worker' : scope;
 }
 
 /**

@@ -33,7 +33,7 @@
 //                                        websocketstream-polyfill.legacy.min.js, node.js, index.js), null in native mode,
 //                                      "bundle": "modern"|"legacy"|null (browsers), "note": "needs legacy: …"|null }
 //   scope "shell"                    results[].scope, summary[].scope: a runtime's page (Deno, Bun, Node), compared
-//                                    with the reference's window page of the same file and variant
+//                                    with the reference's worker page of the same file and variant
 //
 // {
 //   "schema": "websocketstream-conformance-report", "schemaVersion": 1,

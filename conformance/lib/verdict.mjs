@@ -30,8 +30,8 @@ import { REFERENCE_ID, comparedScope } from './matrix.mjs';
  *                       (it crashed, hung, or the subtest did not exist there);
  * - missing:            native Chromium has the subtest, this configuration
  *                       finished the file without it.
- * A runtime's `shell` page is compared with native Chromium's window page of
- * the same file and variant (comparedScope in matrix.mjs).
+ * A runtime's `shell` page is compared with native Chromium's worker page of
+ * the same file and variant (comparedScope in matrix.mjs): neither has a document.
  * Parity is null on the reference itself and on configurations never compared
  * with it (jsdom, which is no browser and has no native counterpart).
  */
@@ -131,7 +131,7 @@ export function judge(records, expectationsByName, { notCompared = [] } = {}) {
   const lookup = new ExpectationLookup(expectationsByName);
   const judged = records.map((record) => {
     const compared = record.configuration !== REFERENCE_ID && !notCompared.includes(record.configuration);
-    // A runtime's shell page is compared with the reference's window page: the same tests, run without a DOM.
+    // A runtime's shell page is compared with the reference's worker page: the same tests, without a document.
     const referenceKey = key({ ...record, scope: comparedScope(record.scope) });
     return judgeRecord(record, compared ? referenceByKey.get(referenceKey) ?? null : undefined, lookup);
   });
