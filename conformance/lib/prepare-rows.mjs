@@ -16,7 +16,7 @@ import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { createLauncherDriver } from '../drivers/launcher.mjs';
 import { LEGACY_POLYFILL_SCRIPT_PATH, POLYFILL_SCRIPT_PATH } from '../server/pages.mjs';
-import { obtainEngine } from './engines.mjs';
+import { obtainEngine, readVersion } from './engines.mjs';
 import { UsageError } from './usage-error.mjs';
 
 /** @typedef {import('./types.mjs').Configuration} Configuration */
@@ -57,6 +57,9 @@ async function obtainRow(row, { cacheDir, log }) {
   if (row.spec === null) {
     const executable = /** @type {string} */ (row.executable);
     await access(executable, constants.X_OK).catch(() => { throw new UsageError(`--browser-executable: ${executable} is not an executable file`); });
+    // The binary's own full version (DevTools' /json/version): a current user agent says only 156.0.0.0.
+    // A binary that does not answer is still run; the launcher then reports its user agent's.
+    row.version = await readVersion('chromium', executable).catch(() => null);
     return;
   }
   let obtained;
@@ -127,7 +130,7 @@ async function probeBundle(row, serverOrigin) {
   const blank = `${serverOrigin}/_launcher/blank`;
   try {
     await driver.launch();
-    row.version = driver.version ?? row.version;
+    row.version = row.version ?? driver.version;
     const modern = /** @type {{ defined: boolean, errors: string[] }} */ (await driver.evaluate(blank, loadScriptProbe(POLYFILL_SCRIPT_PATH), { timeoutMs: PROBE_TIMEOUT_MS }));
     if (modern.errors.length === 0) {
       row.bundle = 'modern';
