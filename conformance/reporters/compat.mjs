@@ -80,6 +80,17 @@ function oldestLine(compat) {
 }
 
 /**
+ * What the run's exit code says: every difference listed with its reason, or how many were not.
+ * @param {Compat} compat
+ */
+function runVerdict(compat) {
+  const unexpected = compat.rows.reduce((sum, row) => sum + row.unexpected, 0);
+  const where = 'in [docs/compat.json](docs/compat.json) (schema: `conformance/lib/compat.mjs`)';
+  if (compat.run.exitCode === 0) return `Every difference is listed with its reason ${where}.`;
+  return `That run exited ${compat.run.exitCode}: ${unexpected} result${unexpected === 1 ? '' : 's'} its expectations did not list (column "unexpected"); every other difference is listed with its reason ${where}.`;
+}
+
+/**
  * The README's "Supported engines" table, with the oldest version of each
  * engine and the notes the rows refer to.
  * @param {Compat} compat
@@ -95,7 +106,7 @@ export function renderCompatMarkdown(compat) {
   return [
     `Measured by \`npm run compat\` on ${compat.generatedAt.slice(0, 10)}: ${compat.run.files} test file${compat.run.files === 1 ? '' : 's'}${excluded}, every row over \`ws:\` and \`wss:\`,`,
     `in ${minutes} minutes on ${compat.run.cpus} cores. Reference: \`${compat.reference.configuration}\` ${compat.reference.version ?? '(did not run)'}.`,
-    'Every difference is listed with its reason in [docs/compat.json](docs/compat.json) (schema: `conformance/lib/compat.mjs`).',
+    runVerdict(compat),
     '"page time" is what a row\'s pages took, summed; rows ran two at a time.',
     '',
     oldestLine(compat),

@@ -217,5 +217,8 @@ describe('the compatibility file', () => {
     assert.match(markdown, /\| `chromium:native` \| Chromium \| 156\.0\.1 \| system package \| yes \| native \| window \| 0\/1 \| reference \| 0 \| 1 s \|/);
     assert.doesNotMatch(markdown, /chromium@92:native/, 'a native configuration skipped for want of one is the "no" of its row');
     assert.match(markdown, /\n\[1\] needs legacy: SyntaxError$/);
+    assert.match(markdown, /Every difference is listed with its reason in \[docs\/compat\.json\]/);
+    const failed = buildCompat(/** @type {any} */ ({ ...sampleReport(), run: { ...sampleReport().run, exitCode: 1 } }));
+    assert.match(renderCompatMarkdown(failed), /That run exited 1: 0 results its expectations did not list/, 'a run that failed says so');
   });
 });
