@@ -15,7 +15,7 @@ ensureBuild();
 if (typeof globalThis.WebSocket !== 'function') {
   test('the suite over the global WebSocket, in a child process started with --experimental-websocket', () => {
     const child = runTestFileInChild(import.meta.url, { nodeArgs: ['--experimental-websocket'], reporter: 'tap', timeoutMs: 120_000 });
-    const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(child.stdout)?.[1]);
+    const count = (/** @type {string} */ name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(child.stdout)?.[1]);
     assert.ok(child.ok, `the suite failed:\n${child.stdout}\n${child.stderr}`);
     assert.ok(count('pass') > 0 && count('fail') === 0, `the suite did not run:\n${child.stdout}\n${child.stderr}`);
   });
@@ -28,7 +28,7 @@ if (typeof globalThis.WebSocket !== 'function') {
     limitations: {
       receiveBackpressure:
         "the WebSocket API (undici's here, as a browser's) has no way to stop reading from the network: the polyfill can only queue " +
-        'what arrives (SPEC "What a polyfill on top of WebSocket cannot do exactly"), so a paused reader bounds nothing and the ' +
+        'what arrives (README.md, "Where a polyfill cannot match native"), so a paused reader bounds nothing and the ' +
         'server is never slowed down; every message must still arrive intact and in order',
     },
   });

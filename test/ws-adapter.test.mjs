@@ -25,6 +25,7 @@ defineBehaviourSuite({ adapter: 'ws', polyfill });
 // resolve, and the close stay clean. The server runs in a process of its own: in this one, it
 // could not answer before the report comes. Before the fix, 6 of 10 such runs failed.
 describe('over TLS, a write the server answers with its close', () => {
+  /** @type {Awaited<ReturnType<typeof startServerProcess>> | undefined} */
   let server;
   const tlsSetting = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
   before(async () => {
@@ -39,8 +40,10 @@ describe('over TLS, a write the server answers with its close', () => {
   });
 
   test('resolves, and the close is clean, every time (20 connections)', async () => {
+    assert.ok(server, 'the server process started in before()');
+    const { wssOrigin } = server;
     for (let attempt = 1; attempt <= 20; attempt += 1) {
-      const stream = new polyfill.WebSocketStream(`${server.wssOrigin}/echo_exit`);
+      const stream = new polyfill.WebSocketStream(`${wssOrigin}/echo_exit`);
       const { readable, writable } = await within(stream.opened, `opened (attempt ${attempt})`);
       const writer = writable.getWriter();
       await within(Promise.all([writer.write('one'), writer.write(new Uint8Array([1, 2, 3])), writer.write('Goodbye')]), `writes (attempt ${attempt})`);

@@ -25,10 +25,12 @@ export function assertDOMException(error, name, what) {
 
 /**
  * A WebSocketError from the polyfill under test, with this code and reason (undefined: not checked).
- * @param {abstract new (...args: never[]) => DOMException & CloseInfo} WebSocketError  the class under test
+ * @template {DOMException & CloseInfo} E
+ * @param {abstract new (...args: never[]) => E} WebSocketError  the class under test
  * @param {unknown} error
  * @param {{ closeCode?: number|null, reason?: string }} [expected]
  * @param {string} [what]
+ * @returns {asserts error is E}
  */
 export function assertWebSocketError(WebSocketError, error, { closeCode, reason } = {}, what = 'error') {
   assert.ok(error instanceof WebSocketError, `${what}: expected a WebSocketError, got ${describeError(error)}`);

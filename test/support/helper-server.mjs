@@ -72,6 +72,8 @@ class ConnectionRecord {
   }
 }
 
+/** @typedef {ConnectionRecord & { websocket: WebSocket }} OpenRecord  a record once its connection is open, as record() hands it out */
+
 class Flood {
   /** Bytes (payload only) the server's socket has handed to the kernel. */
   bytesSent = 0;
@@ -95,7 +97,7 @@ class Flood {
 export async function startHelperServer({ host = '127.0.0.1' } = {}) {
   /** @type {Map<string, ConnectionRecord>} */
   const records = new Map();
-  /** @type {Map<string, ((record: ConnectionRecord) => void)[]>} */
+  /** @type {Map<string, ((record: OpenRecord) => void)[]>} */
   const recordWaiters = new Map();
   /** @type {Map<string, Flood>} */
   const floods = new Map();
@@ -131,7 +133,7 @@ export async function startHelperServer({ host = '127.0.0.1' } = {}) {
         websocket.on('message', (data, isBinary) => record.addMessage(isBinary ? new Uint8Array(/** @type {Buffer} */ (data)) : data.toString('utf8')));
         websocket.on('close', (code, reason) => record.closed(code, reason.toString('utf8')));
         websocket.on('error', () => {});
-        for (const resolve of recordWaiters.get(id) ?? []) resolve(record);
+        for (const resolve of recordWaiters.get(id) ?? []) resolve(/** @type {OpenRecord} */ (record));
         recordWaiters.delete(id);
       });
     },
@@ -219,11 +221,11 @@ export async function startHelperServer({ host = '127.0.0.1' } = {}) {
     /**
      * The record of the /record connection with ?id=ID, once it is open.
      * @param {string} id
-     * @returns {Promise<ConnectionRecord>}
+     * @returns {Promise<OpenRecord>}
      */
     record(id) {
       const known = records.get(id);
-      if (known !== undefined && known.websocket !== null) return Promise.resolve(known);
+      if (known !== undefined && known.websocket !== null) return Promise.resolve(/** @type {OpenRecord} */ (known));
       return new Promise((resolve) => {
         if (!recordWaiters.has(id)) recordWaiters.set(id, []);
         recordWaiters.get(id)?.push(resolve);

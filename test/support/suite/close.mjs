@@ -1,6 +1,6 @@
-// SPEC "close(closeInfo)" and "Close using reason": validation and its error types, what the server
-// sees for each code and reason, close during the handshake, and readable.cancel() /
-// writable.abort() with every kind of reason.
+// close(closeInfo) (https://websockets.spec.whatwg.org/#dom-websocketstream-close) and closing with
+// a reason given to readable.cancel() or writable.abort(): validation and its error types, what the
+// server sees for each code and reason, close during the handshake, and every kind of reason.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertWebSocketError, throwsDOMException, throwsTypeError } from '../assertions.mjs';
@@ -10,12 +10,29 @@ import { openRecorded } from './writing.mjs';
 const EURO = '\u20ac'; // 3 bytes in UTF-8
 const E_ACUTE = '\u00e9'; // 2 bytes in UTF-8
 
+/** @typedef {import('../behaviour-suite.mjs').Stream} Stream */
+/** @typedef {import('websocketstream-polyfill').WebSocketCloseInfo} WebSocketCloseInfo */
+/** @typedef {import('../behaviour-suite.mjs').PolyfillEntry['WebSocketError']} WebSocketErrorClass */
+
+/**
+ * stream.close(closeInfo) with a closeInfo of any type: these tests pass wrong ones on purpose, to
+ * see how Web IDL converts them.
+ * @param {Stream} stream
+ * @param {unknown} [closeInfo]
+ */
+function closeWith(stream, closeInfo) {
+  stream.close(/** @type {WebSocketCloseInfo} */ (closeInfo));
+}
+
 /** @param {import('../behaviour-suite.mjs').SuiteContext} context */
 export function defineCloseTests(context) {
-  /** Closes with `closeInfo` and returns what the server saw and what closed resolved with. */
+  /**
+   * Closes with `closeInfo` and returns what the server saw and what closed resolved with.
+   * @param {unknown} closeInfo
+   */
   async function closeAndObserve(closeInfo) {
     const { stream, record } = await openRecorded(context);
-    stream.close(closeInfo);
+    closeWith(stream, closeInfo);
     const seen = await within(record.closeSeen, 'close at the server');
     // The server answers with the code and reason it received.
     const closed = await within(stream.closed, 'closed');
@@ -54,7 +71,7 @@ export function defineCloseTests(context) {
     test('a closeCode outside 0..65535, or not finite, is a TypeError ([EnforceRange] unsigned short)', async () => {
       const { stream } = await context.openEcho();
       for (const closeCode of [-1, 65536, 100000, NaN, Infinity, -Infinity, 'abc', {}, Symbol('code'), 1000n]) {
-        throwsTypeError(() => stream.close({ closeCode }), `closeCode ${String(closeCode)}`);
+        throwsTypeError(() => closeWith(stream, { closeCode }), `closeCode ${String(closeCode)}`);
       }
     });
 
@@ -69,13 +86,13 @@ export function defineCloseTests(context) {
     test('closeInfo that is not an object is a TypeError', async () => {
       const { stream } = await context.openEcho();
       for (const closeInfo of [true, 1000, 'reason', Symbol('info')]) {
-        throwsTypeError(() => stream.close(closeInfo), `close(${String(closeInfo)})`);
+        throwsTypeError(() => closeWith(stream, closeInfo), `close(${String(closeInfo)})`);
       }
     });
 
     test('conversion comes before validation, and the code is validated before the reason', async () => {
       const { stream } = await context.openEcho();
-      throwsTypeError(() => stream.close({ closeCode: 999, reason: Symbol('reason') }), 'a bad code with an unconvertible reason');
+      throwsTypeError(() => closeWith(stream, { closeCode: 999, reason: Symbol('reason') }), 'a bad code with an unconvertible reason');
       throwsTypeError(() => stream.close({ closeCode: NaN, reason: 'x'.repeat(200) }), 'a non-finite code with a long reason');
       throwsDOMException(() => stream.close({ closeCode: 999, reason: 'x'.repeat(200) }), 'InvalidAccessError', 'a bad code with a long reason');
     });
@@ -111,6 +128,7 @@ export function defineCloseTests(context) {
   });
 
   describe('Close using reason (readable.cancel, writable.abort)', () => {
+    /** @type {[label: string, how: 'cancel'|'abort', makeReason: (E: WebSocketErrorClass) => unknown, code: number, reason: string][]} */
     const cases = [
       ['readable.cancel() with a WebSocketError', 'cancel', (E) => new E('cancelled', { closeCode: 4001, reason: 'by cancel' }), 4001, 'by cancel'],
       ['writable.abort() with a WebSocketError', 'abort', (E) => new E('aborted', { closeCode: 4002, reason: 'by abort' }), 4002, 'by abort'],

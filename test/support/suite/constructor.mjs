@@ -1,6 +1,7 @@
-// SPEC "Constructor" (and the argument conversions of "Interface shape"): URL resolution and
-// scheme mapping, protocols, options and signal, which error each bad argument gets and in which
-// order, and the AbortSignal before, during and after the handshake.
+// The constructor (https://websockets.spec.whatwg.org/#dom-websocketstream-websocketstream) and
+// the Web IDL conversions of its arguments: URL resolution and scheme mapping, protocols, options
+// and signal, which error each bad argument gets and in which order, and the AbortSignal before,
+// during and after the handshake.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertDOMException, thrownBy, throwsDOMException, throwsTypeError } from '../assertions.mjs';
@@ -8,13 +9,21 @@ import { rejectionOf, within } from '../waiting.mjs';
 
 // Every stream these tests construct successfully without wanting a connection gets an aborted
 // signal: the standard then makes no network connection at all.
-const noNetwork = (options = {}) => ({ ...options, signal: AbortSignal.abort() });
+const noNetwork = (/** @type {object} */ options = {}) => ({ ...options, signal: AbortSignal.abort() });
+
+/** @typedef {import('websocketstream-polyfill').WebSocketStreamOptions} WebSocketStreamOptions */
 
 const HTTP_TOKEN_CHARACTERS = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /** @param {import('../behaviour-suite.mjs').SuiteContext} context */
 export function defineConstructorTests(context) {
-  const construct = (url, options) => context.create(url, options);
+  /**
+   * `new WebSocketStream(url, options)` with arguments of any type: these tests pass wrong ones on
+   * purpose, to see how Web IDL converts them.
+   * @param {unknown} url
+   * @param {unknown} [options]
+   */
+  const construct = (url, options) => context.create(/** @type {string} */ (url), /** @type {WebSocketStreamOptions} */ (options));
 
   describe('Constructor: URL', () => {
     test('absolute URLs are parsed and serialized; http becomes ws and https becomes wss', () => {
@@ -130,6 +139,7 @@ export function defineConstructorTests(context) {
     });
 
     test('every argument is converted before the URL or protocols are validated: TypeErrors come before SyntaxErrors', () => {
+      /** @type {[url: string, options: unknown, what: string][]} */
       const cases = [
         ['ftp://bad/#fragment', true, 'options not an object, with a bad URL'],
         ['ftp://bad/#fragment', { protocols: 'not a sequence' }, 'protocols a string, with a bad URL'],
@@ -141,6 +151,7 @@ export function defineConstructorTests(context) {
     });
 
     test('the dictionary is read before the URL is parsed, protocols before signal', () => {
+      /** @type {string[]} */
       const reads = [];
       const options = {
         get protocols() {

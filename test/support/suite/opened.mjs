@@ -1,18 +1,21 @@
-// SPEC "Opened": what `opened` resolves to, protocol and extensions, and connection failures
-// that must all look the same.
+// `opened` (https://websockets.spec.whatwg.org/#dom-websocketstream-opened): what it resolves to,
+// protocol and extensions, and connection failures that must all look the same.
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { describe, test } from 'node:test';
 import { assertWebSocketError } from '../assertions.mjs';
 import { rejectionOf, within } from '../waiting.mjs';
 
-/** A port nothing listens on: bound a moment ago, then released. */
+/**
+ * A port nothing listens on: bound a moment ago, then released.
+ * @returns {Promise<number>}
+ */
 function closedPort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
@@ -28,7 +31,8 @@ export function defineOpenedTests(context) {
       assert.ok(info.readable instanceof ReadableStream, 'readable is a ReadableStream of this realm');
       assert.ok(info.writable instanceof WritableStream, 'writable is a WritableStream of this realm');
       // The brand checks of the platform's own methods: only genuine streams pass them.
-      const reader = ReadableStream.prototype.getReader.call(info.readable);
+      // Without options, getReader() gives a default reader; .call() sees only its last overload.
+      const reader = /** @type {ReadableStreamDefaultReader<string | Uint8Array>} */ (ReadableStream.prototype.getReader.call(info.readable));
       const writer = WritableStream.prototype.getWriter.call(info.writable);
       assert.equal(info.protocol, '', 'no subprotocol was asked for');
       assert.equal(info.extensions, '', 'the server negotiates no extension');

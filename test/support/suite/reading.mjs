@@ -1,13 +1,30 @@
-// SPEC "Reading": one chunk per message, strings for text, exactly Uint8Array for binary, in order.
+// Reading from the readable of `opened` (https://websockets.spec.whatwg.org/#the-websocketstream-interface):
+// one chunk per message, strings for text, exactly Uint8Array for binary, in order.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { bytesOf } from '../assertions.mjs';
 import { within } from '../waiting.mjs';
 
+/**
+ * The next chunk; fails if the readable has ended.
+ * @param {ReadableStreamDefaultReader<string | Uint8Array>} reader
+ * @param {string} what
+ */
 async function read(reader, what) {
   const { value, done } = await within(reader.read(), what);
   assert.equal(done, false, `${what}: the readable ended`);
   return value;
+}
+
+/**
+ * The next chunk, which must be binary.
+ * @param {ReadableStreamDefaultReader<string | Uint8Array>} reader
+ * @param {string} what
+ */
+async function readBinary(reader, what) {
+  const chunk = await read(reader, what);
+  assert.ok(chunk instanceof Uint8Array, `${what}: expected a binary chunk, got ${typeof chunk}`);
+  return chunk;
 }
 
 /** @param {import('../behaviour-suite.mjs').SuiteContext} context */
@@ -29,7 +46,7 @@ export function defineReadingTests(context) {
       await within(writer.write(''), 'write empty text');
       await within(writer.write(new ArrayBuffer(0)), 'write empty binary');
       assert.equal(await read(reader, 'empty text'), '');
-      const binary = await read(reader, 'empty binary');
+      const binary = await readBinary(reader, 'empty binary');
       assert.equal(Object.getPrototypeOf(binary), Uint8Array.prototype);
       assert.equal(binary.byteLength, 0);
     });
@@ -60,7 +77,7 @@ export function defineReadingTests(context) {
       const lengths = [1, 16, 64, 65, 1000, 4096, 70_000, 1024 * 1024 + 3, 5, 16];
       await within(Promise.all(lengths.map((length) => writer.write(new Uint8Array(length).fill(length & 0xff)))), 'writes');
       const chunks = [];
-      for (const length of lengths) chunks.push(await read(reader, `${length} bytes`));
+      for (const length of lengths) chunks.push(await readBinary(reader, `${length} bytes`));
       for (const [index, chunk] of chunks.entries()) {
         const length = lengths[index];
         assert.equal(Object.getPrototypeOf(chunk), Uint8Array.prototype, `${length} bytes: exactly a Uint8Array`);
@@ -77,7 +94,7 @@ export function defineReadingTests(context) {
       const large = new Uint8Array(3 * 1024 * 1024 + 5);
       for (let i = 0; i < large.length; i += 4093) large[i] = (i / 4093) & 0xff;
       await within(writer.write(large), 'write');
-      const chunk = await read(reader, 'read');
+      const chunk = await readBinary(reader, 'read');
       assert.equal(chunk.byteLength, large.byteLength);
       assert.ok(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).equals(large), 'same bytes');
     });

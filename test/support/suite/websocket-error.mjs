@@ -1,10 +1,20 @@
-// SPEC "WebSocketError": construction, defaults, validation (the same as close()), conversions.
+// WebSocketError (https://websockets.spec.whatwg.org/#the-websocketerror-interface): construction,
+// defaults, validation (the same as close()'s), conversions.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { throwsDOMException, throwsTypeError } from '../assertions.mjs';
 
 /** @param {import('../behaviour-suite.mjs').SuiteContext} context */
 export function defineWebSocketErrorTests(context) {
+  /**
+   * `new WebSocketError(message, init)` with arguments of any type: these tests pass wrong ones on
+   * purpose, to see how Web IDL converts them.
+   * @param {unknown} message
+   * @param {unknown} [init]
+   */
+  const construct = (message, init) =>
+    new context.WebSocketError(/** @type {string} */ (message), /** @type {import('websocketstream-polyfill').WebSocketCloseInfo} */ (init));
+
   describe('WebSocketError', () => {
     test('defaults: message "", name "WebSocketError", closeCode null, reason ""; a DOMException and an Error', () => {
       const error = new context.WebSocketError();
@@ -44,10 +54,10 @@ export function defineWebSocketErrorTests(context) {
 
     test('a close code outside 0..65535 or not finite is a TypeError; a fraction is truncated', () => {
       for (const closeCode of [-1, 65536, NaN, Infinity, -Infinity, 'abc', Symbol('code')]) {
-        throwsTypeError(() => new context.WebSocketError('', { closeCode }), `closeCode ${String(closeCode)}`);
+        throwsTypeError(() => construct('', { closeCode }), `closeCode ${String(closeCode)}`);
       }
       assert.equal(new context.WebSocketError('', { closeCode: 3000.7 }).closeCode, 3000);
-      assert.equal(new context.WebSocketError('', { closeCode: '4000' }).closeCode, 4000);
+      assert.equal(construct('', { closeCode: '4000' }).closeCode, 4000);
     });
 
     test('a reason longer than 123 UTF-8 bytes is a "SyntaxError" DOMException; 123 bytes are fine', () => {
@@ -59,19 +69,19 @@ export function defineWebSocketErrorTests(context) {
 
     test('the code is validated before the reason, after both are converted', () => {
       throwsDOMException(() => new context.WebSocketError('', { closeCode: 999, reason: 'x'.repeat(200) }), 'InvalidAccessError', 'bad code, long reason');
-      throwsTypeError(() => new context.WebSocketError('', { closeCode: 999, reason: Symbol('r') }), 'bad code, unconvertible reason');
+      throwsTypeError(() => construct('', { closeCode: 999, reason: Symbol('r') }), 'bad code, unconvertible reason');
     });
 
     test('conversions: the message goes through ToString, the reason through USVString, init must be an object', () => {
-      assert.equal(new context.WebSocketError(42).message, '42');
-      assert.equal(new context.WebSocketError(null).message, 'null');
+      assert.equal(construct(42).message, '42');
+      assert.equal(construct(null).message, 'null');
       assert.equal(new context.WebSocketError(undefined).message, '');
-      throwsTypeError(() => new context.WebSocketError(Symbol('m')), 'a Symbol message');
+      throwsTypeError(() => construct(Symbol('m')), 'a Symbol message');
       assert.equal(new context.WebSocketError('', { reason: 'x\uD800' }).reason, 'x\uFFFD');
       for (const init of [true, 1, 'init']) {
-        throwsTypeError(() => new context.WebSocketError('', init), `init ${String(init)}`);
+        throwsTypeError(() => construct('', init), `init ${String(init)}`);
       }
-      assert.equal(new context.WebSocketError('', null).closeCode, null, 'null init is the empty dictionary');
+      assert.equal(construct('', null).closeCode, null, 'null init is the empty dictionary');
     });
   });
 }

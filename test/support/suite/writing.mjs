@@ -1,11 +1,16 @@
-// SPEC "Writing": what each kind of chunk is sent as, which chunks make a write reject, that the
-// bytes are copied when written, writes after close(), and writer.close().
+// Writing to the writable of `opened` (https://websockets.spec.whatwg.org/#the-websocketstream-interface):
+// what each kind of chunk is sent as, which chunks make a write reject, that the bytes are copied
+// when written, writes after close(), and writer.close().
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertTypeError } from '../assertions.mjs';
 import { rejectionOf, stateOf, within } from '../waiting.mjs';
 
-/** Opens a connection to the helper's /record endpoint. → { stream, readable, writer, record } */
+/**
+ * Opens a connection to the helper's /record endpoint. → { stream, readable, writer, record }
+ * @param {import('../behaviour-suite.mjs').SuiteContext} context
+ * @param {string} [query]  more of the query, starting with '&'
+ */
 export async function openRecorded(context, query = '') {
   const id = context.id('record');
   const opened = await context.open(context.helperUrl(`/record?id=${id}${query}`));
@@ -13,13 +18,20 @@ export async function openRecorded(context, query = '') {
   return { ...opened, writer: opened.writable.getWriter(), record };
 }
 
+/** @param {ArrayBuffer} buffer */
 function detach(buffer) {
   structuredClone(buffer, { transfer: [buffer] });
 }
 
+/** @param {ArrayBufferView} view */
 function bytesOfView(view) {
   return [...new Uint8Array(view.buffer, view.byteOffset, view.byteLength)];
 }
+
+// Resizable and growable buffers are ES2024, newer than the ES2022 library the type check uses
+// (Node.js has them from version 20): their constructors, with the options they take there.
+const ResizableArrayBuffer = /** @type {new (byteLength: number, options: { maxByteLength: number }) => ArrayBuffer} */ (ArrayBuffer);
+const GrowableSharedArrayBuffer = /** @type {new (byteLength: number, options: { maxByteLength: number }) => SharedArrayBuffer} */ (SharedArrayBuffer);
 
 /** @param {import('../behaviour-suite.mjs').SuiteContext} context */
 export function defineWritingTests(context) {
@@ -97,13 +109,15 @@ export function defineWritingTests(context) {
       assertTypeError(await rejectionOf(writer.write(Symbol('chunk')), 'write(Symbol())'), 'write(Symbol())');
     });
 
-    for (const [label, makeChunk] of [
-      ['a resizable ArrayBuffer', () => new ArrayBuffer(8, { maxByteLength: 16 })],
-      ['a view on a resizable ArrayBuffer', () => new Uint8Array(new ArrayBuffer(8, { maxByteLength: 16 }))],
+    /** @type {[label: string, makeChunk: () => ArrayBufferLike | ArrayBufferView][]} */
+    const rejectedBuffers = [
+      ['a resizable ArrayBuffer', () => new ResizableArrayBuffer(8, { maxByteLength: 16 })],
+      ['a view on a resizable ArrayBuffer', () => new Uint8Array(new ResizableArrayBuffer(8, { maxByteLength: 16 }))],
       ['a view on a SharedArrayBuffer', () => new Uint8Array(new SharedArrayBuffer(8))],
       ['a DataView on a SharedArrayBuffer', () => new DataView(new SharedArrayBuffer(8))],
-      ['a view on a growable SharedArrayBuffer', () => new Uint8Array(new SharedArrayBuffer(8, { maxByteLength: 16 }))],
-    ]) {
+      ['a view on a growable SharedArrayBuffer', () => new Uint8Array(new GrowableSharedArrayBuffer(8, { maxByteLength: 16 }))],
+    ];
+    for (const [label, makeChunk] of rejectedBuffers) {
       test(`${label} makes the write reject with a TypeError, and nothing is sent`, async () => {
         const { stream, writer, record } = await openRecorded(context);
         assertTypeError(await rejectionOf(writer.write(makeChunk()), `write(${label})`), `write(${label})`);
