@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureBuild } from '../scripts/bootstrap.mjs';
 import { startServer } from '../conformance/server/index.mjs';
-import { assertWebSocketError } from './support/assertions.mjs';
+import { assertDOMException, assertWebSocketError } from './support/assertions.mjs';
 import { runTestFileInChild } from './support/child-test.mjs';
 import { rejectionOf, stillPendingAfter, within } from './support/waiting.mjs';
 
@@ -19,9 +19,18 @@ const ONLY_GLOBAL = process.env.FAULTS_ADAPTER === 'global';
 // How long a fault may take to reach the client's promises once it has happened on the wire.
 const SETTLE_MS = 3000;
 
+/** @typedef {typeof import('websocketstream-polyfill')} PolyfillEntry */
+/** @typedef {InstanceType<PolyfillEntry['WebSocketStream']>} Stream */
+/** @typedef {PolyfillEntry['WebSocketError']} WebSocketErrorClass */
+
 /**
- * The outcome of a connection that is not closed cleanly (SPEC "When the connection closes"): one
- * WebSocketError with `closeCode` rejects `closed`, errors the readable and errors the writable.
+ * The outcome of a connection that is not closed cleanly (the standard's WebSocketStream,
+ * https://websockets.spec.whatwg.org/#the-websocketstream-interface): one WebSocketError with
+ * `closeCode` rejects `closed`, errors the readable and errors the writable.
+ * @param {Stream} stream
+ * @param {import('websocketstream-polyfill').WebSocketOpenInfo} streams  what `opened` resolved with
+ * @param {WebSocketErrorClass} WebSocketError
+ * @param {{ closeCode?: number, reason?: string, ms?: number }} [expected]
  */
 async function assertNotClean(stream, { readable, writable }, WebSocketError, { closeCode = 1006, reason = '', ms = SETTLE_MS } = {}) {
   const reader = readable.getReader();
@@ -33,26 +42,41 @@ async function assertNotClean(stream, { readable, writable }, WebSocketError, { 
   assert.equal(await rejectionOf(writer.write('late'), 'a write after the fault', 500), closedError);
 }
 
-/** The write in flight at the close rejected with an InvalidStateError, and every write behind it with that very object. */
+/**
+ * The write in flight at the close rejected with an InvalidStateError, and every write behind it with that very object.
+ * @param {{ reason: unknown }[]} rejected  the rejected writes, in the order they were made
+ */
 function assertOneInvalidStateError(rejected) {
   const [first] = rejected;
-  assert.ok(first.reason instanceof DOMException, `expected a DOMException, got ${first.reason?.name}`);
-  assert.equal(first.reason.name, 'InvalidStateError');
+  assertDOMException(first.reason, 'InvalidStateError', 'the write in flight at the close');
   for (const { reason } of rejected) assert.equal(reason, first.reason, 'each unsent write rejects with the same object');
 }
 
+/**
+ * @param {Stream} stream
+ * @param {WebSocketErrorClass} WebSocketError
+ * @param {number} [ms]
+ */
 async function assertNeverEstablished(stream, WebSocketError, ms = SETTLE_MS) {
   const openedError = await rejectionOf(stream.opened, 'opened', ms);
   assertWebSocketError(WebSocketError, openedError, { closeCode: null, reason: '' });
   assertWebSocketError(WebSocketError, await rejectionOf(stream.closed, 'closed', ms), { closeCode: 1006, reason: '' });
 }
 
+/**
+ * @param {string} adapter  for the suite's name
+ * @param {() => Promise<PolyfillEntry>} load  imports the entry point under test
+ */
 function defineFaultSuite(adapter, load) {
   describe(`faults through the ${adapter} adapter`, { concurrency: true }, () => {
+    // All three are set in before().
+    /** @type {Awaited<ReturnType<typeof startServer>>} */
     let server;
+    /** @type {PolyfillEntry['WebSocketStream']} */
     let WebSocketStream;
+    /** @type {WebSocketErrorClass} */
     let WebSocketError;
-    const url = (path) => `ws://127.0.0.1:${server.ports.ws}${path}`;
+    const url = (/** @type {string} */ path) => `ws://127.0.0.1:${server.ports.ws}${path}`;
 
     before(async () => {
       ({ WebSocketStream, WebSocketError } = await load());
@@ -93,7 +117,7 @@ function defineFaultSuite(adapter, load) {
       assert.deepEqual({ ...closeInfo }, { closeCode: 4001, reason: 'bye' });
       assert.deepEqual(await within(readable.getReader().read(), 'read', 500), { value: undefined, done: true });
       const writableError = await rejectionOf(writable.getWriter().closed, 'writer.closed', 500);
-      assert.equal(writableError.name, 'InvalidStateError');
+      assertDOMException(writableError, 'InvalidStateError', 'writer.closed');
     });
 
     test('TCP closed without a close frame: WebSocketError 1006 everywhere', async () => {

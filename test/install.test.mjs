@@ -18,32 +18,47 @@ const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist
 const NAMES = ['WebSocketStream', 'WebSocketError'];
 // The one property a copy of the polyfill adds to the global object: the realm's record (realm.ts).
 const REALM_KEY = Symbol.for('websocketstream-polyfill.realm.v1');
+// The global object as what these tests do with it: read, define and delete any name.
+const globals = /** @type {Record<PropertyKey, unknown>} */ (/** @type {unknown} */ (globalThis));
+
+/** @typedef {typeof import('websocketstream-polyfill')} PolyfillEntry */
+/** @typedef {Map<PropertyKey, { value: unknown, enumerable: boolean|undefined }>} GlobalSnapshot */
 
 // Values rather than descriptors: Node defines some globals (DOMException, ReadableStream, ...) as
 // getters that turn into plain values when first read, which is no change made by the polyfill.
 function globalSnapshot() {
+  /** @type {GlobalSnapshot} */
   const snapshot = new Map();
   for (const key of Reflect.ownKeys(globalThis)) {
     const descriptor = Object.getOwnPropertyDescriptor(globalThis, key);
-    snapshot.set(key, { value: globalThis[key], enumerable: descriptor.enumerable });
+    snapshot.set(key, { value: globals[key], enumerable: descriptor?.enumerable });
   }
   return snapshot;
 }
 
+/**
+ * @param {GlobalSnapshot} before
+ * @param {GlobalSnapshot} after
+ * @param {string} what
+ */
 function assertSameGlobals(before, after, what) {
   const added = [...after.keys()].filter((key) => !before.has(key) && key !== REALM_KEY).map(String);
   const removed = [...before.keys()].filter((key) => !after.has(key)).map(String);
   const changed = [...before.keys()].filter((key) => {
     const [a, b] = [before.get(key), after.get(key)];
-    return after.has(key) && (!Object.is(a.value, b.value) || a.enumerable !== b.enumerable);
+    return a !== undefined && b !== undefined && (!Object.is(a.value, b.value) || a.enumerable !== b.enumerable);
   }).map(String);
   assert.deepEqual({ added, removed, changed }, { added: [], removed: [], changed: [] }, what);
 }
 
 function removeGlobals() {
-  for (const name of [...NAMES, 'WebSocketStreamPolyfill']) delete globalThis[name];
+  for (const name of [...NAMES, 'WebSocketStreamPolyfill']) delete globals[name];
 }
 
+/**
+ * @param {string} name
+ * @param {unknown} value  what must be installed under `name`
+ */
 function assertInstalledLikeAnInterface(name, value) {
   const descriptor = Object.getOwnPropertyDescriptor(globalThis, name);
   assert.ok(descriptor, `${name} is defined on globalThis`);
@@ -104,7 +119,7 @@ test('install() where only one of the pair exists installs the polyfill\'s pair,
   for (const [present, absent] of [['WebSocketStream', 'WebSocketError'], ['WebSocketError', 'WebSocketStream']]) {
     removeGlobals();
     try {
-      globalThis[present] = class {};
+      globals[present] = class {};
       assert.deepEqual(install(), ['WebSocketStream', 'WebSocketError'], `with only ${present} present`);
       assertInstalledLikeAnInterface('WebSocketStream', WebSocketStream);
       assertInstalledLikeAnInterface('WebSocketError', WebSocketError);
@@ -121,9 +136,13 @@ test('install({ replaceNonconforming: true }) replaces a pair that fails the fea
   try {
     // A pair that departs as native Chromium does: InvalidAccessError for a close code of 65536.
     class DepartingError extends Error {
+      /**
+       * @param {string} [message]
+       * @param {{ closeCode?: number }} [init]
+       */
       constructor(message, init) {
         super(message);
-        if (init?.closeCode > 65535) throw new DOMException('out of range', 'InvalidAccessError');
+        if ((init?.closeCode ?? 0) > 65535) throw new DOMException('out of range', 'InvalidAccessError');
       }
     }
     Object.assign(globalThis, { WebSocketStream, WebSocketError: DepartingError });
@@ -141,8 +160,8 @@ test('install({ force: true }) replaces existing ones', async () => {
   const { install, WebSocketStream, WebSocketError } = await import('../dist/index.js');
   removeGlobals();
   try {
-    globalThis.WebSocketStream = class {};
-    globalThis.WebSocketError = class {};
+    globals.WebSocketStream = class {};
+    globals.WebSocketError = class {};
     assert.deepEqual(install({ force: true }), ['WebSocketStream', 'WebSocketError']);
     assertInstalledLikeAnInterface('WebSocketStream', WebSocketStream);
     assertInstalledLikeAnInterface('WebSocketError', WebSocketError);
@@ -158,7 +177,8 @@ test('dist/polyfill.js installs on import; a second copy of the module hands out
     assertInstalledLikeAnInterface('WebSocketStream', first.WebSocketStream);
     assertInstalledLikeAnInterface('WebSocketError', first.WebSocketError);
     // A query string makes a second, separate instance of the module: a page that loads the polyfill twice.
-    const second = await import('../dist/polyfill.js?loaded-again');
+    const secondCopy = '../dist/polyfill.js?loaded-again';
+    const second = /** @type {typeof first} */ (await import(secondCopy));
     assert.equal(second.WebSocketStream, first.WebSocketStream, 'the realm\'s WebSocketStream');
     assert.equal(second.WebSocketError, first.WebSocketError, 'the realm\'s WebSocketError');
     assert.equal(globalThis.WebSocketStream, first.WebSocketStream, 'the first one stays installed');
@@ -173,10 +193,10 @@ for (const file of ['websocketstream-polyfill.js', 'websocketstream-polyfill.min
     removeGlobals();
     try {
       vm.runInThisContext(source, { filename: file });
-      const exposed = globalThis.WebSocketStreamPolyfill;
+      const exposed = /** @type {Pick<PolyfillEntry, 'WebSocketStream' | 'WebSocketError' | 'install'> | undefined} */ (globals.WebSocketStreamPolyfill);
       assert.ok(exposed, 'WebSocketStreamPolyfill is defined');
       assert.deepEqual(Object.keys(exposed).sort(), ['WebSocketError', 'WebSocketStream', 'install']);
-      assert.equal(Object.getOwnPropertyDescriptor(globalThis, 'WebSocketStreamPolyfill').enumerable, false, 'not enumerable');
+      assert.equal(Object.getOwnPropertyDescriptor(globalThis, 'WebSocketStreamPolyfill')?.enumerable, false, 'not enumerable');
       assertInstalledLikeAnInterface('WebSocketStream', exposed.WebSocketStream);
       assertInstalledLikeAnInterface('WebSocketError', exposed.WebSocketError);
       assert.equal(exposed.WebSocketStream.name, 'WebSocketStream', 'the name survives minification');

@@ -22,6 +22,9 @@ const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist
 const require = createRequire(import.meta.url);
 const REALM_KEY = Symbol.for('websocketstream-polyfill.realm.v1');
 
+/** @typedef {Pick<typeof import('websocketstream-polyfill'), 'WebSocketStream' | 'WebSocketError'>} Entry  what each entry hands out */
+
+/** @type {Awaited<ReturnType<typeof startHelperServer>>} */
 let helper;
 before(async () => {
   helper = await startHelperServer();
@@ -30,17 +33,19 @@ after(() => helper?.close());
 
 /** Every way a program can load the polyfill into this realm, by name. */
 async function loadEveryEntry() {
+  const secondCopy = '../dist/index.js?a-second-copy';
+  /** @type {Record<string, Entry>} */
   const entries = {
     'ESM index': await import('../dist/index.js'),
     'ESM node': await import('../dist/node.js'),
     'ESM polyfill': await import('../dist/polyfill.js'),
-    'ESM index, a second copy': await import('../dist/index.js?a-second-copy'),
+    'ESM index, a second copy': /** @type {Entry} */ (await import(secondCopy)),
     'CommonJS index': require('../dist/cjs/index.js'),
     'CommonJS node': require('../dist/cjs/node.js'),
     'CommonJS polyfill': require('../dist/cjs/polyfill.js'),
   };
   vm.runInThisContext(readFileSync(path.join(dist, 'websocketstream-polyfill.js'), 'utf8'), { filename: 'websocketstream-polyfill.js' });
-  entries['classic script'] = globalThis.WebSocketStreamPolyfill;
+  entries['classic script'] = /** @type {{ WebSocketStreamPolyfill: Entry }} */ (/** @type {unknown} */ (globalThis)).WebSocketStreamPolyfill;
   return entries;
 }
 
@@ -86,7 +91,7 @@ test('errors of a stream from one entry are instances of every entry\'s WebSocke
   const entries = Object.entries(await loadEveryEntry());
   const [, { WebSocketStream }] = entries[0];
   const stream = new WebSocketStream('ws://127.0.0.1:1/');
-  const error = await stream.closed.then(() => null, (reason) => reason);
+  const error = await stream.closed.then(() => null, (/** @type {unknown} */ reason) => reason);
   for (const [name, { WebSocketError }] of entries) {
     assert.ok(error instanceof WebSocketError, `a failed connection's error is an instance of ${name}'s WebSocketError`);
   }

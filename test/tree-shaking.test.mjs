@@ -24,6 +24,12 @@ mkdirSync(path.join(project, 'node_modules'));
 symlinkSync(root, path.join(project, 'node_modules', 'websocketstream-polyfill'), 'dir');
 after(() => rmSync(project, { recursive: true, force: true }));
 
+// @rollup/plugin-terser's declaration file is read as CommonJS (the package is not "type": "module"),
+// so its `export default` looks like a `default` property; the ES build this file imports exports
+// the function itself.
+const terserPlugin = /** @type {typeof terser.default} */ (/** @type {unknown} */ (terser));
+
+/** @type {Record<string, string>} */
 const PROGRAMS = {
   'WebSocketError only': `import { WebSocketError } from 'websocketstream-polyfill';
 globalThis.result = new WebSocketError('m', { closeCode: 4000, reason: 'r' }).closeCode;`,
@@ -33,6 +39,7 @@ globalThis.result = [new WebSocketError('m', { closeCode: 4000 }).closeCode, typ
 // Only the stream's own code says this; WebSocketError never does.
 const STREAM_MARKER = "Failed to construct 'WebSocketStream'";
 
+/** @type {Record<string, (entry: string) => Promise<string>>} */
 const BUNDLERS = {
   async esbuild(entry) {
     const result = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, absWorkingDir: project });
@@ -40,12 +47,16 @@ const BUNDLERS = {
   },
   async rollup(entry) {
     const bundle = await rollup({ input: entry, plugins: [nodeResolve({ browser: true })], logLevel: 'silent' });
-    const { output } = await bundle.generate({ format: 'es', plugins: [terser()] });
+    const { output } = await bundle.generate({ format: 'es', plugins: [terserPlugin()] });
     await bundle.close();
     return output[0].code;
   },
 };
 
+/**
+ * @param {string} bundler  a name in BUNDLERS
+ * @param {string} name  a name in PROGRAMS
+ */
 async function bundleProgram(bundler, name) {
   const entry = path.join(project, `${bundler}-${name.replaceAll(' ', '-')}.mjs`);
   writeFileSync(entry, PROGRAMS[name]);
@@ -53,6 +64,10 @@ async function bundleProgram(bundler, name) {
   return { code, gzip: gzipSync(code, { level: 9 }).length };
 }
 
+/**
+ * Runs a bundle in a fresh context with only the built-ins it needs. → the `result` it set
+ * @param {string} code
+ */
 function run(code) {
   const context = vm.createContext({ DOMException, TypeError, Symbol, Object, Reflect, Promise, String, Number, Math, Date, RegExp, ArrayBuffer, Function });
   vm.runInContext(code.replace(/\bexport\s*\{[^}]*\};?\s*$/, ''), context);
