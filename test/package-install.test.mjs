@@ -23,20 +23,33 @@ const project = mkdtempSync(path.join(os.tmpdir(), 'wss-consumer-'));
 const INSTALL_MS = 5 * 60_000;
 after(() => rmSync(project, { recursive: true, force: true }));
 
+/**
+ * Runs a command to its end. → { status, output (stdout and stderr), stdout }
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ cwd?: string, timeout?: number, env?: Record<string, string> }} [options]
+ */
 function run(command, args, { cwd = project, timeout = 120_000, env = {} } = {}) {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, ...env } });
   return { status: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}`, stdout: result.stdout ?? '' };
 }
 
-/** Packs the package in `folder` into the project folder; → { tarball, files }. */
+/**
+ * Packs the package in `folder` into the project folder; → { tarball, files }.
+ * @param {string} folder
+ */
 function pack(folder) {
   const result = run('npm', ['pack', '--json', '--pack-destination', project], { cwd: folder });
   assert.equal(result.status, 0, `npm pack in ${folder}:\n${result.output}`);
+  /** @type {{ filename: string, files: { path: string }[] }[]} what npm pack --json prints, in part */
   const [info] = JSON.parse(result.stdout.slice(result.stdout.indexOf('[')));
   return { tarball: path.join(project, info.filename), files: info.files.map((file) => file.path) };
 }
 
+// Both packed in before().
+/** @type {ReturnType<typeof pack>} */
 let polyfill;
+/** @type {ReturnType<typeof pack>} */
 let harness;
 before(() => {
   polyfill = pack(root);

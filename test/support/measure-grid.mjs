@@ -25,14 +25,34 @@ const { values } = parseArgs({ options: { files: { type: 'string' }, json: { typ
 const files = values.files ? values.files.split(',') : DEFAULT_FILES;
 const output = path.resolve(values.json ?? path.join(REPOSITORY, 'docs', 'grid-timings.json'));
 const matrix = ['--browsers', BROWSERS, ...files.flatMap((file) => ['--filter', file])];
+const tools = gridTools();
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'measure-grid-'));
 
-/** Runs the CLI and reads back its report. */
+/**
+ * The binaries the grid runs on; exits 2, naming what is missing, if one is not on this machine.
+ * @returns {{ [Tool in keyof ReturnType<typeof detectGridTools>]: string }}
+ */
+function gridTools() {
+  const found = detectGridTools();
+  const missing = Object.entries(found).filter(([, file]) => file === null).map(([name]) => name);
+  if (missing.length > 0) {
+    console.error(`measure-grid: not found on this machine: ${missing.join(', ')} (test/grid.test.mjs names the Debian packages)`);
+    process.exit(2);
+  }
+  return /** @type {{ [Tool in keyof typeof found]: string }} */ (found);
+}
+
+/**
+ * Runs the CLI and reads back its report.
+ * @param {string} name  of this way of running, for the timings file
+ * @param {string[]} args  the CLI's arguments for it
+ */
 function measure(name, args) {
   const outDir = path.join(scratch, name);
   const loadBefore = os.loadavg()[0];
   const result = run(process.execPath, [CLI, ...matrix, ...args, '--out', outDir, '--reporter', 'json', '--quiet'], { cwd: REPOSITORY, timeoutMs: RUN_BOUND_MS });
   if (result.status !== 0 && result.status !== 1) throw new Error(`${name}: the run ended with exit ${result.status ?? result.signal}, without a verdict`);
+  /** @type {import('../../conformance/lib/types.mjs').Report} */
   const report = JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8'));
   const entry = {
     name,
@@ -49,11 +69,11 @@ function measure(name, args) {
   return entry;
 }
 
+/** @param {number} value */
 function round(value) {
   return Math.round(value * 10) / 10;
 }
 
-const tools = detectGridTools();
 /** @type {ReturnType<typeof measure>[]} */
 const runs = [];
 let gridStartMs;

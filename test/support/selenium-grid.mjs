@@ -23,14 +23,25 @@ export function seleniumJar() {
   return path.join(packageDir, 'jar', 'selenium-server-4.48.0.jar');
 }
 
+/** @typedef {Awaited<ReturnType<typeof startWebKitGtkService>>} WebKitService */
+
 // TOML literal strings ('...') take JSON as it is, with no escaping.
 const toml = {
-  node: (maxSessions) => `[node]\ndetect-drivers = false\nselenium-manager = false\nmax-sessions = ${maxSessions}\noverride-max-sessions = true\n`,
-  chromium: ({ chromium, chromedriver }, slots) => `[[node.driver-configuration]]\ndisplay-name = "Chromium"\nwebdriver-executable = "${chromedriver}"\nmax-sessions = ${slots}\n`
+  node: (/** @type {number} */ maxSessions) => `[node]\ndetect-drivers = false\nselenium-manager = false\nmax-sessions = ${maxSessions}\noverride-max-sessions = true\n`,
+  chromium: (/** @type {{ chromium: string, chromedriver: string }} */ { chromium, chromedriver }, /** @type {number} */ slots) => `[[node.driver-configuration]]\ndisplay-name = "Chromium"\nwebdriver-executable = "${chromedriver}"\nmax-sessions = ${slots}\n`
     + `stereotype = '${JSON.stringify({ browserName: 'chrome', platformName: 'linux', 'goog:chromeOptions': { binary: chromium } })}'\n`,
-  relay: (url, stereotype) => `[relay]\nurl = "${url}"\nstatus-endpoint = "/status"\nconfigs = ["1", '${JSON.stringify(stereotype)}']\n`,
+  relay: (/** @type {string} */ url, /** @type {object} */ stereotype) => `[relay]\nurl = "${url}"\nstatus-endpoint = "/status"\nconfigs = ["1", '${JSON.stringify(stereotype)}']\n`,
 };
 
+/**
+ * Starts the Selenium server in one of its roles. → the process, with the tail of its stderr in `output`
+ * @param {string} runDir
+ * @param {string} jar
+ * @param {'hub'|'node'} role
+ * @param {number} port
+ * @param {string[]} args
+ * @param {string} [config]  TOML for --config
+ */
 function startJava(runDir, jar, role, port, args, config) {
   const configArgs = [];
   if (config) {
@@ -40,17 +51,22 @@ function startJava(runDir, jar, role, port, args, config) {
   }
   // No perf data files, and Java's temp and home folders inside the run folder: nothing stays behind.
   const java = ['-XX:-UsePerfData', `-Djava.io.tmpdir=${path.join(runDir, 'tmp')}`, `-Duser.home=${path.join(runDir, 'home')}`];
-  const child = spawnHelper('java', [...java, '-jar', jar, role, '--host', '127.0.0.1', '--port', String(port), ...args, ...configArgs], {
+  const child = Object.assign(spawnHelper('java', [...java, '-jar', jar, role, '--host', '127.0.0.1', '--port', String(port), ...args, ...configArgs], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, HOME: path.join(runDir, 'home'), TMPDIR: path.join(runDir, 'tmp') },
-  });
-  child.output = '';
-  child.stderr.on('data', (chunk) => {
+  }), { output: '' });
+  child.stderr?.on('data', (chunk) => {
     child.output = (child.output + chunk).slice(-4000);
   });
   return child;
 }
 
+/**
+ * Waits until the grid reports `slots` slots on nodes that are up; fails at once if the hub exits.
+ * @param {string} url
+ * @param {ReturnType<typeof startJava>} hub
+ * @param {number} slots
+ */
 async function waitForGrid(url, hub, slots) {
   const exited = whenExited(hub).then(({ code }) => {
     throw new Error(`the Selenium hub exited (code ${code}): ${hub.output.trim().split('\n').slice(-5).join(' | ')}`);
@@ -58,7 +74,7 @@ async function waitForGrid(url, hub, slots) {
   exited.catch(() => {});
   await Promise.race([exited, pollUntil(async () => {
     const status = await sendCommand(url, 'GET', '/status', undefined, { timeoutMs: 2000 });
-    const ready = (status?.nodes ?? []).flatMap((node) => (node.availability === 'UP' ? node.slots : []));
+    const ready = (status?.nodes ?? []).flatMap((/** @type {{ availability: string, slots: unknown[] }} */ node) => (node.availability === 'UP' ? node.slots : []));
     return status?.ready === true && ready.length >= slots;
   }, { timeoutMs: START_MS, intervalMs: 500, what: 'the Selenium Grid' })]);
 }
@@ -75,7 +91,9 @@ export async function startSeleniumGrid({ chromium, webkit, chromiumSlots = 4, w
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'selenium-grid-'));
   for (const folder of ['tmp', 'home']) mkdirSync(path.join(runDir, folder));
   const jar = seleniumJar();
+  /** @type {ReturnType<typeof startJava>[]} */
   const javas = [];
+  /** @type {WebKitService[]} */
   const relays = [];
   const stop = async () => {
     // Java first (it ends its chromedriver sessions), then the relays: a grid that is gone never
@@ -106,7 +124,8 @@ export async function startSeleniumGrid({ chromium, webkit, chromiumSlots = 4, w
         webkit: { browserName: 'MiniBrowser' },
       },
       // Every process group the grid runs in: Java's (with chromedriver and Chromium), the relays' (with MiniBrowser).
-      groups: [...javas.map((child) => child.pid), ...relays.flatMap((relay) => relay.groups)],
+      // A process that failed to spawn has no pid, and no group to wait for.
+      groups: [...javas.flatMap((child) => (child.pid === undefined ? [] : [child.pid])), ...relays.flatMap((relay) => relay.groups)],
       runDir,
       stop,
     };

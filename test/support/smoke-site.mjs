@@ -72,9 +72,13 @@ self.onmessage = (event) => {
 };
 `;
 
-/** → { origin, close() } serving /, /smoke.js, /worker.js and /websocketstream-polyfill.js (the given file). */
+/**
+ * → { origin, close() } serving /, /smoke.js, /worker.js and /websocketstream-polyfill.js (the given file).
+ * @param {{ polyfillFile: string, host?: string }} options
+ */
 export async function startSmokeSite({ polyfillFile, host = '127.0.0.1' }) {
   const polyfill = await readFile(polyfillFile);
+  /** @type {Record<string, [contentType: string, body: string | Buffer] | undefined>} by path */
   const files = {
     '/': ['text/html; charset=utf-8', PAGE],
     '/smoke.js': ['text/javascript; charset=utf-8', SMOKE_SCRIPT],
@@ -82,7 +86,7 @@ export async function startSmokeSite({ polyfillFile, host = '127.0.0.1' }) {
     '/websocketstream-polyfill.js': ['text/javascript; charset=utf-8', polyfill],
   };
   const server = http.createServer((request, response) => {
-    const file = files[new URL(request.url, 'http://site').pathname];
+    const file = files[new URL(request.url ?? '/', 'http://site').pathname];
     if (!file) {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
       return;
@@ -91,11 +95,11 @@ export async function startSmokeSite({ polyfillFile, host = '127.0.0.1' }) {
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, resolve);
+    server.listen(0, host, () => resolve(undefined));
   });
   return {
-    origin: `http://${host}:${server.address().port}`,
-    close: () => new Promise((resolve) => {
+    origin: `http://${host}:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`,
+    close: () => new Promise((/** @type {(value?: unknown) => void} */ resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
     }),
