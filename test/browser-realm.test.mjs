@@ -26,7 +26,16 @@ const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist
 const PAGE_MS = 30_000;
 const TEST_MS = 120_000;
 
+/** @typedef {Pick<typeof import('websocketstream-polyfill'), 'WebSocketStream' | 'WebSocketError' | 'install'>} Entry */
+/**
+ * `self` in the pages below, with what they put there.
+ * @typedef {Window & typeof globalThis & {
+ *   ready?: boolean, entries: Record<string, Entry>, nativeStream?: unknown, WebSocketStreamPolyfill: Entry,
+ * }} PageSelf
+ */
+
 const DELETE_NATIVE_PAIR = 'delete self.WebSocketStream; delete self.WebSocketError;';
+/** @type {Record<string, string | undefined>} by path */
 const PAGES = {
   // The classic script, then the module entries; the test reads self.entries once `ready` is set.
   '/mixed.html': `<!doctype html><script>${DELETE_NATIVE_PAIR}</script>
@@ -44,8 +53,12 @@ const PAGES = {
 };
 
 const found = await detectBrowsers();
+// All three started in before().
+/** @type {Awaited<ReturnType<typeof startHelperServer>>} */
 let helper;
+/** @type {Awaited<ReturnType<typeof startServer>>} */
 let wpt;
+/** @type {Awaited<ReturnType<typeof startSite>>} */
 let site;
 
 before(async () => {
@@ -55,11 +68,13 @@ after(async () => {
   await Promise.all([helper?.close(), wpt?.close(), site?.close()]);
 });
 
+/** Serves PAGES and dist/. → { origin, close() } */
 async function startSite() {
   const server = http.createServer(async (request, response) => {
-    const pathname = new URL(request.url, 'http://site').pathname;
-    if (PAGES[pathname] !== undefined) {
-      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGES[pathname]);
+    const pathname = new URL(request.url ?? '/', 'http://site').pathname;
+    const page = PAGES[pathname];
+    if (page !== undefined) {
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page);
       return;
     }
     const file = path.join(dist, path.normalize(pathname.replace(/^\/dist\//, '')));
@@ -68,16 +83,24 @@ async function startSite() {
     if (body === null) return void response.writeHead(404).end();
     response.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' }).end(body);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
   return {
-    origin: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((resolve) => {
+    origin: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`,
+    close: () => new Promise((/** @type {(value?: unknown) => void} */ resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
     }),
   };
 }
 
+/**
+ * Opens `pathname` of the site in a fresh `engine`, waits for the page's `ready`, and runs `body`
+ * on it; the browser is always closed.
+ * @template T
+ * @param {'chromium'|'firefox'} engine
+ * @param {string} pathname
+ * @param {(page: import('playwright').Page) => Promise<T>} body
+ */
 async function withPage(engine, pathname, body) {
   const where = found[engine];
   assert.ok(where, `no ${engine} here: run node conformance/cli.mjs setup-browsers`);
@@ -86,18 +109,28 @@ async function withPage(engine, pathname, body) {
     const page = await browser.newPage();
     page.setDefaultTimeout(PAGE_MS);
     await page.goto(`${site.origin}${pathname}`);
-    await page.waitForFunction(() => self.ready === true);
+    await page.waitForFunction(() => /** @type {PageSelf} */ (self).ready === true);
     return await body(page);
   } finally {
-    await within(browser.close(), `closing ${engine}`, 15_000).catch(() => browser.process?.()?.kill('SIGKILL'));
+    // A Browser has no process() to kill (only a BrowserServer has): one that does not close in
+    // time is killed by Playwright's own exit handler when this process ends.
+    await within(browser.close(), `closing ${engine}`, 15_000).catch(() => {});
   }
 }
 
-/** In the page: a stream from one entry, closed through abort() or cancel() with another entry's WebSocketError. */
+/**
+ * In the page: a stream from one entry, closed through abort() or cancel() with another entry's
+ * WebSocketError ('global': the installed ones).
+ * @param {import('playwright').Page} page
+ * @param {{ url: string, streamEntry: string, errorEntry: string, how: 'abort'|'cancel', closeCode: number }} close
+ */
 function closeAcrossEntries(page, { url, streamEntry, errorEntry, how, closeCode }) {
   return page.evaluate(async ({ url, streamEntry, errorEntry, how, closeCode }) => {
-    const { WebSocketStream } = streamEntry === 'global' ? self : self.entries[streamEntry];
-    const { WebSocketError } = errorEntry === 'global' ? self : self.entries[errorEntry];
+    const pageSelf = /** @type {PageSelf} */ (self);
+    // The globals are the installed polyfill here, which has the entries' types.
+    const installed = /** @type {Entry} */ (/** @type {unknown} */ (pageSelf));
+    const { WebSocketStream } = streamEntry === 'global' ? installed : pageSelf.entries[streamEntry];
+    const { WebSocketError } = errorEntry === 'global' ? installed : pageSelf.entries[errorEntry];
     const stream = new WebSocketStream(url);
     const { readable, writable } = await stream.opened;
     const error = new WebSocketError('', { closeCode, reason: errorEntry });
@@ -105,16 +138,21 @@ function closeAcrossEntries(page, { url, streamEntry, errorEntry, how, closeCode
   }, { url, streamEntry, errorEntry, how, closeCode });
 }
 
+/**
+ * @param {string} id  of the /record connection
+ * @param {{ code: number, reason: string }} expected  the close the server saw
+ * @param {string} what
+ */
 async function assertCloseAtServer(id, expected, what) {
   const record = await within(helper.record(id), `${what}: the server record`);
   assert.deepEqual(await within(record.closeSeen, `${what}: the close at the server`), expected, what);
 }
 
-for (const engine of ['chromium', 'firefox']) {
+for (const engine of /** @type {const} */ (['chromium', 'firefox'])) {
   test(`${engine}: the classic script and the ES module entries share one pair, and each one's WebSocketError closes the other's stream with its code`, { timeout: TEST_MS }, async () => {
     await withPage(engine, '/mixed.html', async (page) => {
-      const names = await page.evaluate(() => Object.keys(self.entries));
-      const same = await page.evaluate(() => Object.values(self.entries).every((entry) =>
+      const names = await page.evaluate(() => Object.keys(/** @type {PageSelf} */ (self).entries));
+      const same = await page.evaluate(() => Object.values(/** @type {PageSelf} */ (self).entries).every((entry) =>
         entry.WebSocketStream === self.WebSocketStream && entry.WebSocketError === self.WebSocketError));
       assert.equal(same, true, `every entry (${names.join(', ')}) hands out the installed pair`);
       let closeCode = 4100;
@@ -133,11 +171,14 @@ for (const engine of ['chromium', 'firefox']) {
 
 test('chromium: with only the native WebSocketStream left, the polyfill installs its own pair, which works together', { timeout: TEST_MS }, async () => {
   await withPage('chromium', '/one-half.html', async (page) => {
-    const globals = await page.evaluate(() => ({
-      streamReplaced: self.WebSocketStream !== self.nativeStream,
-      streamIsPolyfill: self.WebSocketStream === self.WebSocketStreamPolyfill.WebSocketStream,
-      errorIsPolyfill: self.WebSocketError === self.WebSocketStreamPolyfill.WebSocketError,
-    }));
+    const globals = await page.evaluate(() => {
+      const pageSelf = /** @type {PageSelf} */ (self);
+      return {
+        streamReplaced: pageSelf.WebSocketStream !== pageSelf.nativeStream,
+        streamIsPolyfill: pageSelf.WebSocketStream === pageSelf.WebSocketStreamPolyfill.WebSocketStream,
+        errorIsPolyfill: pageSelf.WebSocketError === pageSelf.WebSocketStreamPolyfill.WebSocketError,
+      };
+    });
     assert.deepEqual(globals, { streamReplaced: true, streamIsPolyfill: true, errorIsPolyfill: true });
     await within(closeAcrossEntries(page, { url: helper.url('/record?id=one-half'), streamEntry: 'global', errorEntry: 'global', how: 'abort', closeCode: 4321 }), 'the close', PAGE_MS);
     await assertCloseAtServer('one-half', { code: 4321, reason: 'global' }, 'abort() with the installed WebSocketError');
@@ -148,15 +189,16 @@ test('chromium: the native pair is kept by default; install({ replaceNonconformi
   await withPage('chromium', '/keep-native.html', async (page) => {
     const readBinary = () => page.evaluate(async (url) => {
       const stream = new WebSocketStream(url);
-      const { readable, writable } = await stream.opened;
+      // The global declarations make the dictionary's members optional, as Web IDL does; opened fills them all.
+      const { readable, writable } = /** @type {Required<WebSocketOpenInfo>} */ (await stream.opened);
       await writable.getWriter().write(new Uint8Array([1, 2, 3]));
       const { value } = await readable.getReader().read();
       stream.close();
       return Object.prototype.toString.call(value);
     }, `ws://127.0.0.1:${wpt.ports.ws}/echo`);
-    assert.equal(await page.evaluate(() => self.WebSocketStream === self.nativeStream), true, 'the native WebSocketStream is kept');
+    assert.equal(await page.evaluate(() => self.WebSocketStream === /** @type {PageSelf} */ (self).nativeStream), true, 'the native WebSocketStream is kept');
     assert.equal(await within(readBinary(), 'a binary echo, native', PAGE_MS), '[object ArrayBuffer]', 'native Chromium hands out an ArrayBuffer');
-    const installed = await page.evaluate(() => self.WebSocketStreamPolyfill.install({ replaceNonconforming: true }));
+    const installed = await page.evaluate(() => /** @type {PageSelf} */ (self).WebSocketStreamPolyfill.install({ replaceNonconforming: true }));
     assert.deepEqual(installed, ['WebSocketStream', 'WebSocketError'], 'native Chromium fails the feature test');
     assert.equal(await within(readBinary(), 'a binary echo, polyfill', PAGE_MS), '[object Uint8Array]', 'the polyfill hands out a Uint8Array');
   });

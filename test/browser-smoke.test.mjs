@@ -29,8 +29,16 @@ const LAUNCH_MS = 60_000;
 const PAGE_MS = 30_000;
 const TEST_MS = 120_000;
 
+/** @typedef {import('./support/smoke-site.mjs').SmokeResult} SmokeResult */
+/** @typedef {import('./support/smoke-site.mjs').WorkerSmokeReport} WorkerSmokeReport */
+/** @typedef {Window & typeof globalThis & import('./support/smoke-site.mjs').SmokePage} SmokeSelf  `self` in the smoke page */
+/** @typedef {import('node:test').TestContext} TestContext */
+
 const found = await detectBrowsers();
+// Both started in before().
+/** @type {Awaited<ReturnType<typeof startServer>>} */
 let wpt;
+/** @type {Awaited<ReturnType<typeof startSmokeSite>>} */
 let site;
 
 before(async () => {
@@ -46,6 +54,10 @@ after(async () => {
 
 const echoUrl = () => `ws://127.0.0.1:${wpt.ports.ws}/echo`;
 
+/**
+ * @param {SmokeResult} result
+ * @param {'page'|'worker'} scope
+ */
 function assertSmoke(result, scope) {
   assert.equal(result.installed, true, `${scope}: the polyfill installed WebSocketStream and WebSocketError`);
   assert.equal(result.nativeAfter, false, `${scope}: WebSocketStream is not native code after the polyfill loaded`);
@@ -55,18 +67,28 @@ function assertSmoke(result, scope) {
   assert.deepEqual(result.closed, { closeCode: 4000, reason: 'smoke' }, `${scope}: clean close`);
 }
 
+/**
+ * @param {WorkerSmokeReport} report
+ * @param {{ nativeBefore?: unknown }} expected  what the page said of a native implementation (undefined: not checked)
+ */
 function assertWorkerSmoke(report, { nativeBefore }) {
-  assert.equal(report.ok, true, `worker: ${report.error}`);
+  if (!report.ok) assert.fail(`worker: ${report.error}`);
   if (nativeBefore !== undefined) assert.equal(report.nativeBefore, nativeBefore, 'worker: native WebSocketStream before the polyfill');
   assertSmoke(report.result, 'worker');
 }
 
+/** @param {string} engine */
 function requireEngine(engine) {
   assert.ok(found[engine], `${describeBrowser(engine, null)} — or run node conformance/cli.mjs setup-browsers`);
   return found[engine];
 }
 
-/** Launches with Playwright, runs the page and the worker, and always closes the browser. */
+/**
+ * Launches with Playwright, runs the page and the worker, and always closes the browser.
+ * @param {TestContext} t
+ * @param {'chromium'|'firefox'|'webkit'} engine
+ * @param {{ expectNativeBefore?: boolean }} expected  (undefined: not checked)
+ */
 async function smokeWithPlaywright(t, engine, { expectNativeBefore }) {
   const browserType = { chromium, firefox, webkit }[engine];
   const browser = await browserType.launch(playwrightLaunchOptions(engine, found[engine], { timeoutMs: LAUNCH_MS }));
@@ -75,19 +97,27 @@ async function smokeWithPlaywright(t, engine, { expectNativeBefore }) {
     const page = await browser.newPage();
     page.setDefaultTimeout(PAGE_MS);
     await page.goto(`${site.origin}/`);
-    const nativeBefore = await page.evaluate(() => self.nativeBefore);
+    const nativeBefore = await page.evaluate(() => /** @type {SmokeSelf} */ (self).nativeBefore);
     t.diagnostic(`${engine}: native WebSocketStream before the polyfill: ${nativeBefore}`);
     if (expectNativeBefore !== undefined) assert.equal(nativeBefore, expectNativeBefore, 'native WebSocketStream before the polyfill');
-    assertSmoke(await within(page.evaluate((url) => self.runSmoke(url), echoUrl()), 'page smoke', PAGE_MS), 'page');
-    assertWorkerSmoke(await within(page.evaluate((url) => self.runSmokeInWorker(url), echoUrl()), 'worker smoke', PAGE_MS), { nativeBefore });
+    assertSmoke(await within(page.evaluate((url) => /** @type {SmokeSelf} */ (self).runSmoke(url), echoUrl()), 'page smoke', PAGE_MS), 'page');
+    assertWorkerSmoke(await within(page.evaluate((url) => /** @type {SmokeSelf} */ (self).runSmokeInWorker(url), echoUrl()), 'worker smoke', PAGE_MS), { nativeBefore });
   } finally {
-    await within(browser.close(), `closing ${engine}`, 15_000).catch(() => browser.process?.()?.kill('SIGKILL'));
+    // A Browser has no process() to kill (only a BrowserServer has): one that does not close in
+    // time is killed by Playwright's own exit handler when this process ends.
+    await within(browser.close(), `closing ${engine}`, 15_000).catch(() => {});
   }
 }
 
-/** WebKitGTK: WebKitWebDriver (under its own Xvfb) and one session, both always stopped. */
+/**
+ * WebKitGTK: WebKitWebDriver (under its own Xvfb) and one session, both always stopped.
+ * @param {TestContext} t
+ * @param {import('../conformance/lib/types.mjs').FoundBrowser} where
+ */
 async function smokeWithWebKitGtk(t, where) {
+  assert.ok(where.webDriver && where.miniBrowser, 'WebKitGTK was found with its WebKitWebDriver and MiniBrowser');
   const service = await startWebKitGtkService({ webDriver: where.webDriver, xvfb: where.xvfb });
+  /** @type {WebDriverSession|null} */
   let session = null;
   try {
     session = await WebDriverSession.create(service.url, {
@@ -100,7 +130,13 @@ async function smokeWithWebKitGtk(t, where) {
     await session.navigate(`${site.origin}/`, { timeoutMs: PAGE_MS });
     const nativeBefore = await session.executeSync('return self.nativeBefore', []);
     t.diagnostic(`webkit: native WebSocketStream before the polyfill: ${nativeBefore}`);
-    const runAsync = (call) => session.executeAsync(
+    const current = session;
+    /**
+     * Runs `call(echo URL)` in the page. → its outcome, as { ok, value } or { ok, error }
+     * @param {string} call
+     * @returns {Promise<{ ok: boolean, value?: unknown, error?: string }>}
+     */
+    const runAsync = (call) => current.executeAsync(
       `const done = arguments[arguments.length - 1];
        ${call}(arguments[0]).then((value) => done(JSON.stringify({ ok: true, value })), (error) => done(JSON.stringify({ ok: false, error: String(error) })));`,
       [echoUrl()],
@@ -108,10 +144,10 @@ async function smokeWithWebKitGtk(t, where) {
     ).then((json) => JSON.parse(json));
     const pageReport = await runAsync('self.runSmoke');
     assert.equal(pageReport.ok, true, `page: ${pageReport.error}`);
-    assertSmoke(pageReport.value, 'page');
+    assertSmoke(/** @type {SmokeResult} */ (pageReport.value), 'page');
     const workerReport = await runAsync('self.runSmokeInWorker');
     assert.equal(workerReport.ok, true, `worker: ${workerReport.error}`);
-    assertWorkerSmoke(workerReport.value, { nativeBefore });
+    assertWorkerSmoke(/** @type {WorkerSmokeReport} */ (workerReport.value), { nativeBefore });
   } finally {
     if (session) await session.delete().catch(() => {});
     await service.stop();

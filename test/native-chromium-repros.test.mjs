@@ -36,10 +36,25 @@ const EIGHT_MIB = 8 * 1024 * 1024;
 const found = await detectBrowsers();
 
 /**
+ * What a page keeps in window.reproResult (conformance/repro/repro.js): its verdict on the
+ * standard's outcome, and what it observed, a shape of its own.
+ * @typedef {{ page: string, verdict: 'PASS'|'FAIL'|'ERROR', observed: Record<string, unknown> }} ReproReport
+ */
+/** @typedef {{ crashed: true, result?: undefined } | { crashed: false, result: ReproReport }} ReproOutcome */
+/** @typedef {import('playwright').Browser} Browser */
+
+/**
  * One entry per finding: the page, what native Chromium must still do (`crash`, or `departs`
  * with a check of the page's observations), and what the polyfill must do (`polyfillQuery` is
  * added to ?polyfill; `polyfillSkip` says why a page cannot show the standard's outcome there).
+ * `check` is a method so that each one can name the shape of its own page's observations.
+ * @typedef {{
+ *   page: string, native: 'crash'|'departs', check?(observed: Record<string, unknown>): void,
+ *   nativeRetries?: number, race?: boolean, polyfillQuery?: string, polyfillSkip?: string,
+ * }} Finding
  */
+
+/** @type {Finding[]} */
 const FINDINGS = [
   {
     page: 'crash-close-after-abort-during-handshake',
@@ -56,10 +71,11 @@ const FINDINGS = [
   {
     page: 'abort-reason',
     native: 'departs',
+    /** @param {Record<string, { opened: string, closed: string }>} observed  by scenario */
     check(observed) {
       for (const scenario of ['already aborted', 'aborted during the handshake']) {
         for (const promise of ['opened', 'closed']) {
-          assert.match(observed[scenario][promise], /^rejected: DOMException name=AbortError /, `${scenario}: ${promise}`);
+          assert.match(observed[scenario][/** @type {'opened'|'closed'} */ (promise)], /^rejected: DOMException name=AbortError /, `${scenario}: ${promise}`);
         }
       }
     },
@@ -67,6 +83,7 @@ const FINDINGS = [
   {
     page: 'close-code-enforce-range',
     native: 'departs',
+    /** @param {Record<string, Record<string, string>>} observed  by call, then by close code */
     check(observed) {
       for (const where of ['close()', 'new WebSocketError()']) {
         for (const [code, outcome] of Object.entries(observed[where])) {
@@ -78,6 +95,7 @@ const FINDINGS = [
   {
     page: 'aborted-signal-skips-validation',
     native: 'departs',
+    /** @param {Record<string, string>} observed  `url`, and what each bad input did */
     check(observed) {
       assert.equal(observed.url, '""', 'url');
       for (const input of ['ftp: URL', 'URL with a fragment', 'protocols ["a", "a"]']) {
@@ -88,6 +106,7 @@ const FINDINGS = [
   {
     page: 'binary-message-type',
     native: 'departs',
+    /** @param {{ type: string, bytes: number[] }} observed */
     check(observed) {
       assert.equal(observed.type, '[object ArrayBuffer]');
       assert.deepEqual(observed.bytes, [1, 2, 3]);
@@ -96,6 +115,7 @@ const FINDINGS = [
   {
     page: 'messages-before-clean-close',
     native: 'departs',
+    /** @param {{ closed: string, reads: string[] }} observed */
     check(observed) {
       assert.equal(observed.closed, '{"closeCode":1000,"reason":""}', 'closed');
       assert.deepEqual(observed.reads, ['one', 'done'], 'only the message already queued in the readable is read');
@@ -104,6 +124,7 @@ const FINDINGS = [
   {
     page: 'readable-closed-on-unsent-data',
     native: 'departs',
+    /** @param {{ closed: string, read: string }} observed */
     check(observed) {
       assert.match(observed.closed, /^rejected: WebSocketError .*closeCode=4567 reason="unsent"/, 'closed');
       assert.equal(observed.read, 'done: true', 'read()');
@@ -112,9 +133,14 @@ const FINDINGS = [
   {
     page: 'close-clean-with-queued-data',
     native: 'departs',
+    /**
+     * @param {{ reportedClean: number, attempts: number,
+     *   outcomes: { closed: string, bytesTheServerRead: number, bytesWritten: number }[] }} observed
+     */
     check(observed) {
       assert.ok(observed.reportedClean >= 1, `a close reported clean within ${observed.attempts} attempts`);
       const clean = observed.outcomes.find((outcome) => outcome.closed.startsWith('fulfilled'));
+      assert.ok(clean, 'an attempt whose closed fulfilled');
       assert.equal(clean.closed, 'fulfilled {"closeCode":4002,"reason":"queued"}');
       assert.ok(clean.bytesTheServerRead < clean.bytesWritten, 'though the server read less than was written');
     },
@@ -129,6 +155,10 @@ const FINDINGS = [
   {
     page: 'websocket-bufferedamount-at-peer-close',
     native: 'departs',
+    /**
+     * @param {{ bytesTheServerRead: number, bytesSent: number, bufferedAmountRightAfterSend: number,
+     *   bufferedAmountAtClose: number, closeEvent: unknown }} observed
+     */
     check(observed) {
       assert.ok(observed.bytesTheServerRead < EIGHT_MIB, `the server read ${observed.bytesTheServerRead} bytes, less than the 8 MiB`);
       assert.equal(observed.bufferedAmountRightAfterSend, observed.bytesSent, 'bufferedAmount right after send()');
@@ -141,34 +171,47 @@ const FINDINGS = [
   },
 ];
 
+// Both started in before().
+/** @type {Awaited<ReturnType<typeof startReproServer>>} */
 let server;
+/** @type {Browser} */
 let browser;
 
+/** @param {string[]} [extraArgs] */
 function launchOptions(extraArgs = []) {
   const where = found.chromium;
+  /** @type {import('playwright').LaunchOptions} */
   const options = {
     headless: true,
     timeout: LAUNCH_MS,
     args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), ...CHROMIUM_ARGS, ...extraArgs],
   };
-  if (where.executablePath) options.executablePath = where.executablePath;
+  if (where?.executablePath) options.executablePath = where.executablePath;
   return options;
 }
 
+/** @param {Browser|undefined} instance */
 async function closeBrowser(instance) {
   if (!instance) return;
-  await within(instance.close(), 'closing Chromium', CLOSE_MS).catch(() => instance.process?.()?.kill('SIGKILL'));
+  // A Browser has no process() to kill (only a BrowserServer has): one that does not close in
+  // time is killed by Playwright's own exit handler when this process ends.
+  await within(instance.close(), 'closing Chromium', CLOSE_MS).catch(() => {});
 }
 
 /**
  * Opens `page` (a file name without .html, with `query`) in a new tab of `instance` and waits for
  * whichever comes first: the page's result, or its renderer crashing. → { crashed: true } or
  * { crashed: false, result }.
+ * @param {Browser} instance
+ * @param {string} page
+ * @param {string} [query]
+ * @returns {Promise<ReproOutcome>}
  */
 async function openRepro(instance, page, query = '') {
   const tab = await instance.newPage();
   try {
     let didCrash = false;
+    /** @type {Promise<ReproOutcome>} */
     const crashed = new Promise((resolve) => tab.once('crash', () => {
       didCrash = true;
       resolve({ crashed: true });
@@ -180,9 +223,9 @@ async function openRepro(instance, page, query = '') {
         throw error;
       });
     if (!loaded) return { crashed: true };
-    const reported = tab.waitForFunction(() => window.reproResult, null, { timeout: PAGE_MS })
+    const reported = tab.waitForFunction(() => /** @type {{ reproResult?: ReproReport }} */ (/** @type {unknown} */ (window)).reproResult, null, { timeout: PAGE_MS })
       .then((handle) => handle.jsonValue())
-      .then((result) => ({ crashed: false, result }));
+      .then((result) => /** @type {ReproOutcome} */ ({ crashed: false, result }));
     // A crash rejects the waitForFunction too; the crash event says which happened.
     reported.catch(() => {});
     return await within(Promise.race([crashed, reported]), `${page}${query}: a result or a crash`, PAGE_MS + 5000);
@@ -191,6 +234,11 @@ async function openRepro(instance, page, query = '') {
   }
 }
 
+/**
+ * The reports the server received from `page` in `phase`.
+ * @param {string} page
+ * @param {string} phase
+ */
 function reportsOf(page, phase) {
   return server.results.filter((result) => result.page === page && result.phase === phase);
 }
@@ -217,7 +265,7 @@ describe('native Chromium still shows each documented finding', () => {
         outcome = await openRepro(browser, finding.page);
       }
       if (finding.race && outcome.result?.verdict === 'PASS') {
-        t.skip(`the race did not occur in ${finding.nativeRetries + 1} pages this time (${JSON.stringify(outcome.result.observed.reportedClean)} clean)`);
+        t.skip(`the race did not occur in ${(finding.nativeRetries ?? 0) + 1} pages this time (${JSON.stringify(outcome.result.observed.reportedClean)} clean)`);
         return;
       }
       if (finding.native === 'crash') {
@@ -232,6 +280,7 @@ describe('native Chromium still shows each documented finding', () => {
       t.diagnostic(JSON.stringify(observed));
       assert.equal(verdict, 'FAIL',
         `native Chromium should depart from the standard here, but the page says ${verdict}: fixed? update docs/native-chromium.md (${JSON.stringify(observed)})`);
+      assert.ok(finding.check, `${finding.page}: a departing finding says what to check`);
       finding.check(observed);
     });
   }

@@ -4,6 +4,25 @@
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 
+/**
+ * What runSmoke(url) reports, in the page or the worker.
+ * @typedef {object} SmokeResult
+ * @property {boolean} installed  the globals are the ones WebSocketStreamPolyfill exposes
+ * @property {boolean} nativeAfter  WebSocketStream is native code after the polyfill loaded
+ * @property {boolean} enumerable  WebSocketStream is an enumerable global
+ * @property {string} text  the text echoed back
+ * @property {{ isUint8Array: boolean, bytes: number[]|null }} binary  the binary message echoed back
+ * @property {{ closeCode: number, reason: string }} closed
+ */
+/** @typedef {{ ok: true, nativeBefore: boolean, result: SmokeResult } | { ok: false, error: string }} WorkerSmokeReport */
+/**
+ * What the page puts on `self` for the test to call.
+ * @typedef {object} SmokePage
+ * @property {boolean} nativeBefore  a native WebSocketStream was there before the polyfill loaded
+ * @property {(url: string) => Promise<SmokeResult>} runSmoke
+ * @property {(url: string) => Promise<WorkerSmokeReport>} runSmokeInWorker
+ */
+
 // Shared by the page and the worker (served as /smoke.js). Every wait in it is bounded.
 const SMOKE_SCRIPT = `
 'use strict';
