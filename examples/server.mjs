@@ -22,6 +22,15 @@ import { runOrThrow } from '../conformance/lib/command.mjs';
 const examplesDir = path.dirname(fileURLToPath(import.meta.url));
 const distDir = path.join(path.dirname(examplesDir), 'dist');
 
+/** @typedef {import('ws').WebSocket} WebSocket */
+/**
+ * What `onEvent` hears: a connection to an endpoint opened or closed, with what is known of it.
+ * @typedef {{ endpoint: 'chat'|'feed', type: 'open'|'close', name?: string, rate?: number, code?: number,
+ *   reason?: string, sent?: number, waitedMs?: number }} ServerEvent
+ */
+/** @typedef {(event: ServerEvent) => void} OnEvent */
+
+/** @type {Record<string, string | undefined>} by file extension */
 const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -33,6 +42,7 @@ const CONTENT_TYPES = {
 /**
  * Starts the server. `port: 0` picks a free port. `onEvent` hears about every WebSocket
  * connection that opens or closes (`{ endpoint, type, code, reason, ... }`), for logs and tests.
+ * @param {{ host?: string, port?: number, onEvent?: OnEvent }} [options]
  */
 export async function startExamplesServer({ host = '127.0.0.1', port = 0, onEvent = () => {} } = {}) {
   const httpServer = http.createServer((request, response) => {
@@ -45,8 +55,10 @@ export async function startExamplesServer({ host = '127.0.0.1', port = 0, onEven
   const chatRoom = new ChatRoom(onEvent);
 
   httpServer.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url, 'http://localhost');
-    const endpoint = { '/ws/chat': 'chat', '/ws/feed': 'feed' }[url.pathname];
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    /** @type {Record<string, 'chat'|'feed'|undefined>} */
+    const endpoints = { '/ws/chat': 'chat', '/ws/feed': 'feed' };
+    const endpoint = endpoints[url.pathname];
     if (endpoint === undefined) {
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
       return;
@@ -59,9 +71,9 @@ export async function startExamplesServer({ host = '127.0.0.1', port = 0, onEven
 
   await new Promise((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(port, host, resolve);
+    httpServer.listen(port, host, () => resolve(undefined));
   });
-  const boundPort = httpServer.address().port;
+  const boundPort = /** @type {import('node:net').AddressInfo} */ (httpServer.address()).port;
   const origin = `http://${host}:${boundPort}`;
 
   return {
@@ -81,6 +93,10 @@ export async function startExamplesServer({ host = '127.0.0.1', port = 0, onEven
   };
 }
 
+/**
+ * @param {Iterable<WebSocket>} clients
+ * @param {number} [graceMs]  how long to wait for the closing handshakes before cutting the rest
+ */
 async function closeWebSockets(clients, graceMs = 1000) {
   const all = [...clients];
   const closed = all.map((webSocket) => new Promise((resolve) => webSocket.once('close', resolve)));
@@ -91,8 +107,12 @@ async function closeWebSockets(clients, graceMs = 1000) {
   for (const webSocket of all) webSocket.terminate();
 }
 
+/**
+ * @param {import('node:http').IncomingMessage} request
+ * @param {import('node:http').ServerResponse} response
+ */
 async function serveFile(request, response) {
-  const { pathname } = new URL(request.url, 'http://localhost');
+  const { pathname } = new URL(request.url ?? '/', 'http://localhost');
   // A page directory without its slash would resolve chat.js against the wrong directory.
   if (pathname === '/chat' || pathname === '/monitor') {
     response.writeHead(301, { location: `${pathname}/` });
@@ -116,7 +136,11 @@ async function serveFile(request, response) {
   response.end(await readFile(filePath));
 }
 
-/** The file under `root` that `urlPath` names, or null when there is none or it would escape `root`. */
+/**
+ * The file under `root` that `urlPath` names, or null when there is none or it would escape `root`.
+ * @param {string} root
+ * @param {string} urlPath
+ */
 async function fileUnder(root, urlPath) {
   let decoded;
   try {
@@ -145,13 +169,19 @@ const MAX_NAME_LENGTH = 24;
 const MAX_TEXT_LENGTH = 2000;
 
 class ChatRoom {
-  #names = new Map(); // WebSocket → name
+  /** @type {Map<WebSocket, string>} */
+  #names = new Map();
   #guests = 0;
 
+  /** @param {OnEvent} onEvent */
   constructor(onEvent) {
     this.onEvent = onEvent;
   }
 
+  /**
+   * @param {WebSocket} webSocket
+   * @param {string|null} requestedName  as the URL asked for it
+   */
   join(webSocket, requestedName) {
     const name = this.#uniqueName(requestedName);
     this.#names.set(webSocket, name);
@@ -167,6 +197,12 @@ class ChatRoom {
     });
   }
 
+  /**
+   * @param {WebSocket} webSocket
+   * @param {string} name
+   * @param {import('ws').RawData} data
+   * @param {boolean} isBinary
+   */
   #receive(webSocket, name, data, isBinary) {
     let message;
     try {
@@ -182,6 +218,10 @@ class ChatRoom {
     this.#broadcast({ type: 'message', from: name, text, at: Date.now() });
   }
 
+  /**
+   * @param {object} message
+   * @param {WebSocket} [except]
+   */
   #broadcast(message, except = undefined) {
     for (const webSocket of this.#names.keys()) if (webSocket !== except) send(webSocket, message);
   }
@@ -190,6 +230,7 @@ class ChatRoom {
     return [...this.#names.values()];
   }
 
+  /** @param {string|null} requestedName */
   #uniqueName(requestedName) {
     const base = (requestedName ?? '').trim().slice(0, MAX_NAME_LENGTH) || `guest-${++this.#guests}`;
     const taken = new Set(this.#names.values());
@@ -199,6 +240,10 @@ class ChatRoom {
   }
 }
 
+/**
+ * @param {WebSocket} webSocket
+ * @param {object} message  sent as JSON
+ */
 function send(webSocket, message) {
   if (webSocket.readyState === webSocket.OPEN) webSocket.send(JSON.stringify(message));
 }
@@ -214,13 +259,19 @@ function send(webSocket, message) {
 const FEED_HIGH_WATER_MARK = 64 * 1024;
 const TICKS_PER_TURN = 200; // then yield, so one fast client cannot starve the event loop
 
+/**
+ * @param {WebSocket} webSocket
+ * @param {number} requestedRate  ticks per second; 0 or not a number: as fast as the socket drains
+ * @param {OnEvent} onEvent
+ */
 function streamFeed(webSocket, requestedRate, onEvent) {
   const rate = Number.isFinite(requestedRate) && requestedRate > 0 ? Math.min(requestedRate, 1e6) : 0;
   const startedAt = Date.now();
   let seq = 0;
   let value = 50;
   let waitedMs = 0;
-  let waitingSince = null; // set while the socket is full
+  /** @type {number|null} set while the socket is full */
+  let waitingSince = null;
   let cancelNextTurn = () => {};
   let open = true;
 
@@ -291,7 +342,7 @@ async function main() {
     console.log('dist/ is not built yet: running scripts/build.mjs…');
     runOrThrow(process.execPath, [path.join(path.dirname(examplesDir), 'scripts', 'build.mjs')]);
   }
-  const onEvent = values.verbose ? (event) => console.log(JSON.stringify(event)) : undefined;
+  const onEvent = values.verbose ? (/** @type {ServerEvent} */ event) => console.log(JSON.stringify(event)) : undefined;
   const server = await startExamplesServer({ host: values.host, port, onEvent });
   console.log(`Examples: ${server.urls.index}`);
   console.log(`  chat     ${server.urls.chat}      (open it in two tabs)`);

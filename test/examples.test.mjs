@@ -27,11 +27,18 @@ const WAIT_MS = 20_000;
 /** The monitor page draws at most this many ticks per frame (MAX_TICKS_PER_FRAME in monitor.js). */
 const MAX_TICKS_PER_FRAME = 250;
 
+/** @typedef {import('../examples/server.mjs').ServerEvent} ServerEvent */
+/** @typedef {import('playwright').BrowserContext} BrowserContext */
+/** @typedef {import('playwright').Page} Page */
+
+/** @type {Awaited<ReturnType<typeof startExamplesServer>>} started in before() */
 let server;
-/** Every event the examples server reported, and the waits for one still to come. */
+/** Every event the examples server reported, and the waits for one still to come. @type {ServerEvent[]} */
 const serverEvents = [];
+/** @type {Set<(event: ServerEvent) => void>} */
 const serverEventWaiters = new Set();
 
+/** @param {ServerEvent} event */
 function recordServerEvent(event) {
   serverEvents.push(event);
   for (const waiter of serverEventWaiters) waiter(event);
@@ -53,12 +60,12 @@ const chromiumOptions = found.chromium ? playwrightLaunchOptions('chromium', fou
 const firefoxOptions = found.firefox ? playwrightLaunchOptions('firefox', found.firefox) : null;
 
 test('the examples in Chromium, with the native WebSocketStream deleted', { skip: chromiumOptions === null && 'no Chromium found', timeout: 120_000 }, async (t) => {
-  const browser = await chromium.launch(chromiumOptions);
+  const browser = await chromium.launch(chromiumOptions ?? undefined);
   try {
     const context = await browser.newContext();
     await context.addInitScript(() => {
-      delete globalThis.WebSocketStream;
-      delete globalThis.WebSocketError;
+      Reflect.deleteProperty(globalThis, 'WebSocketStream');
+      Reflect.deleteProperty(globalThis, 'WebSocketError');
     });
     await t.test('chat', () => checkChat(context, 'chromium'));
     await t.test('monitor', () => checkMonitor(context, 'chromium'));
@@ -68,7 +75,7 @@ test('the examples in Chromium, with the native WebSocketStream deleted', { skip
 });
 
 test('the examples in Firefox ESR', { skip: firefoxOptions === null && 'no Firefox found', timeout: 120_000 }, async (t) => {
-  const browser = await firefox.launch(firefoxOptions);
+  const browser = await firefox.launch(firefoxOptions ?? undefined);
   try {
     const context = await browser.newContext();
     await t.test('chat', () => checkChat(context, 'firefox'));
@@ -78,10 +85,15 @@ test('the examples in Firefox ESR', { skip: firefoxOptions === null && 'no Firef
   }
 });
 
-/** A page that fails the test on any uncaught error or console error. */
+/**
+ * A page that fails the test on any uncaught error or console error.
+ * @param {BrowserContext} context
+ * @param {string} url
+ */
 async function openPage(context, url) {
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
+  /** @type {string[]} */
   const problems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
@@ -93,7 +105,12 @@ async function openPage(context, url) {
   return { page, problems };
 }
 
-/** The first server event from `fromIndex` on that matches, waiting (bounded) if it has not come yet. */
+/**
+ * The first server event from `fromIndex` on that matches, waiting (bounded) if it has not come yet.
+ * @param {(event: ServerEvent) => boolean} matches
+ * @param {number} [fromIndex]
+ * @returns {Promise<ServerEvent>}
+ */
 function serverEvent(matches, fromIndex = 0) {
   const found = serverEvents.slice(fromIndex).find(matches);
   if (found !== undefined) return Promise.resolve(found);
@@ -102,7 +119,7 @@ function serverEvent(matches, fromIndex = 0) {
       serverEventWaiters.delete(waiter);
       reject(new Error('the expected event from the examples server did not come'));
     }, WAIT_MS);
-    const waiter = (event) => {
+    const waiter = (/** @type {ServerEvent} */ event) => {
       if (!matches(event)) return;
       clearTimeout(timer);
       serverEventWaiters.delete(waiter);
@@ -112,10 +129,18 @@ function serverEvent(matches, fromIndex = 0) {
   });
 }
 
+/**
+ * @param {Page} page
+ * @param {string} state  the data-state of #status to wait for
+ */
 function waitForStatus(page, state) {
-  return page.waitForFunction((wanted) => document.getElementById('status').dataset.state === wanted, state, { timeout: WAIT_MS });
+  return page.waitForFunction((wanted) => /** @type {HTMLElement} */ (document.getElementById('status')).dataset.state === wanted, state, { timeout: WAIT_MS });
 }
 
+/**
+ * @param {BrowserContext} context
+ * @param {string} name
+ */
 async function joinChat(context, name) {
   const participant = await openPage(context, server.urls.chat);
   const { page } = participant;
@@ -126,10 +151,19 @@ async function joinChat(context, name) {
   return participant;
 }
 
+/**
+ * @param {Page} page
+ * @param {string} from
+ * @param {string} text
+ */
 function chatMessage(page, from, text) {
   return page.locator('#messages li[data-kind="message"]', { hasText: text }).filter({ has: page.locator('.from', { hasText: from }) });
 }
 
+/**
+ * @param {BrowserContext} context
+ * @param {string} browserName
+ */
 async function checkChat(context, browserName) {
   const alice = await joinChat(context, `Alice-${browserName}`);
   const bob = await joinChat(context, `Bob-${browserName}`);
@@ -154,8 +188,8 @@ async function checkChat(context, browserName) {
   // resolves but nothing is sent, and the page says so.
   await alice.page.fill('#text', 'sent while closing');
   await alice.page.evaluate(() => {
-    document.getElementById('leave').click();
-    document.getElementById('send').click();
+    /** @type {HTMLElement} */ (document.getElementById('leave')).click();
+    /** @type {HTMLElement} */ (document.getElementById('send')).click();
   });
   await alice.page.locator('#send-info', { hasText: 'nothing was sent' }).waitFor();
   await waitForStatus(alice.page, 'closed');
@@ -173,7 +207,7 @@ async function checkChat(context, browserName) {
   await alice.page.click('#send');
   const sendError = alice.page.locator('#send-error');
   await sendError.filter({ hasText: 'InvalidStateError' }).waitFor();
-  assert.match(await sendError.textContent(), /^Not sent: write\(\) rejected with InvalidStateError: /);
+  assert.match(await sendError.textContent() ?? '', /^Not sent: write\(\) rejected with InvalidStateError: /);
   assert.equal(await sendError.getAttribute('role'), 'alert');
 
   await alice.page.screenshot({ path: path.join(screenshotDir, `chat-${browserName}.png`), fullPage: true });
@@ -185,15 +219,22 @@ async function checkChat(context, browserName) {
   }
 }
 
-/** The monitor's numbers, as the page shows them. */
+/**
+ * The monitor's numbers, as the page shows them.
+ * @param {Page} page
+ */
 function readCounters(page) {
   return page.evaluate(() =>
     Object.fromEntries(
-      ['read', 'rendered', 'in-pipe', 'dropped', 'lag'].map((id) => [id, Number(document.getElementById(id).dataset.value ?? 0)]),
+      ['read', 'rendered', 'in-pipe', 'dropped', 'lag'].map((id) => [id, Number(/** @type {HTMLElement} */ (document.getElementById(id)).dataset.value ?? 0)]),
     ),
   );
 }
 
+/**
+ * @param {BrowserContext} context
+ * @param {string} browserName
+ */
 async function checkMonitor(context, browserName) {
   const { page, problems } = await openPage(context, server.urls.monitor);
   const firstNewEvent = serverEvents.length;
@@ -203,7 +244,7 @@ async function checkMonitor(context, browserName) {
   await waitForStatus(page, 'open');
 
   // Ticks flow through the pipe and get drawn; the counters refresh four times a second.
-  await page.waitForFunction(() => Number(document.getElementById('rendered').dataset.value) >= 500, null, { timeout: WAIT_MS });
+  await page.waitForFunction(() => Number(/** @type {HTMLElement} */ (document.getElementById('rendered')).dataset.value) >= 500, null, { timeout: WAIT_MS });
   const running = await readCounters(page);
   assert.ok(running.read >= running.rendered, `read ${running.read} ≥ rendered ${running.rendered}`);
   // The pipe reads only as fast as the renderer takes ticks: at most one frame's batch between them.
@@ -216,10 +257,16 @@ async function checkMonitor(context, browserName) {
   await page.check('#pause');
   await page.waitForFunction(
     () => {
-      const read = document.getElementById('read').dataset.value;
+      // Kept on the page between polls: the count last seen, and since when.
+      const memory = /** @type {{ __readSeen?: { read: string|undefined, since: number } }} */ (/** @type {unknown} */ (globalThis));
+      const read = /** @type {HTMLElement} */ (document.getElementById('read')).dataset.value;
       const now = performance.now();
-      if (globalThis.__readSeen?.read !== read) globalThis.__readSeen = { read, since: now };
-      return now - globalThis.__readSeen.since >= 700;
+      let seen = memory.__readSeen;
+      if (seen === undefined || seen.read !== read) {
+        seen = { read, since: now };
+        memory.__readSeen = seen;
+      }
+      return now - seen.since >= 700;
     },
     null,
     { timeout: WAIT_MS, polling: 100 },
@@ -239,17 +286,17 @@ async function checkMonitor(context, browserName) {
   await page.click('#stop');
   await waitForStatus(page, 'closed');
   assert.equal(await page.textContent('#status'), 'Stopped. Closed cleanly: code 4000, “stopped by the user”.');
-  await page.waitForFunction(() => !document.getElementById('start').disabled, null, { timeout: WAIT_MS });
+  await page.waitForFunction(() => !(/** @type {HTMLButtonElement} */ (document.getElementById('start'))).disabled, null, { timeout: WAIT_MS });
   // The counters refresh on their own timer, so the dropped count may show a moment later.
   await page
-    .waitForFunction(() => Number(document.getElementById('dropped').dataset.value) > 0, null, { timeout: WAIT_MS })
+    .waitForFunction(() => Number(/** @type {HTMLElement} */ (document.getElementById('dropped')).dataset.value) > 0, null, { timeout: WAIT_MS })
     .catch(() => assert.fail('the ticks queued during the pause were not dropped at Stop'));
   const stopped = await readCounters(page);
   assert.equal(stopped.rendered, stillPaused.rendered, 'nothing is drawn after Stop');
 
   const feedClose = await serverEvent((event) => event.endpoint === 'feed' && event.type === 'close', firstNewEvent);
   assert.deepEqual({ code: feedClose.code, reason: feedClose.reason }, { code: 4000, reason: 'stopped by the user' });
-  assert.ok(feedClose.sent >= stopped.read, `the server sent ${feedClose.sent}, the page read ${stopped.read}`);
+  assert.ok(feedClose.sent !== undefined && feedClose.sent >= stopped.read, `the server sent ${feedClose.sent}, the page read ${stopped.read}`);
 
   assert.deepEqual(problems, []);
   await page.close();
