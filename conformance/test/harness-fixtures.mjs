@@ -4,6 +4,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
+/** @type {Record<string, string>} the fixture files' texts, by name */
 export const FIXTURE_TESTS = {
   // Passes everywhere, natively and with any polyfill that installs a constructor.
   'ok.any.js': `// META: global=window,worker
@@ -50,7 +51,10 @@ const SUPPORT_FILES = {
   'fixture-urls.sub.js': "const SLOW_HANDSHAKE_URL = 'ws://{{host}}:{{ports[ws][0]}}/handshake_sleep_2';\n",
 };
 
-/** A WPT root with the chosen fixture files under websockets/stream/. */
+/**
+ * A WPT root with the chosen fixture files under websockets/stream/.
+ * @param {string[]} [names]  keys of FIXTURE_TESTS
+ */
 export async function makeWptRoot(names = Object.keys(FIXTURE_TESTS)) {
   const root = await mkdtemp(path.join(os.tmpdir(), 'wss-conformance-wpt-'));
   const directory = path.join(root, 'websockets', 'stream');
@@ -60,7 +64,10 @@ export async function makeWptRoot(names = Object.keys(FIXTURE_TESTS)) {
   return { root, remove: () => rm(root, { recursive: true, force: true }) };
 }
 
-/** A scratch folder (for expectations, reports, broken polyfills). */
+/**
+ * A scratch folder (for expectations, reports, broken polyfills).
+ * @param {string} [prefix]
+ */
 export async function makeScratch(prefix = 'wss-conformance-') {
   const directory = await mkdtemp(path.join(os.tmpdir(), prefix));
   return { directory, remove: () => rm(directory, { recursive: true, force: true }) };

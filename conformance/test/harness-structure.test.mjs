@@ -11,8 +11,15 @@ import { fileURLToPath } from 'node:url';
 
 const CONFORMANCE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAX_LINES = 60;
-const ts = createRequire(import.meta.url)('typescript');
+const ts = /** @type {typeof import('typescript')} */ (createRequire(import.meta.url)('typescript'));
 
+/** @typedef {import('typescript').Node} Node */
+
+/**
+ * Every .mjs and .js file under the folder, at any depth.
+ * @param {string} [directory]
+ * @returns {Promise<string[]>}
+ */
 async function sourceFiles(directory = CONFORMANCE) {
   const files = [];
   for (const entry of await readdir(directory, { withFileTypes: true })) {
@@ -23,19 +30,36 @@ async function sourceFiles(directory = CONFORMANCE) {
   return files;
 }
 
+/** @param {Node} node */
 function isTestSuiteCallback(node) {
   return ts.isCallExpression(node.parent) && ['describe', 'it', 'test'].includes(node.parent.expression.getText());
 }
 
-/** Every function of one file longer than MAX_LINES, as "file:line name (N lines)". */
+/**
+ * A function's name, or the name of what it is assigned to (a variable, a property).
+ * @param {Node} node
+ */
+function nameOf(node) {
+  /** @typedef {{ name?: Node }} MaybeNamed  most nodes that hold a function have a name; the rest do not */
+  const parent = /** @type {MaybeNamed|undefined} */ (node.parent);
+  return /** @type {MaybeNamed} */ (node).name?.getText() ?? parent?.name?.getText?.() ?? '(anonymous)';
+}
+
+/**
+ * Every function of one file longer than MAX_LINES, as "file:line name (N lines)".
+ * @param {string} file
+ * @param {string} text
+ */
 function longFunctions(file, text) {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  /** @type {string[]} */
   const found = [];
+  /** @param {Node} node */
   const visit = (node) => {
-    if (ts.isFunctionLike(node) && node.body && !isTestSuiteCallback(node)) {
+    if (ts.isFunctionLike(node) && 'body' in node && node.body && !isTestSuiteCallback(node)) {
       const start = source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
       const lines = source.getLineAndCharacterOfPosition(node.end).line + 2 - start;
-      const name = node.name?.getText() ?? node.parent?.name?.getText?.() ?? '(anonymous)';
+      const name = nameOf(node);
       if (lines > MAX_LINES) found.push(`${path.relative(CONFORMANCE, file)}:${start} ${name} (${lines} lines)`);
     }
     ts.forEachChild(node, visit);
@@ -48,6 +72,7 @@ describe('structure', () => {
   it(`has no function longer than ${MAX_LINES} lines`, async () => {
     const files = await sourceFiles();
     assert.ok(files.some((file) => file.endsWith('scheduler.mjs')));
+    /** @type {string[]} */
     const found = [];
     for (const file of files) found.push(...longFunctions(file, await readFile(file, 'utf8')));
     assert.deepEqual(found, []);

@@ -25,6 +25,7 @@ const GRID_MESSAGE = 'Could not start a new session. Error while creating sessio
 /** @param {string[]} args */
 function configurationsOf(args) {
   const options = parseOptions(args);
+  assert.ok(!options.help);
   return { options, configurations: buildConfigurations(options) };
 }
 
