@@ -14,13 +14,32 @@ import { planFiles } from '../lib/run.mjs';
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli.mjs');
 const REPOSITORY_ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** @typedef {import('../lib/types.mjs').Options} Options */
+/** @typedef {import('../lib/types.mjs').TestMeta} TestMeta */
+
+/**
+ * Runs the CLI (this one, or a copy of it). Bounded.
+ * @param {string[]} args
+ * @param {{ cli?: string, env?: Record<string, string> }} [how]
+ */
 function runCli(args, { cli = CLI, env = {} } = {}) {
   return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
 }
 
+/**
+ * The options of a command line that is not --help (parseOptions answers --help with { help: true }).
+ * @param {string[]} args
+ * @returns {Options}
+ */
+function optionsOf(args) {
+  const options = parseOptions(args);
+  assert.ok(!options.help, `${args.join(' ')} is not --help`);
+  return options;
+}
+
 describe('parseOptions', () => {
   it('defaults to the full matrix with every reporter', () => {
-    const options = parseOptions([]);
+    const options = optionsOf([]);
     assert.deepEqual(options.browsers, ['chromium', 'chromium-experimental', 'firefox', 'webkit']);
     assert.deepEqual(options.modes, ['native', 'polyfill']);
     assert.deepEqual(options.scopes, ['window', 'worker', 'shell'], 'shell is the runtimes\' scope; browsers never run it');
@@ -34,12 +53,12 @@ describe('parseOptions', () => {
   });
 
   it('reads --workers: browser sessions at once, a whole number of at least one', () => {
-    assert.equal(parseOptions(['--workers', '1']).workers, 1);
-    assert.equal(parseOptions(['--workers=3']).workers, 3);
+    assert.equal(optionsOf(['--workers', '1']).workers, 1);
+    assert.equal(optionsOf(['--workers=3']).workers, 3);
   });
 
   it('reads lists in canonical order and repeatable flags', () => {
-    const options = parseOptions(['--browsers', 'webkit,chromium', '--variants=wss', '--filter', 'close', '--filter', 'read', '--reporter', 'json', '--shard', '2/3']);
+    const options = optionsOf(['--browsers', 'webkit,chromium', '--variants=wss', '--filter', 'close', '--filter', 'read', '--reporter', 'json', '--shard', '2/3']);
     assert.deepEqual(options.browsers, ['chromium', 'webkit']);
     assert.deepEqual(options.variants, ['wss']);
     assert.deepEqual(options.filters, ['close', 'read']);
@@ -50,7 +69,7 @@ describe('parseOptions', () => {
   it('leaves out the files --exclude names, after --filter', async () => {
     const wptRoot = path.join(REPOSITORY_ROOT, 'wpt');
     const all = (await planFiles(wptRoot)).map(({ file }) => file);
-    const options = parseOptions(['--filter', 'close', '--exclude', 'during-handshake', '--exclude', 'unsent']);
+    const options = optionsOf(['--filter', 'close', '--exclude', 'during-handshake', '--exclude', 'unsent']);
     assert.deepEqual(options.excludes, ['during-handshake', 'unsent']);
     const planned = (await planFiles(wptRoot, options)).map(({ file }) => file);
     assert.ok(planned.includes('websockets/stream/close.any.js'));
@@ -59,23 +78,24 @@ describe('parseOptions', () => {
   });
 
   it('normalises --playwright-launch-options to one object per engine', () => {
-    const flat = parseOptions(['--playwright-endpoint', 'ws://127.0.0.1:3000/', '--playwright-launch-options', '{"headless":true}']);
-    assert.deepEqual(flat.playwrightLaunchOptions.firefox, { headless: true });
-    const perEngine = parseOptions(['--playwright-endpoint', 'ws://h:1/', '--playwright-launch-options', '{"chromium":{"args":["--x"]}}']);
+    const flat = optionsOf(['--playwright-endpoint', 'ws://127.0.0.1:3000/', '--playwright-launch-options', '{"headless":true}']);
+    assert.deepEqual(flat.playwrightLaunchOptions?.firefox, { headless: true });
+    const perEngine = optionsOf(['--playwright-endpoint', 'ws://h:1/', '--playwright-launch-options', '{"chromium":{"args":["--x"]}}']);
     assert.deepEqual(perEngine.playwrightLaunchOptions, { chromium: { args: ['--x'] }, firefox: {}, webkit: {} });
   });
 
   it('reads WebDriver capabilities per browser, a lone JSON object as webkit\'s, and which browsers go through the endpoint', () => {
     const grid = ['--webdriver-url', 'http://grid.test:4444/wd/hub'];
-    const perBrowser = parseOptions([...grid, '--webdriver-capabilities', 'chromium={"browserName":"chrome"}', '--webdriver-capabilities', '{"browserName":"MiniBrowser"}']);
+    const perBrowser = optionsOf([...grid, '--webdriver-capabilities', 'chromium={"browserName":"chrome"}', '--webdriver-capabilities', '{"browserName":"MiniBrowser"}']);
     assert.deepEqual(perBrowser.webdriverCapabilities, { chromium: { browserName: 'chrome' }, webkit: { browserName: 'MiniBrowser' } });
     assert.deepEqual(perBrowser.webdriverBrowsers, ['chromium', 'chromium-experimental', 'webkit'], 'every browser but Firefox, by default');
-    assert.deepEqual(parseOptions([...grid, '--webdriver-browsers', 'webkit,firefox,chromium']).webdriverBrowsers, ['chromium', 'firefox', 'webkit'], 'Firefox when named');
-    const local = parseOptions([]);
+    assert.deepEqual(optionsOf([...grid, '--webdriver-browsers', 'webkit,firefox,chromium']).webdriverBrowsers, ['chromium', 'firefox', 'webkit'], 'Firefox when named');
+    const local = optionsOf([]);
     assert.equal(local.webdriverCapabilities, null);
     assert.equal(local.webdriverBrowsers, null, 'nothing goes through WebDriver without an endpoint');
   });
 
+  /** @type {[string[], RegExp][]} */
   const bad = [
     [['--browsers', 'safari'], /--browsers: unknown value "safari"/],
     [['--modes', ''], /--modes needs at least one/],
@@ -167,7 +187,7 @@ describe('the CLI on bad input', () => {
 
 describe('the CLI where its dependencies are missing', () => {
   // A copy of the harness in a folder from which no node_modules can be reached.
-  let copy;
+  let copy = '';
   before(() => {
     copy = mkdtempSync(path.join(os.tmpdir(), 'harness-without-dependencies-'));
     for (const folder of ['lib', 'drivers', 'reporters', 'server', 'expectations']) {
@@ -226,26 +246,27 @@ describe('shards', () => {
 
 describe('the matrix', () => {
   it('builds the default configurations, chromium-experimental native only', () => {
-    const ids = buildConfigurations(parseOptions([])).map((configuration) => configuration.id);
+    const ids = buildConfigurations(optionsOf([])).map((configuration) => configuration.id);
     assert.deepEqual(ids, ['chromium:native', 'chromium:polyfill', 'chromium-experimental:native', 'firefox:native', 'firefox:polyfill', 'webkit:native', 'webkit:polyfill']);
   });
 
   it('adds native Chromium as the reference when only polyfills are asked for', () => {
-    const configurations = buildConfigurations(parseOptions(['--browsers', 'firefox', '--modes', 'polyfill']));
+    const configurations = buildConfigurations(optionsOf(['--browsers', 'firefox', '--modes', 'polyfill']));
     assert.deepEqual(configurations.map((configuration) => configuration.id), [REFERENCE_ID, 'firefox:polyfill']);
     assert.equal(configurations[0].addedAsReference, true);
-    const without = buildConfigurations(parseOptions(['--browsers', 'firefox', '--modes', 'polyfill', '--no-reference']));
+    const without = buildConfigurations(optionsOf(['--browsers', 'firefox', '--modes', 'polyfill', '--no-reference']));
     assert.deepEqual(without.map((configuration) => configuration.id), ['firefox:polyfill']);
   });
 
   it('gives chromium-experimental its flag and its own expectations', () => {
-    const [experimental] = buildConfigurations(parseOptions(['--browsers', 'chromium-experimental', '--modes', 'native']));
+    const [experimental] = buildConfigurations(optionsOf(['--browsers', 'chromium-experimental', '--modes', 'native']));
     assert.deepEqual(experimental.args, ['--enable-experimental-web-platform-features']);
     assert.equal(experimental.engine, 'chromium');
     assert.equal(experimental.expectations, 'chromium-experimental');
   });
 
   it('turns META into pages, skipping variants it cannot serve', () => {
+    /** @type {TestMeta} */
     const meta = { globals: ['window', 'worker'], variants: ['?default', '?wss', '?wpt_flags=h2'], scripts: [], timeout: 'normal' };
     const pages = pagesForFile('websockets/stream/tentative/x.any.js', meta, { scopes: ['window', 'worker'], variants: ['default', 'wss'] });
     assert.deepEqual(pages.map((page) => page.path), [

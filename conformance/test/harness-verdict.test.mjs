@@ -13,6 +13,18 @@ import { makeScratch } from './harness-fixtures.mjs';
 const EXPECTATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'expectations');
 const FILE = 'websockets/stream/read.any.js';
 
+/** @typedef {import('../lib/types.mjs').PageRecord} PageRecord */
+/** @typedef {import('../lib/types.mjs').ExpectationEntry} ExpectationEntry */
+/** @typedef {import('../lib/types.mjs').Mode} Mode */
+/** @typedef {import('../lib/types.mjs').SubtestStatus} SubtestStatus */
+
+/**
+ * One page's record as records.mjs makes it, in the window scope of the default variant.
+ * @param {string} configuration  "browser:mode"
+ * @param {Record<string, SubtestStatus>} subtests  status by subtest name
+ * @param {Partial<PageRecord>} [extra]  fields that differ
+ * @returns {PageRecord}
+ */
 function record(configuration, subtests, extra = {}) {
   const [browser, mode] = configuration.split(':');
   return {
@@ -20,7 +32,7 @@ function record(configuration, subtests, extra = {}) {
     configuration,
     browser,
     engine: browser.replace('-experimental', ''),
-    mode,
+    mode: /** @type {Mode} */ (mode),
     expectations: browser,
     scope: 'window',
     variant: 'default',
@@ -29,14 +41,21 @@ function record(configuration, subtests, extra = {}) {
     message: null,
     timedOut: false,
     crashed: false,
+    crashKind: null,
     durationMs: 1,
     subtests: Object.entries(subtests).map(([name, status]) => ({ name, status, message: null })),
     ...extra,
   };
 }
 
+/**
+ * One checked expectations entry for FILE. It is declared in no file (declaredIn is unset),
+ * which judge() only reads for entries another file inherited.
+ * @param {Record<string, unknown>} fields
+ * @returns {ExpectationEntry}
+ */
 function entry(fields) {
-  return validateEntries({ entries: [{ file: FILE, reason: 'a documented reason', ...fields }] })[0];
+  return /** @type {ExpectationEntry} */ (validateEntries({ entries: [{ file: FILE, reason: 'a documented reason', ...fields }] })[0]);
 }
 
 describe('expectations', () => {
@@ -61,11 +80,11 @@ describe('expectations', () => {
       ],
     });
     const where = { file: FILE, scope: 'window', variant: 'wss', mode: 'native' };
-    assert.equal(findExpectation(entries, { ...where, test: 'binary' }).reason, 'any scope');
-    assert.equal(findExpectation(entries, { ...where, scope: 'worker', test: 'binary' }).reason, 'worker only');
-    assert.equal(findExpectation(entries, { ...where, scope: 'worker', mode: 'polyfill', test: 'binary' }).reason, 'any scope');
+    assert.equal(findExpectation(entries, { ...where, test: 'binary' })?.reason, 'any scope');
+    assert.equal(findExpectation(entries, { ...where, scope: 'worker', test: 'binary' })?.reason, 'worker only');
+    assert.equal(findExpectation(entries, { ...where, scope: 'worker', mode: 'polyfill', test: 'binary' })?.reason, 'any scope');
     assert.equal(findExpectation(entries, { ...where, test: 'Binary' }), null, 'names match exactly');
-    assert.equal(findExpectation(entries, { ...where, test: undefined }).expected, 'CRASH');
+    assert.equal(findExpectation(entries, { ...where, test: undefined })?.expected, 'CRASH');
     assert.equal(findExpectation(entries, { ...where, mode: 'polyfill', test: undefined }), null);
     assert.equal(findExpectation(entries, { ...where, file: 'websockets/stream/other.any.js', test: 'binary' }), null);
   });
@@ -83,8 +102,10 @@ describe('expectations', () => {
 });
 
 describe('expectations that extend others', () => {
-  let scratch;
+  let scratch = { directory: '', remove: async () => {} };
+  /** @param {string} name */
   const folder = (name) => path.join(scratch.directory, name);
+  /** @param {string} directory @param {string} name @param {unknown} document */
   const write = async (directory, name, document) => {
     await mkdir(directory, { recursive: true });
     await writeFile(path.join(directory, `${name}.json`), JSON.stringify(document));
@@ -118,19 +139,20 @@ describe('expectations that extend others', () => {
     const { entries } = await loadExpectations(folder('ok'), 'child');
     const where = { file: FILE, scope: 'window', variant: 'default', mode: 'native' };
     const binary = findExpectation(entries, { ...where, test: 'binary' });
-    assert.equal(binary.expected, 'PASS');
-    assert.equal(binary.declaredIn, 'child');
+    assert.equal(binary?.expected, 'PASS');
+    assert.equal(binary?.declaredIn, 'child');
     assert.equal(entries.filter((entry) => entry.test === 'binary').length, 1, 'the overridden entry is gone');
     assert.deepEqual(findExpectation(entries, { ...where, test: 'close code' }), { ...validateEntries({ entries: parentEntries })[1], declaredIn: 'base' });
     const polyfill = { ...where, mode: 'polyfill' };
-    assert.equal(findExpectation(entries, { ...polyfill, test: 'backpressure' }).declaredIn, 'base', 'one test of a several-test entry stays inherited');
-    assert.deepEqual(findExpectation(entries, { ...polyfill, test: 'backpressure again' }).expected, ['FAIL', 'PASS']);
-    assert.equal(findExpectation(entries, { ...where, test: 'only here' }).expected, 'TIMEOUT');
+    assert.equal(findExpectation(entries, { ...polyfill, test: 'backpressure' })?.declaredIn, 'base', 'one test of a several-test entry stays inherited');
+    assert.deepEqual(findExpectation(entries, { ...polyfill, test: 'backpressure again' })?.expected, ['FAIL', 'PASS']);
+    assert.equal(findExpectation(entries, { ...where, test: 'only here' })?.expected, 'TIMEOUT');
     const grandchild = (await loadExpectations(folder('ok'), 'grandchild')).entries;
     assert.deepEqual(grandchild.map((entry) => [entry.test, entry.declaredIn]), entries.map((entry) => [entry.test, entry.declaredIn]), 'through two links');
   });
 
   it('refuses cycles, missing parents and names that are not a file of the same folder', async () => {
+    /** @param {string} directory @param {string} name @param {RegExp} message */
     const refused = async (directory, name, message) => {
       await assert.rejects(loadExpectations(folder(directory), name), (error) => error instanceof ExpectationsError && message.test(error.message));
     };
@@ -159,7 +181,7 @@ describe('expectations that extend others', () => {
     const experimental = (await loadExpectations(EXPECTATIONS_DIR, 'chromium-experimental')).entries;
     const own = experimental.filter((entry) => entry.declaredIn === 'chromium-experimental');
     assert.ok(own.length > 0 && own.every((entry) => entry.expected === 'PASS' && entry.mode === 'native'));
-    const key = (entry) => JSON.stringify([entry.file, entry.test, entry.scope, entry.variant, entry.mode]);
+    const key = (/** @type {ExpectationEntry} */ entry) => JSON.stringify([entry.file, entry.test, entry.scope, entry.variant, entry.mode]);
     const overridden = new Set(own.map(key));
     assert.deepEqual(experimental.filter((entry) => entry.declaredIn === 'chromium').map(key), stock.filter((entry) => !overridden.has(key(entry))).map(key));
   });
@@ -185,7 +207,7 @@ describe('parity and verdict', () => {
     const expected = judge(records, { firefox: [entry({ test: 'backpressure', mode: 'polyfill', expected: 'FAIL', reason: 'no receive backpressure over WebSocket' })] });
     assert.deepEqual(expected.unexpected, []);
     assert.equal(expected.records[1].subtests[0].reason, 'no receive backpressure over WebSocket');
-    assert.equal(expected.summary.find((group) => group.configuration === 'firefox:polyfill').differences, 1);
+    assert.equal(expected.summary.find((group) => group.configuration === 'firefox:polyfill')?.differences, 1);
   });
 
   it('classifies native departures from the standard and needs them listed', () => {
@@ -201,7 +223,7 @@ describe('parity and verdict', () => {
 
   it('accepts any status of a listed set, and nothing outside it', () => {
     const timing = entry({ test: 't', expected: ['FAIL', 'PASS'], reason: 'depends on when the engine drains its buffer' });
-    for (const status of ['FAIL', 'PASS']) {
+    for (const status of /** @type {SubtestStatus[]} */ (['FAIL', 'PASS'])) {
       assert.deepEqual(judge([record('webkit:polyfill', { t: status })], { webkit: [timing] }).unexpected, [], status);
     }
     const timeout = judge([record('webkit:polyfill', { t: 'TIMEOUT' })], { webkit: [timing] });
@@ -235,18 +257,18 @@ describe('parity and verdict', () => {
 
     const lost = judge([record('chromium:native', { a: 'PASS', b: 'PASS' }), record('webkit:polyfill', { a: 'PASS' })], {});
     const missing = lost.records[1].subtests.find((subtest) => subtest.name === 'b');
-    assert.equal(missing.status, 'MISSING');
-    assert.equal(missing.parity, 'missing');
+    assert.equal(missing?.status, 'MISSING');
+    assert.equal(missing?.parity, 'missing');
     assert.deepEqual(lost.unexpected.map((item) => item.kind), ['missing']);
   });
 
   it('compares per scope and variant, never across them', () => {
-    const nativeWss = { ...record('chromium:native', { t: 'FAIL' }), variant: 'wss' };
+    const nativeWss = record('chromium:native', { t: 'FAIL' }, { variant: 'wss' });
     const nativeWs = record('chromium:native', { t: 'PASS' });
     const polyfillWs = record('chromium:polyfill', { t: 'PASS' });
     const verdict = judge([nativeWss, nativeWs, polyfillWs], {});
     assert.equal(verdict.records[2].subtests[0].parity, 'same');
-    assert.equal(verdict.records[2].subtests[0].reference.status, 'PASS');
+    assert.equal(verdict.records[2].subtests[0].reference?.status, 'PASS');
   });
 
   it('lists expectations that matched nothing', () => {
