@@ -18,45 +18,71 @@ import { makeScratch } from './harness-fixtures.mjs';
 const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARTIFACTS = path.join(REPOSITORY, 'reports', 'harness');
 
+/** @typedef {import('../lib/types.mjs').PageRecord} PageRecord */
+/** @typedef {import('../lib/types.mjs').Report} Report */
+/** @typedef {import('../lib/types.mjs').RunInfo} RunInfo */
+/** @typedef {import('../lib/types.mjs').ConfigurationReport} ConfigurationReport */
+/** @typedef {import('../lib/types.mjs').ExpectationsByName} ExpectationsByName */
+/** @typedef {import('../lib/types.mjs').Mode} Mode */
+/** @typedef {import('../lib/types.mjs').Scope} Scope */
+/** @typedef {import('../lib/types.mjs').SubtestStatus} SubtestStatus */
+
+/**
+ * One page's record of read.any.js as records.mjs makes it.
+ * @param {string} configuration  "browser:mode"
+ * @param {Scope} scope
+ * @param {string} variant
+ * @param {Record<string, SubtestStatus>} subtests  status by subtest name
+ * @param {Partial<PageRecord>} [extra]  fields that differ
+ * @returns {PageRecord}
+ */
 function record(configuration, scope, variant, subtests, extra = {}) {
   const [browser, mode] = configuration.split(':');
   return {
-    file: 'websockets/stream/read.any.js', configuration, browser, engine: browser, mode, expectations: browser,
+    file: 'websockets/stream/read.any.js', configuration, browser, engine: browser, mode: /** @type {Mode} */ (mode), expectations: browser,
     scope, variant, url: `/websockets/stream/read.any.html${variant === 'wss' ? '?wss' : ''}`,
-    status: 'OK', message: null, timedOut: false, crashed: false, durationMs: 12,
+    status: 'OK', message: null, timedOut: false, crashed: false, crashKind: null, durationMs: 12,
     subtests: Object.entries(subtests).map(([name, status]) => ({ name, status, message: status === 'PASS' ? null : `${name} went wrong` })),
     ...extra,
   };
 }
 
+/**
+ * A report of a small run, through judge() and buildReport() as the runner makes one.
+ * @param {{ reference?: boolean }} [which]  reference: whether native Chromium ran
+ * @returns {Report}
+ */
 function sampleReport({ reference = true } = {}) {
+  /** @type {PageRecord[]} */
   const records = [];
-  for (const scope of ['window', 'worker']) {
+  for (const scope of /** @type {Scope[]} */ (['window', 'worker'])) {
     for (const variant of ['default', 'wss']) {
       if (reference) records.push(record('chromium:native', scope, variant, { 'text message': 'PASS', 'binary message is a Uint8Array': 'FAIL', 'backpressure': 'PASS' }));
       records.push(record('chromium:polyfill', scope, variant, { 'text message': 'PASS', 'binary message is a Uint8Array': 'PASS', 'backpressure': 'FAIL' }));
       records.push(record('webkit:polyfill', scope, variant, { 'text message': 'PASS', 'binary message is a Uint8Array': 'PASS', 'backpressure': scope === 'worker' ? 'TIMEOUT' : 'FAIL' }));
     }
   }
-  if (reference) records.push({ ...record('chromium:native', 'window', 'default', {}), file: 'websockets/stream/crashy.any.js', status: 'CRASH', crashed: true });
-  records.push({ ...record('chromium:polyfill', 'window', 'default', { 'close after abort': 'PASS' }), file: 'websockets/stream/crashy.any.js' });
+  if (reference) records.push(record('chromium:native', 'window', 'default', {}, { file: 'websockets/stream/crashy.any.js', status: 'CRASH', crashed: true }));
+  records.push(record('chromium:polyfill', 'window', 'default', { 'close after abort': 'PASS' }, { file: 'websockets/stream/crashy.any.js' }));
   const reason = 'a documented reason for the test';
+  /** @type {ExpectationsByName} */
   const expectations = {
     chromium: [
-      { file: 'websockets/stream/read.any.js', test: 'binary message is a Uint8Array', scope: '*', variant: '*', mode: 'native', expected: 'FAIL', reason, index: 0 },
-      { file: 'websockets/stream/read.any.js', test: 'backpressure', scope: '*', variant: '*', mode: 'polyfill', expected: 'FAIL', reason, index: 1 },
-      { file: 'websockets/stream/crashy.any.js', test: undefined, scope: '*', variant: '*', mode: 'native', expected: 'CRASH', reason, index: 2 },
+      { file: 'websockets/stream/read.any.js', test: 'binary message is a Uint8Array', scope: '*', variant: '*', mode: 'native', expected: 'FAIL', reason, index: 0, declaredIn: 'chromium' },
+      { file: 'websockets/stream/read.any.js', test: 'backpressure', scope: '*', variant: '*', mode: 'polyfill', expected: 'FAIL', reason, index: 1, declaredIn: 'chromium' },
+      { file: 'websockets/stream/crashy.any.js', test: undefined, scope: '*', variant: '*', mode: 'native', expected: 'CRASH', reason, index: 2, declaredIn: 'chromium' },
     ],
     // WebKit's worker TIMEOUT is deliberately not listed: one unexpected result per worker variant.
-    webkit: [{ file: 'websockets/stream/read.any.js', test: 'backpressure', scope: 'window', variant: '*', mode: 'polyfill', expected: 'FAIL', reason, index: 0 }],
+    webkit: [{ file: 'websockets/stream/read.any.js', test: 'backpressure', scope: 'window', variant: '*', mode: 'polyfill', expected: 'FAIL', reason, index: 0, declaredIn: 'webkit' }],
   };
   const verdict = judge(records, expectations);
   const ids = reference ? ['chromium:native', 'chromium:polyfill', 'webkit:polyfill'] : ['chromium:polyfill', 'webkit:polyfill'];
-  const configurations = ids.map((id) => ({
-    id, browser: id.split(':')[0], engine: id.split(':')[0], mode: id.split(':')[1], args: [], expectations: id.split(':')[0],
+  const configurations = ids.map((id) => /** @type {ConfigurationReport} */ ({
+    id, browser: id.split(':')[0], engine: id.split(':')[0], mode: /** @type {Mode} */ (id.split(':')[1]), args: [], expectations: id.split(':')[0],
     isReference: id === 'chromium:native', comparedWithReference: id !== 'chromium:native', driver: 'playwright', source: 'test', browserVersion: '1.0',
     skipped: null, skip: null, sessions: id === 'webkit:polyfill' ? 2 : 1,
   }));
+  /** @type {RunInfo} */
   const run = {
     startedAt: '2025-01-01T00:00:00.000Z', finishedAt: '2025-01-01T00:01:00.000Z', wallTimeMs: 60_000,
     exitCode: verdict.unexpected.length > 0 ? 1 : 0, tool: { name: 'test', version: '0' }, node: process.version,
@@ -68,13 +94,17 @@ function sampleReport({ reference = true } = {}) {
   return buildReport({ run, verdict });
 }
 
-/** The summary table and the totals line, as a browser renders them, against the report. */
+/**
+ * The summary table and the totals line, as a browser renders them, against the report.
+ * @param {import('playwright').Page} page
+ * @param {Report} report
+ */
 async function checkSummaryAndTotals(page, report) {
   const summary = await page.$$eval('#summary tbody tr', (rows) => rows.map((row) => ({
     configuration: row.dataset.configuration,
-    cell: row.querySelector('.passed-total').textContent,
+    cell: row.querySelector('.passed-total')?.textContent,
     unexpected: Number(row.dataset.unexpected),
-    colour: getComputedStyle(row.querySelector('td')).backgroundColor,
+    colour: getComputedStyle(/** @type {Element} */ (row.querySelector('td'))).backgroundColor,
   })));
   assert.equal(summary.length, report.summary.length);
   for (const [index, group] of report.summary.entries()) {
@@ -85,18 +115,19 @@ async function checkSummaryAndTotals(page, report) {
   const colours = new Set(summary.map((row) => row.colour));
   assert.ok(colours.size >= 2, `rows are colour-coded (${[...colours]})`);
 
-  const totals = await page.$eval('#totals', (element) => ({ ...element.dataset, text: element.textContent }));
+  // Its data-* attributes and its text.
+  const totals = /** @type {Record<string, string>} */ (await page.$eval('#totals', (element) => ({ ...element.dataset, text: element.textContent })));
   const passed = report.summary.reduce((sum, group) => sum + group.passed, 0);
   const total = report.summary.reduce((sum, group) => sum + group.total, 0);
   assert.equal(Number(totals.passed), passed);
   assert.equal(Number(totals.total), total);
   assert.match(totals.text, new RegExp(`${passed}/${total} subtests passed`));
-  assert.match(await page.textContent('#verdict'), /FAILED — 2 unexpected/);
+  assert.match(await page.textContent('#verdict') ?? '', /FAILED — 2 unexpected/);
 }
 
 describe('reporters', () => {
   const report = sampleReport();
-  let scratch;
+  let scratch = { directory: '', remove: async () => {} };
 
   before(async () => {
     scratch = await makeScratch('wss-conformance-report-');
@@ -172,6 +203,7 @@ describe('reporters', () => {
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      /** @type {string[]} */
       const requests = [];
       page.on('request', (request) => requests.push(request.url()));
       await page.goto(`file://${files[0]}`);
