@@ -11,9 +11,22 @@ import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { startServer } from '../server/index.mjs';
 
+/** @typedef {import('../server/index.mjs').TestServer} TestServer */
+/** @typedef {{ data: Buffer, isBinary: boolean }} Message  ws's binaryType is nodebuffer: one Buffer per message */
+/** @typedef {{ code: number, reason: string }} CloseInfo */
+
 const TIMEOUT = 5000;
 
+/**
+ * The promise, or a rejection naming `what` once `ms` have passed.
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {number} ms
+ * @param {string} what
+ * @returns {Promise<T>}
+ */
 function within(promise, ms, what) {
+  /** @type {NodeJS.Timeout|undefined} */
   let timer;
   const expiry = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
@@ -21,7 +34,12 @@ function within(promise, ms, what) {
   return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
 }
 
-/** The status code of a GET with exactly this request-target (fetch would normalise it). */
+/**
+ * The status code of a GET with exactly this request-target (fetch would normalise it).
+ * @param {number} port
+ * @param {string} target
+ * @returns {Promise<number>}
+ */
 function rawGetStatus(port, target) {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1', () => socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
@@ -32,13 +50,19 @@ function rawGetStatus(port, target) {
   });
 }
 
-/** A `ws` client and promises for what it sees. Every message is queued. */
+/**
+ * A `ws` client and promises for what it sees. Every message is queued.
+ * @param {string} url
+ * @param {import('ws').ClientOptions & { protocols?: string[] }} [options]
+ */
 function connect(url, { protocols, ...options } = {}) {
   const socket = new WebSocket(url, protocols, options);
+  /** @type {Message[]} */
   const messages = [];
+  /** @type {((message: Message) => void)[]} */
   const waiters = [];
   socket.on('message', (data, isBinary) => {
-    const message = { data, isBinary };
+    const message = { data: /** @type {Buffer} */ (data), isBinary };
     const waiter = waiters.shift();
     if (waiter) waiter(message);
     else messages.push(message);
@@ -48,6 +72,7 @@ function connect(url, { protocols, ...options } = {}) {
     socket.once('error', reject);
     socket.once('unexpected-response', (request, response) => reject(Object.assign(new Error('unexpected response'), { status: response.statusCode })));
   });
+  /** @type {Promise<CloseInfo>} */
   const closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   opened.catch(() => {});
   return {
@@ -55,14 +80,17 @@ function connect(url, { protocols, ...options } = {}) {
     opened: within(opened, TIMEOUT, `open ${url}`),
     closed,
     nextMessage: () => within(
-      messages.length > 0 ? Promise.resolve(messages.shift()) : new Promise((resolve) => waiters.push(resolve)),
+      messages.length > 0
+        ? Promise.resolve(/** @type {Message} */ (messages.shift()))
+        : /** @type {Promise<Message>} */ (new Promise((resolve) => waiters.push(resolve))),
       TIMEOUT, 'next message'),
   };
 }
 
 describe('WebSocket endpoints', () => {
+  /** @type {TestServer} */
   let server;
-  let ws;
+  let ws = '';
   before(async () => {
     server = await startServer();
     ws = `ws://127.0.0.1:${server.ports.ws}`;
@@ -143,6 +171,7 @@ describe('WebSocket endpoints', () => {
     const start = performance.now();
     client.socket.send('start');
     // Far more than the socket buffers hold: the tail can only go out once the server reads again.
+    /** @type {Promise<number>} */
     const sent = new Promise((resolve, reject) => {
       client.socket.send(Buffer.alloc(32 * 1024 * 1024), (error) => (error ? reject(error) : resolve(performance.now() - start)));
     });
@@ -231,9 +260,9 @@ describe('WebSocket endpoints', () => {
     const client = connect(`${ws}/receive-backpressure`);
     await client.opened;
     const start = performance.now();
-    await within(new Promise((resolve, reject) => {
+    await within(/** @type {Promise<void>} */ (new Promise((resolve, reject) => {
       client.socket.send(Buffer.alloc(16 * 1024 * 1024), (error) => (error ? reject(error) : resolve()));
-    }), TIMEOUT, 'send');
+    })), TIMEOUT, 'send');
     const elapsed = performance.now() - start;
     assert.ok(elapsed >= 1500, `send completed after ${elapsed} ms`);
     client.socket.close();
@@ -253,7 +282,7 @@ describe('WebSocket endpoints', () => {
 
   test('any other path fails the handshake with HTTP 404', async () => {
     const client = connect(`${ws}/no-such-handler`);
-    await assert.rejects(client.opened, (error) => error.status === 404);
+    await assert.rejects(client.opened, (/** @type {{ status?: number }} */ error) => error.status === 404);
   });
 
   test('the wss port serves the same endpoints with the generated certificate', async () => {
@@ -273,12 +302,14 @@ describe('WebSocket endpoints', () => {
 });
 
 describe('stash', () => {
+  /** @type {TestServer} */
   let server;
   before(async () => {
     server = await startServer();
   });
   after(() => server.close());
 
+  /** @param {string} origin @param {string} key */
   const take = async (origin, key) => {
     const response = await within(fetch(`${origin}/fetch/api/resources/stash-take.py?key=${key}`), TIMEOUT, 'stash-take');
     assert.equal(response.status, 200);
@@ -296,19 +327,19 @@ describe('stash', () => {
   test('the stash is shared by the http and https origins', async () => {
     await fetch(`${server.httpOrigin}/fetch/api/resources/stash-put.py?key=shared&value=1`);
     // Node's fetch has no way to trust one certificate; node:https does.
-    const body = await within(new Promise((resolve, reject) => {
+    const body = await within(/** @type {Promise<string>} */ (new Promise((resolve, reject) => {
       https.get(`${server.httpsOrigin}/fetch/api/resources/stash-take.py?key=shared`, { ca: server.certificate }, (response) => {
         let text = '';
         response.on('data', (chunk) => { text += chunk; });
         response.on('end', () => resolve(text));
       }).on('error', reject);
-    }), TIMEOUT, 'https stash-take');
+    })), TIMEOUT, 'https stash-take');
     assert.equal(body, '"1"');
   });
 
   test('a WebSocket handshake sent to stash-put.py on the http port records the value and fails', async () => {
     const client = connect(`ws://127.0.0.1:${server.ports.http}/fetch/api/resources/stash-put.py?key=k2&value=connected`);
-    await assert.rejects(client.opened, (error) => error.status === 200);
+    await assert.rejects(client.opened, (/** @type {{ status?: number }} */ error) => error.status === 200);
     assert.equal(await take(server.httpOrigin, 'k2'), '"connected"');
   });
 
@@ -321,8 +352,10 @@ describe('stash', () => {
 });
 
 describe('pages and files', () => {
-  let root;
+  let root = '';
+  /** @type {TestServer} */
   let server;
+  /** @param {string} urlPath */
   const get = async (urlPath) => {
     const response = await within(fetch(`${server.httpOrigin}${urlPath}`), TIMEOUT, `GET ${urlPath}`);
     return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
@@ -330,6 +363,7 @@ describe('pages and files', () => {
 
   before(async () => {
     root = await mkdtemp(path.join(tmpdir(), 'wpt-root-'));
+    /** @param {string} relPath @param {string} text */
     const write = async (relPath, text) => {
       await mkdir(path.dirname(path.join(root, relPath)), { recursive: true });
       await writeFile(path.join(root, relPath), text);
@@ -363,6 +397,7 @@ describe('pages and files', () => {
   });
 
   // Index of each needle in the text, asserting they all appear in this order.
+  /** @param {string} text @param {string[]} needles */
   const assertInOrder = (text, needles) => {
     let from = 0;
     for (const needle of needles) {
@@ -383,7 +418,7 @@ describe('pages and files', () => {
   test('a window page loads testharness, the report hook, META scripts, then the test', async () => {
     const page = await get('/websockets/stream/both.any.html');
     assert.equal(page.status, 200);
-    assert.match(page.type, /^text\/html/);
+    assert.match(page.type ?? '', /^text\/html/);
     assertInOrder(page.text, [
       '<meta name="timeout" content="long">',
       'src="/resources/testharness.js"', 'src="/resources/testharnessreport.js"',
@@ -398,7 +433,7 @@ describe('pages and files', () => {
     assertInOrder(page.text, ['src="/resources/testharness.js"', 'src="/resources/testharnessreport.js"',
       'fetch_tests_from_worker(new Worker("both.any.worker.js" + location.search))']);
     const script = await get('/websockets/stream/both.any.worker.js');
-    assert.match(script.type, /^text\/javascript/);
+    assert.match(script.type ?? '', /^text\/javascript/);
     assertInOrder(script.text, ['importScripts("/resources/testharness.js")', 'importScripts("../constants.sub.js")',
       'importScripts("/common/utils.js")', 'importScripts("both.any.js")', 'done();']);
   });
@@ -462,18 +497,19 @@ describe('pages and files', () => {
       runScripts: 'dangerously', resources: 'usable', virtualConsole: new VirtualConsole(),
     });
     try {
-      const results = await within(new Promise((resolve) => {
+      /** @typedef {{ status: unknown, tests: { name: string, status: string, message: string|null }[] }} WptResults  what the report hook stores */
+      const results = /** @type {WptResults} */ (await within(new Promise((resolve) => {
         // Copied out of the jsdom realm so deepEqual compares values, not prototypes.
         const poll = () => (dom.window.__wptResults
           ? resolve(JSON.parse(JSON.stringify(dom.window.__wptResults)))
           : setTimeout(poll, 20));
         poll();
-      }), TIMEOUT, '__wptResults');
+      }), TIMEOUT, '__wptResults'));
       assert.deepEqual(results.status, { status: 'OK', message: null });
       assert.deepEqual(results.tests.map(({ name, status }) => [name, status]),
         [['passes', 'PASS'], ['fails', 'FAIL'], ['precondition', 'PRECONDITION_FAILED']]);
       assert.equal(results.tests[0].message, null);
-      assert.match(results.tests[1].message, /the reason/);
+      assert.match(results.tests[1].message ?? '', /the reason/);
     } finally {
       dom.window.close();
     }
@@ -482,6 +518,7 @@ describe('pages and files', () => {
 
 describe('close()', () => {
   const resourceCounts = () => {
+    /** @type {Record<string, number>} */
     const counts = {};
     for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
     return counts;
@@ -507,6 +544,7 @@ describe('close()', () => {
     await assert.rejects(within(fetch(`${server.httpOrigin}/`), TIMEOUT, 'fetch after close'));
 
     // Handles go away asynchronously; wait (bounded) for the counts to return to the baseline.
+    /** @type {Record<string, number>} */
     let counts;
     const deadline = Date.now() + 2000;
     do {
