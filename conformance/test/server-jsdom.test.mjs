@@ -17,7 +17,19 @@ const conformanceDirectory = path.resolve(path.dirname(fileURLToPath(import.meta
 const requireFromHere = createRequire(import.meta.url);
 const { JSDOM } = createRequire(requireFromHere.resolve('wpt-runner/package.json'))('jsdom');
 
+/** @typedef {import('../lib/types.mjs').Report} Report */
+/** @typedef {{ window: Window & typeof globalThis }} Dom  a JSDOM, as much of it as is used here (wpt-runner's jsdom comes without types) */
+
+/**
+ * The promise, or a rejection naming `what` once `ms` have passed.
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {number} ms
+ * @param {string} what
+ * @returns {Promise<T>}
+ */
 function within(promise, ms, what) {
+  /** @type {NodeJS.Timeout|undefined} */
   let timer;
   const expiry = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
@@ -26,7 +38,9 @@ function within(promise, ms, what) {
 }
 
 describe("jsdom's WebSocket departures cited by expectations/jsdom.json", () => {
+  /** @type {import('../server/index.mjs').TestServer} */
   let server;
+  /** @type {Dom} */
   let dom;
   before(async () => {
     server = await startServerProcess();
@@ -37,6 +51,7 @@ describe("jsdom's WebSocket departures cited by expectations/jsdom.json", () => 
     await server.close();
   });
 
+  /** @param {string} endpoint */
   const open = async (endpoint) => {
     const socket = new dom.window.WebSocket(`${server.wsOrigin}${endpoint}`);
     await within(new Promise((resolve, reject) => {
@@ -45,9 +60,10 @@ describe("jsdom's WebSocket departures cited by expectations/jsdom.json", () => 
     }), TIMEOUT, `open ${endpoint}`);
     return socket;
   };
-  const closeEvent = (socket) => within(new Promise((resolve) => {
+  /** @param {WebSocket} socket */
+  const closeEvent = (socket) => within(/** @type {Promise<{ code: number, reason: string, wasClean: boolean, bufferedAmount: number }>} */ (new Promise((resolve) => {
     socket.onclose = (event) => resolve({ code: event.code, reason: event.reason, wasClean: event.wasClean, bufferedAmount: socket.bufferedAmount });
-  }), TIMEOUT, 'close event');
+  })), TIMEOUT, 'close event');
 
   test('a connection dropped without a close frame is reported as clean (wasClean true, code 1006)', async () => {
     const socket = await open('/remote-close?abrupt=1');
@@ -81,18 +97,25 @@ describe("jsdom's WebSocket departures cited by expectations/jsdom.json", () => 
 });
 
 describe('the jsdom configuration, through the CLI', () => {
-  let root;
+  let root = '';
+  /** @param {string} relPath @param {string} text */
   const write = async (relPath, text) => {
     await mkdir(path.dirname(path.join(root, relPath)), { recursive: true });
     await writeFile(path.join(root, relPath), text);
   };
-  /** Runs the CLI on the fixture tree; resolves with its exit code, output and JSON report. Bounded. */
+  /**
+   * Runs the CLI on the fixture tree; resolves with its exit code, output and JSON report. Bounded.
+   * @param {string} expectations  the expectations folder, under the tree
+   * @param {string[]} args
+   * @returns {Promise<{ code: number|string|null|undefined, stdout: string, stderr: string, report: Report }>}
+   */
   const runJsdom = (expectations, ...args) => new Promise((resolve) => {
     const out = path.join(root, `out-${Math.random().toString(36).slice(2)}`);
     execFile(process.execPath, [path.join(conformanceDirectory, 'cli.mjs'), '--browsers', 'jsdom', '--wpt-root', root,
       '--polyfill', path.join(root, 'fixture-polyfill.js'), '--expectations', path.join(root, expectations),
       '--reporter', 'terminal,json', '--out', out, ...args], { timeout: 90_000 }, async (error, stdout, stderr) => {
-      const report = await readFile(path.join(out, 'results.json'), 'utf8').then(JSON.parse, () => null);
+      // null when the run wrote none: the tests that read a report expect one.
+      const report = /** @type {Report} */ (await readFile(path.join(out, 'results.json'), 'utf8').then(JSON.parse, () => null));
       resolve({ code: error ? error.code : 0, stdout, stderr, report });
     });
   });
@@ -177,8 +200,8 @@ describe('the jsdom configuration, through the CLI', () => {
     const { code, stdout, report } = await runJsdom('expect-fail', '--filter', 'spin', '--filter', 'fixture', '--workers', '1', '--timeout-multiplier', '0.3');
     assert.equal(code, 1, stdout);
     const spin = report.results.find((result) => result.file.endsWith('/spin.any.js'));
-    assert.equal(spin.status, 'TIMEOUT');
-    assert.equal(spin.timedOut, true);
+    assert.equal(spin?.status, 'TIMEOUT');
+    assert.equal(spin?.timedOut, true);
     assert.deepEqual(report.results.filter((result) => result.file.endsWith('/fixture.any.js')).map((result) => result.status), ['OK', 'OK']);
     assert.deepEqual(report.unexpected.map((item) => item.kind), ['harness-timeout']);
   });
