@@ -16,12 +16,19 @@ import { parseMeta, testPages } from '../server/meta.mjs';
 import { startServer } from '../server/index.mjs';
 import { makeWptRoot } from './harness-fixtures.mjs';
 
+/** @typedef {import('../lib/types.mjs').Driver} Driver */
+/** @typedef {import('../lib/types.mjs').PageOutcome} PageOutcome */
+/** @typedef {import('../lib/types.mjs').TestMeta} TestMeta */
+/** @typedef {import('../server/index.mjs').TestServer} TestServer */
+/** @typedef {ReturnType<typeof createLauncherDriver>} LauncherDriver */
+
 const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const LEGACY_BUILD = path.join(REPOSITORY, 'dist', 'websocketstream-polyfill.legacy.min.js');
 const CLOSE = 'websockets/stream/close.any.js';
 const CLOSE_SUBTESTS = 71;
 const CLOSE_PAGES = testPages(CLOSE, parseMeta('// META: global=window,worker\n// META: variant=?default\n// META: variant=?wss\n'));
-const TIMEOUT_MS = fileTimeoutMs({ timeout: 'normal' }, 1.5);
+// fileTimeoutMs() reads only the META timeout.
+const TIMEOUT_MS = fileTimeoutMs(/** @type {TestMeta} */ ({ timeout: 'normal' }), 1.5);
 
 // Loads the server's polyfill script into the page (an iframe of the waiting room) and tells
 // whether it defined its global, and which errors the window saw (a parse error is one).
@@ -35,12 +42,22 @@ const LOAD_POLYFILL = `new Promise((resolve) => {
   document.head.append(script);
 })`;
 
+/**
+ * How many subtests ended in each status.
+ * @param {PageOutcome} outcome
+ */
 function counts(outcome) {
+  /** @type {Record<string, number>} */
   const result = {};
   for (const { status } of outcome.subtests) result[status] = (result[status] ?? 0) + 1;
   return result;
 }
 
+/**
+ * Runs close.any.js's polyfill pages in the driver's browser; every subtest passes.
+ * @param {Driver} driver
+ * @param {TestServer} server
+ */
 async function expectCloseToPass(driver, server) {
   for (const page of CLOSE_PAGES) {
     const outcome = await driver.runPage(pageUrl(server.httpOrigin, page, 'polyfill'), { timeoutMs: TIMEOUT_MS });
@@ -52,12 +69,15 @@ async function expectCloseToPass(driver, server) {
 }
 
 describe('the launcher driver with old Chromium builds', { concurrency: false, timeout: 600_000 }, () => {
+  /** @type {TestServer[]} */
   const servers = [];
+  /** @type {LauncherDriver|null} */
   let driver = null;
   after(async () => {
     await driver?.close();
     for (const server of servers) await server.close();
   });
+  /** @param {Parameters<typeof startServer>[0]} [options] */
   const serve = async (options) => {
     const server = await startServer(options);
     servers.push(server);
@@ -71,7 +91,7 @@ describe('the launcher driver with old Chromium builds', { concurrency: false, t
     await driver.launch();
     assert.equal(driver.kind, 'launcher');
     assert.equal(driver.version, chromium.version, 'the version the browser itself reports');
-    assert.match(driver.userAgent, /HeadlessChrome\/123\./);
+    assert.match(driver.userAgent ?? '', /HeadlessChrome\/123\./);
     assert.equal(await driver.evaluate(`${server.httpOrigin}/_launcher/blank`, 'typeof WebSocketStream'), 'undefined', 'Chromium 123 has no native one');
     await expectCloseToPass(driver, server);
     await driver.close();
@@ -83,8 +103,8 @@ describe('the launcher driver with old Chromium builds', { concurrency: false, t
     const modern = await serve();
     driver = createLauncherDriver({ executable: chromium.executable, serverOrigin: modern.httpOrigin });
     await driver.launch();
-    assert.match(driver.version, /^92\./);
-    const loaded = await driver.evaluate(`${modern.httpOrigin}/_launcher/blank`, LOAD_POLYFILL);
+    assert.match(driver.version ?? '', /^92\./);
+    const loaded = /** @type {{ defined: boolean, errors: string[] }} */ (await driver.evaluate(`${modern.httpOrigin}/_launcher/blank`, LOAD_POLYFILL));
     assert.equal(loaded.defined, false);
     // Class static blocks (Chromium 94) are where 92's parser stops.
     assert.deepEqual(loaded.errors, ["Uncaught SyntaxError: Unexpected token '{'"]);
@@ -110,7 +130,7 @@ describe('the launcher driver with old Chromium builds', { concurrency: false, t
       assert.equal(hung.timedOut, true);
       assert.ok(Date.now() - started < 15_000, 'the hung browser was stopped, not waited for');
       const ok = await driver.runPage(`${server.httpOrigin}/_polyfill/websockets/stream/ok.any.html?wss`, { timeoutMs: TIMEOUT_MS });
-      assert.equal(ok.status, 'OK', ok.message);
+      assert.equal(ok.status, 'OK', ok.message ?? undefined);
       assert.deepEqual(ok.subtests.map((subtest) => subtest.status), ['PASS', 'PASS'], 'location.search is the variant alone');
       await driver.close();
       driver = null;
@@ -121,8 +141,10 @@ describe('the launcher driver with old Chromium builds', { concurrency: false, t
 });
 
 describe('the server\'s launcher endpoints', () => {
+  /** @type {TestServer} */
   let server;
   const session = '0123456789abcdef';
+  /** @param {string} what @param {Record<string, string>} [params] */
   const at = (what, params = {}) => `${server.httpOrigin}/_launcher/${what}?${new URLSearchParams({ session, ...params })}`;
   before(async () => {
     server = await startServer();

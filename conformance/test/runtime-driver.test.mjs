@@ -14,27 +14,46 @@ import { parseMeta } from '../server/meta.mjs';
 import { startServer } from '../server/index.mjs';
 import { makeScratch } from './harness-fixtures.mjs';
 
+/** @typedef {import('../lib/types.mjs').Driver} Driver */
+/** @typedef {import('../lib/types.mjs').PageOutcome} PageOutcome */
+/** @typedef {import('../lib/types.mjs').TestMeta} TestMeta */
+/** @typedef {import('../lib/engines.mjs').ObtainedEngine} ObtainedEngine */
+/** @typedef {import('../server/index.mjs').TestServer} TestServer */
+
 const CLOSE = 'websockets/stream/close.any.js';
 // close.any.js has 71 subtests; testharness's 10 s, and room for a loaded machine.
 const CLOSE_SUBTESTS = 71;
-const TIMEOUT_MS = fileTimeoutMs({ timeout: 'normal' }, 1.5);
+// fileTimeoutMs() reads only the META timeout.
+const TIMEOUT_MS = fileTimeoutMs(/** @type {TestMeta} */ ({ timeout: 'normal' }), 1.5);
 
+/**
+ * How many subtests ended in each status.
+ * @param {PageOutcome} outcome
+ */
 function counts(outcome) {
+  /** @type {Record<string, number>} */
   const result = {};
   for (const { status } of outcome.subtests) result[status] = (result[status] ?? 0) + 1;
   return result;
 }
 
+/**
+ * The names of the subtests that did not pass.
+ * @param {PageOutcome} outcome
+ */
 function failing(outcome) {
   return outcome.subtests.filter((subtest) => subtest.status !== 'PASS').map((subtest) => subtest.name);
 }
 
 describe('the runtime driver', { concurrency: false, timeout: 600_000 }, () => {
+  /** @type {TestServer} */
   let server;
+  /** @type {ObtainedEngine} */
   let node;
+  /** @type {ObtainedEngine} */
   let deno;
   const pages = runtimePages(CLOSE, parseMeta('// META: global=window,worker\n// META: variant=?default\n// META: variant=?wss\n'));
-  const url = (page) => `${server.httpOrigin}${page.path}`;
+  const url = (/** @type {{ path: string }} */ page) => `${server.httpOrigin}${page.path}`;
 
   before(async () => {
     server = await startServer();
@@ -98,8 +117,11 @@ describe('the runtime driver', { concurrency: false, timeout: 600_000 }, () => {
 });
 
 describe('the runtime driver on pages that misbehave', { concurrency: false, timeout: 120_000 }, () => {
+  /** @type {{ directory: string, remove: () => Promise<void> }} */
   let scratch;
+  /** @type {TestServer} */
   let server;
+  /** @type {Driver} */
   let driver;
 
   before(async () => {
@@ -130,7 +152,7 @@ describe('the runtime driver on pages that misbehave', { concurrency: false, tim
   test('a runtime that dies is reported as CRASH', async () => {
     const outcome = await driver.runPage(`${server.httpOrigin}/websockets/stream/dies.any.html`, { timeoutMs: 10_000 });
     assert.equal(outcome.status, 'CRASH');
-    assert.match(outcome.message, /node exited \(SIGKILL\) without results/);
+    assert.match(outcome.message ?? '', /node exited \(SIGKILL\) without results/);
   });
 
   test('an uncaught error reaches testharness.js as in a page: harness ERROR, subtests kept', async () => {
