@@ -24,7 +24,26 @@ const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 const WPT_ROOT = path.join(REPOSITORY, 'wpt');
 const LEGACY_BUILD = path.join(REPOSITORY, 'dist', 'websocketstream-polyfill.legacy.min.js');
 
-/** The rows this can measure: an engine spec, a driver, a mode, and what the pages are. */
+/** @typedef {import('../lib/types.mjs').Mode} Mode */
+/** @typedef {import('../lib/types.mjs').PageOutcome} PageOutcome */
+/** @typedef {import('../lib/types.mjs').PageSpec} PageSpec */
+/** @typedef {import('../lib/engines.mjs').ObtainedEngine} ObtainedEngine */
+/** @typedef {import('../server/index.mjs').TestServer} TestServer */
+/**
+ * @typedef {object} Row
+ * @property {string} spec  the engines.mjs spec
+ * @property {'launcher'|'runtime'} driver
+ * @property {Mode} mode
+ * @property {'ws'|'global'} [socket]  a runtime's polyfill entry
+ * @property {string} [polyfillFile]  the build the server serves, when not the modern one
+ */
+/** @typedef {{ exclude: string[], only: string[] }} Selection  file names to leave out, or to keep alone */
+/** @typedef {Row & { name: string, version: string, obtainedFrom: string, obtainMs: number, wallMs: number, results: (PageOutcome & { file: string, scope: string, variant: string })[] }} MeasuredRow */
+
+/**
+ * The rows this can measure: an engine spec, a driver, a mode, and what the pages are.
+ * @type {Record<string, Row>}
+ */
 const ROWS = {
   chromium123: { spec: 'chromium@123', driver: 'launcher', mode: 'polyfill' },
   chromium92: { spec: 'chromium@92', driver: 'launcher', mode: 'polyfill', polyfillFile: LEGACY_BUILD },
@@ -36,30 +55,51 @@ const ROWS = {
   bun: { spec: 'bun@1.4.5', driver: 'runtime', mode: 'polyfill', socket: 'ws' },
 };
 
+/**
+ * Every page of the row, with its bound.
+ * @param {Row} row
+ * @param {Selection} options
+ */
 async function planPages(row, options) {
   const files = (await listTestFiles(WPT_ROOT))
     .filter((file) => !options.exclude.some((name) => file.endsWith(`/${name}`)))
     .filter((file) => options.only.length === 0 || options.only.some((name) => file.endsWith(`/${name}`)));
+  /** @type {{ file: string, page: PageSpec, timeoutMs: number }[]} */
   const pages = [];
   for (const file of files) {
     const meta = parseMeta(await readFile(path.join(WPT_ROOT, file), 'utf8'));
-    const filePages = row.driver === 'runtime' ? runtimePages(file, meta) : testPages(file, meta);
+    // A runtime's pages are the shell scope's.
+    const filePages = row.driver === 'runtime' ? /** @type {PageSpec[]} */ (runtimePages(file, meta)) : testPages(file, meta);
     for (const page of filePages) pages.push({ file, page, timeoutMs: fileTimeoutMs(meta) });
   }
   return pages;
 }
 
+/**
+ * @param {Row} row
+ * @param {ObtainedEngine} engine
+ * @param {TestServer} server
+ */
 async function createDriver(row, engine, server) {
   if (row.driver === 'launcher') return createLauncherDriver({ executable: engine.executable, serverOrigin: server.httpOrigin, source: engine.obtainedFrom });
-  return createRuntimeDriver({ engine: engine.engine, executable: engine.executable, mode: row.mode, socket: row.socket, source: engine.obtainedFrom });
+  // A runtime row's spec names a runtime.
+  return createRuntimeDriver({ engine: /** @type {'deno'|'bun'|'node'} */ (engine.engine), executable: engine.executable, mode: row.mode, socket: row.socket, source: engine.obtainedFrom });
 }
 
+/**
+ * Runs every page of the row in one session of its engine.
+ * @param {string} name
+ * @param {Row} row
+ * @param {Selection} options
+ * @returns {Promise<MeasuredRow>}
+ */
 async function measureRow(name, row, options) {
   const obtainStarted = Date.now();
   const engine = await obtainEngine(row.spec);
   const obtainMs = Date.now() - obtainStarted;
   const server = await startServer(row.polyfillFile ? { polyfillFile: row.polyfillFile } : {});
   const driver = await createDriver(row, engine, server);
+  /** @type {MeasuredRow['results']} */
   const results = [];
   const started = Date.now();
   try {
@@ -79,6 +119,7 @@ async function measureRow(name, row, options) {
   return { name, ...row, version: driver.version ?? engine.version, obtainedFrom: engine.obtainedFrom, obtainMs, wallMs: Date.now() - started, results };
 }
 
+/** @param {MeasuredRow} row */
 function summarize(row) {
   const subtests = row.results.flatMap((result) => result.subtests);
   const passed = subtests.filter((subtest) => subtest.status === 'PASS').length;
@@ -105,6 +146,7 @@ process.once('SIGINT', () => {
   killAllHelpers();
   process.exit(130);
 });
+/** @type {MeasuredRow[]} */
 const measured = [];
 for (const name of values.rows.split(',')) {
   if (!ROWS[name]) throw new Error(`unknown row ${name} (known: ${Object.keys(ROWS).join(', ')})`);
