@@ -18,7 +18,30 @@ import { renderCompatMarkdown } from '../reporters/compat.mjs';
 import { startServer } from '../server/index.mjs';
 import { makeScratch } from './harness-fixtures.mjs';
 
-const configurationsOf = (argv) => buildConfigurations(parseOptions(argv));
+/** @typedef {import('../lib/types.mjs').ConfigurationReport} ConfigurationReport */
+/** @typedef {import('../lib/types.mjs').ConfigurationRowReport} ConfigurationRowReport */
+/** @typedef {import('../lib/types.mjs').Mode} Mode */
+/** @typedef {import('../lib/types.mjs').Options} Options */
+/** @typedef {import('../lib/types.mjs').PageRecord} PageRecord */
+/** @typedef {import('../lib/types.mjs').Parity} Parity */
+/** @typedef {import('../lib/types.mjs').Report} Report */
+/** @typedef {import('../lib/types.mjs').Scope} Scope */
+/** @typedef {import('../lib/types.mjs').SubtestStatus} SubtestStatus */
+/** @typedef {import('../lib/types.mjs').TestMeta} TestMeta */
+
+/**
+ * The options of a command line that is not --help (parseOptions answers --help with { help: true }).
+ * @param {string[]} argv
+ * @returns {Options}
+ */
+function optionsOf(argv) {
+  const options = parseOptions(argv);
+  assert.ok(!options.help, `${argv.join(' ')} is not --help`);
+  return options;
+}
+
+const configurationsOf = (/** @type {string[]} */ argv) => buildConfigurations(optionsOf(argv));
+/** @type {TestMeta} */
 const ANY = { globals: ['window', 'worker'], variants: ['?default', '?wss'], scripts: [], timeout: 'normal' };
 
 describe('engine rows in --browsers', () => {
@@ -44,7 +67,7 @@ describe('engine rows in --browsers', () => {
   });
 
   it('bad rows are usage errors that say what would do', () => {
-    const refused = (item, pattern) => assert.throws(() => parseOptions(['--browsers', item]), (error) => error instanceof UsageError && pattern.test(error.message), item);
+    const refused = (/** @type {string} */ item, /** @type {RegExp} */ pattern) => assert.throws(() => parseOptions(['--browsers', item]), (error) => error instanceof UsageError && pattern.test(error.message), item);
     refused('chromium@124', /@sparticuz\/chromium has no build of Chromium 124; it has 92, 103/);
     refused('chromium@92/ws', /is for runtimes/);
     refused('node', /name a Node major \(node@18, node@20, node@22, node@24, node@26\)/);
@@ -55,7 +78,7 @@ describe('engine rows in --browsers', () => {
   });
 
   it('--browser-executable NAME=PATH is a launcher row named NAME, the whole run when --browsers is not given', () => {
-    const options = parseOptions(['--browser-executable', 'my-chrome=/opt/chrome/chrome']);
+    const options = optionsOf(['--browser-executable', 'my-chrome=/opt/chrome/chrome']);
     assert.deepEqual(options.browsers, ['my-chrome']);
     const configurations = buildConfigurations(options);
     assert.deepEqual(configurations.map(({ id }) => id), ['chromium:native', 'my-chrome:native', 'my-chrome:polyfill']);
@@ -102,6 +125,7 @@ describe('pages and jobs of engine rows', () => {
 });
 
 describe('expectations and comparison of engine rows', () => {
+  /** @type {{ directory: string, remove: () => Promise<void> }|undefined} */
   let scratch;
   before(async () => {
     scratch = await makeScratch('wss-rows-');
@@ -111,6 +135,7 @@ describe('expectations and comparison of engine rows', () => {
 
   it('a row takes its most specific expectations file that exists', () => {
     const configurations = configurationsOf(['--browsers', 'chromium@92,chromium@103,node@22/global,node@18,bun']);
+    assert.ok(scratch, 'before() made the scratch folder');
     resolveExpectationNames(configurations, scratch.directory);
     const names = Object.fromEntries(configurations.map(({ id, expectations }) => [id, expectations]));
     assert.equal(names['chromium@92:polyfill'], 'chromium-92');
@@ -121,8 +146,14 @@ describe('expectations and comparison of engine rows', () => {
   });
 
   it('a shell page is compared with the reference\'s worker page (neither has a document)', () => {
+    /**
+     * @param {string} configuration  "browser:mode"
+     * @param {Scope} scope
+     * @param {SubtestStatus} status  of its one subtest
+     * @returns {PageRecord}
+     */
     const record = (configuration, scope, status) => ({
-      file: 'websockets/stream/a.any.js', configuration, browser: configuration.split(':')[0], engine: 'x', mode: configuration.split(':')[1], expectations: 'none',
+      file: 'websockets/stream/a.any.js', configuration, browser: configuration.split(':')[0], engine: 'x', mode: /** @type {Mode} */ (configuration.split(':')[1]), expectations: 'none',
       scope, variant: 'wss', url: '/a', status: 'OK', message: null, timedOut: false, crashed: false, crashKind: null, durationMs: 1,
       subtests: [{ name: 't', status, message: null }],
     });
@@ -134,7 +165,9 @@ describe('expectations and comparison of engine rows', () => {
 });
 
 describe('the server\'s legacy-build pages', () => {
+  /** @type {{ directory: string, remove: () => Promise<void> }|undefined} */
   let scratch;
+  /** @type {import('../server/index.mjs').TestServer|undefined} */
   let server;
   before(async () => {
     scratch = await makeScratch('wss-legacy-');
@@ -149,7 +182,9 @@ describe('the server\'s legacy-build pages', () => {
   });
 
   it('/_polyfill_legacy/ pages load the legacy build beside the modern one, in the window and in the worker', async () => {
-    const text = async (pathname) => (await fetch(`${server.httpOrigin}${pathname}`)).text();
+    assert.ok(server, 'before() started the server');
+    const origin = server.httpOrigin;
+    const text = async (/** @type {string} */ pathname) => (await fetch(`${origin}${pathname}`)).text();
     assert.match(await text('/_polyfill_legacy/websockets/stream/close.any.html?wss'), /<script src="\/_polyfill_legacy\/websocketstream-polyfill\.js"><\/script>/);
     assert.match(await text('/_polyfill_legacy/websockets/stream/close.any.worker.js'), /importScripts\("\/_polyfill_legacy\/websocketstream-polyfill\.js"\)/);
     assert.equal(await text('/_polyfill_legacy/websocketstream-polyfill.js'), '/* legacy */\n');
@@ -157,16 +192,31 @@ describe('the server\'s legacy-build pages', () => {
   });
 });
 
-/** A small report with an old Chromium row (legacy build), a runtime and the reference. */
+/**
+ * The parts of a report a test builds, as the code under test receives a whole one.
+ * @param {unknown} parts
+ * @returns {Report}
+ */
+const asReport = (parts) => /** @type {Report} */ (parts);
+
+/**
+ * A small report with an old Chromium row (legacy build), a runtime and the reference: the parts
+ * buildCompat() reads, the rest of a report left out.
+ * @returns {Report}
+ */
 function sampleReport() {
+  /** @param {string} id @param {Partial<ConfigurationReport>} fields */
   const configuration = (id, fields) => ({
     id, browser: id.split(':')[0], engine: 'chromium', mode: id.split(':')[1], args: [], expectations: 'chromium', isReference: false, comparedWithReference: true,
     driver: 'launcher', source: 'x', browserVersion: null, skipped: null, skip: null, sessions: 1, row: null, ...fields,
   });
+  /** @param {SubtestStatus} status @param {string|null} referenceStatus @param {Parity|null} parity @param {string|null} [reason] */
   const subtest = (status, referenceStatus, parity, reason = null) => ({ name: 't', status, message: null, expected: 'PASS', unexpected: false, reason, reference: referenceStatus ? { status: referenceStatus, message: null } : null, parity });
+  /** @param {string} id @param {Scope} scope @param {ReturnType<typeof subtest>[]} subtests */
   const result = (id, scope, subtests) => ({ file: 'websockets/stream/a.any.js', configuration: id, scope, variant: 'wss', status: 'OK', timedOut: false, reason: null, durationMs: 1400, subtests });
+  /** @param {string} spec @param {string|null} polyfillEntry @param {string|null} [note] @returns {ConfigurationRowReport} */
   const rowOf = (spec, polyfillEntry, note = null) => ({ spec, obtainedFrom: `npm:${spec}`, socket: null, polyfillEntry, bundle: null, note });
-  return {
+  return asReport({
     run: {
       finishedAt: '2026-12-02T10:00:00.000Z', wallTimeMs: 600_000, exitCode: 0, cpus: 2, workers: 2, tool: { name: 'websocketstream-conformance', version: '0.1.0' },
       options: { excludes: ['websockets/stream/fuzz.any.js'], filters: [], polyfill: 'dist/websocketstream-polyfill.js' },
@@ -186,14 +236,14 @@ function sampleReport() {
       result('chromium@92:polyfill', 'worker', [subtest('PASS', 'FAIL', 'native-departs')]),
       result('deno:native', 'shell', [subtest('FAIL', 'FAIL', 'same')]),
     ],
-  };
+  });
 }
 
 describe('the compatibility file', () => {
   it('says per configuration: version, how obtained (no machine path), native or not, build, counts and each difference with its reason', () => {
-    const compat = buildCompat(/** @type {any} */ (sampleReport()));
+    const compat = buildCompat(sampleReport());
     assert.deepEqual(validateCompat(compat), []);
-    const row = (id) => compat.rows.find(({ configuration }) => configuration === id);
+    const row = (/** @type {string} */ id) => compat.rows.find(({ configuration }) => configuration === id);
     assert.equal(row('chromium:native')?.obtained, 'system package');
     assert.equal(row('chromium:native')?.differences, null, 'the reference is not compared with itself');
     assert.equal(row('chromium@92:polyfill')?.native, false, 'its native configuration was skipped for want of one');
@@ -210,7 +260,7 @@ describe('the compatibility file', () => {
   });
 
   it('as the README\'s table: rows by engine and version, the oldest per engine, notes', () => {
-    const markdown = renderCompatMarkdown(buildCompat(/** @type {any} */ (sampleReport())));
+    const markdown = renderCompatMarkdown(buildCompat(sampleReport()));
     assert.match(markdown, /^Measured by `npm run compat` on 2026-12-02: 1 test file \(without `websockets\/stream\/fuzz\.any\.js`\)/);
     assert.match(markdown, /Oldest version measured per engine: Chromium 92\.0\.4512\.0 · Firefox: not measured · WebKit: not measured · Deno 2\.9\.6 · Bun: not measured · Node\.js: not measured\./);
     assert.match(markdown, /\| `chromium@92:polyfill` \| Chromium \| 92\.0\.4512\.0 \| npm:chromium@92 \| no \| polyfill: `websocketstream-polyfill\.legacy\.min\.js` \[1\] \| window, worker \| 2\/2 \| 2 \| 0 \| 3 s \|/);
@@ -218,7 +268,7 @@ describe('the compatibility file', () => {
     assert.doesNotMatch(markdown, /chromium@92:native/, 'a native configuration skipped for want of one is the "no" of its row');
     assert.match(markdown, /\n\[1\] needs legacy: SyntaxError$/);
     assert.match(markdown, /Every difference is listed with its reason in \[docs\/compat\.json\]/);
-    const failed = buildCompat(/** @type {any} */ ({ ...sampleReport(), run: { ...sampleReport().run, exitCode: 1 } }));
+    const failed = buildCompat({ ...sampleReport(), run: { ...sampleReport().run, exitCode: 1 } });
     assert.match(renderCompatMarkdown(failed), /That run exited 1: 0 results its expectations did not list/, 'a run that failed says so');
   });
 });
