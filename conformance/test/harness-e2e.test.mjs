@@ -22,8 +22,17 @@ const DIST_POLYFILL = path.join(REPOSITORY, 'dist', 'websocketstream-polyfill.js
 // page to load on a busy two-core machine.
 const HANG_BOUND = ['--timeout-multiplier', '0.75'];
 
-/** Runs the CLI; resolves with its exit code, output and JSON report. Bounded. */
-function runCli(args, { outDir, timeoutMs = 120_000 } = {}) {
+/** @typedef {import('../lib/types.mjs').Report} Report */
+/** @typedef {import('../lib/types.mjs').FoundBrowsers} FoundBrowsers */
+/** @typedef {{ directory: string, remove: () => Promise<void> }} Scratch */
+
+/**
+ * Runs the CLI; resolves with its exit code, output and JSON report. Bounded.
+ * @param {string[]} args
+ * @param {{ outDir: string, timeoutMs?: number }} where  outDir: where the reports go
+ * @returns {Promise<{ code: number|null, stdout: string, stderr: string, report: Report }>}
+ */
+function runCli(args, { outDir, timeoutMs = 120_000 }) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args, '--out', outDir, '--reporter', 'json,terminal'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -37,19 +46,28 @@ function runCli(args, { outDir, timeoutMs = 120_000 } = {}) {
     child.on('exit', async (code) => {
       clearTimeout(timer);
       const reportFile = path.join(outDir, 'results.json');
-      const report = existsSync(reportFile) ? JSON.parse(await readFile(reportFile, 'utf8')) : null;
+      // null when the run wrote none: the tests that read a report expect one.
+      const report = /** @type {Report} */ (existsSync(reportFile) ? JSON.parse(await readFile(reportFile, 'utf8')) : null);
       resolve({ code, stdout, stderr, report });
     });
   });
 }
 
+/**
+ * The report's results of one fixture file.
+ * @param {Report} report
+ * @param {string} file  its name under websockets/stream/
+ */
 function resultsOf(report, file) {
   return report.results.filter((result) => result.file === `websockets/stream/${file}`);
 }
 
 describe('the harness end to end', { concurrency: false }, () => {
+  /** @type {{ root: string, remove: () => Promise<void> }} */
   let wpt;
+  /** @type {Scratch} */
   let scratch;
+  /** @type {FoundBrowsers} */
   let found;
 
   before(async () => {
@@ -100,7 +118,7 @@ describe('the harness end to end', { concurrency: false }, () => {
     const [result] = resultsOf(report, 'dies-once.any.js');
     assert.equal(result.status, 'OK');
     assert.deepEqual(result.subtests.map((subtest) => subtest.status), ['PASS']);
-    assert.equal(result.firstAttempt.status, 'CRASH');
+    assert.equal(result.firstAttempt?.status, 'CRASH');
     assert.match(stderr, /the native reference gets one more try/);
     assert.match(stdout, /crashed once and were run again \(1\)/);
   });
@@ -127,7 +145,7 @@ describe('the harness end to end', { concurrency: false }, () => {
     { outDir: path.join(scratch.directory, 'webkit') });
     assert.equal(code, 1, stderr);
     const configuration = report.run.configurations.find((item) => item.id === 'webkit:polyfill');
-    assert.equal(configuration.driver, 'webdriver');
+    assert.equal(configuration?.driver, 'webdriver');
     assert.equal(resultsOf(report, 'hang.any.js')[0].timedOut, true);
     const ok = resultsOf(report, 'ok.any.js');
     assert.deepEqual(ok.map((result) => result.status), ['OK', 'OK', 'OK', 'OK']);
@@ -140,7 +158,7 @@ describe('the harness end to end', { concurrency: false }, () => {
     const server = spawn(process.execPath, [path.join(REPOSITORY, 'node_modules', 'playwright', 'cli.js'), 'run-server', '--port', String(port), '--host', '127.0.0.1', '--unsafe'],
       { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
-      await new Promise((resolve, reject) => {
+      await /** @type {Promise<void>} */ (new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('run-server did not start')), 30_000);
         server.stdout.on('data', (chunk) => {
           if (String(chunk).includes('Listening on')) {
@@ -149,13 +167,13 @@ describe('the harness end to end', { concurrency: false }, () => {
           }
         });
         server.once('exit', (exitCode) => reject(new Error(`run-server exited with ${exitCode}`)));
-      });
+      }));
       const launchOptions = found.chromium.executablePath ? { chromium: { executablePath: found.chromium.executablePath } } : {};
       const { code, report, stderr } = await runCli(['--wpt-root', wpt.root, '--expectations', path.join(scratch.directory, 'no-expectations'),
         '--browsers', 'chromium', '--modes', 'native', '--filter', 'ok', '--playwright-endpoint', `ws://127.0.0.1:${port}/`,
         '--playwright-launch-options', JSON.stringify(launchOptions)], { outDir: path.join(scratch.directory, 'remote') });
       assert.equal(code, 0, stderr);
-      assert.match(report.run.configurations[0].source, /remote Playwright server ws:\/\/127\.0\.0\.1/);
+      assert.match(report.run.configurations[0].source ?? '', /remote Playwright server ws:\/\/127\.0\.0\.1/);
       assert.equal(report.results.length, 4);
     } finally {
       // run-server waits for its clients on SIGTERM; it has none left, but do not wait on it.
@@ -180,8 +198,9 @@ describe('the harness end to end', { concurrency: false }, () => {
       env: { ...process.env, [marker.split('=')[0]]: marker.split('=')[1] },
     });
     let stderr = '';
+    /** @type {Promise<{ code: number|null, signal: NodeJS.Signals|null }>} */
     const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    await new Promise((resolve, reject) => {
+    await /** @type {Promise<void>} */ (new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no page finished in time:\n${stderr}`)), 90_000);
       child.stderr.on('data', (chunk) => {
         stderr += chunk;
@@ -191,7 +210,7 @@ describe('the harness end to end', { concurrency: false }, () => {
           resolve();
         }
       });
-    });
+    }));
     child.kill('SIGINT');
     const { code } = await exited;
     assert.equal(code, 130, stderr);
@@ -199,6 +218,7 @@ describe('the harness end to end', { concurrency: false }, () => {
 
     const leftovers = async () => {
       const { readdir } = await import('node:fs/promises');
+      /** @type {string[]} */
       const found = [];
       for (const entry of await readdir('/proc')) {
         if (!/^\d+$/.test(entry)) continue;
