@@ -1,7 +1,7 @@
 // Runs a command to its end: builds, installs, the test steps, a child test run. One place knows
 // how a finished child is run and judged, so every script reports a failure the same way. (Helper
 // processes that run beside the harness, such as Xvfb or a browser, are processes.mjs's.)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /**
  * Runs `command` with `args` and waits for it to end. Its output goes to this process's own, or
@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 export function run(command, args, { cwd, env, timeoutMs, capture = false } = {}) {
   const result = spawnSync(command, args, {
     cwd,
-    env: env === undefined ? process.env : { ...process.env, ...env },
+    env: childEnvironment(env),
     timeout: timeoutMs,
     stdio: capture ? 'pipe' : 'inherit',
     encoding: 'utf8',
@@ -30,6 +30,33 @@ export function run(command, args, { cwd, env, timeoutMs, capture = false } = {}
     stderr: result.stderr ?? '',
     error: result.error ?? null,
   };
+}
+
+/**
+ * As run(), without blocking this process: for steps that run beside each other. With `capture`,
+ * the output is kept and returned (shown when the step ends, so parallel steps do not interleave).
+ * @param {string} command
+ * @param {readonly string[]} args
+ * @param {Omit<RunOptions, 'timeoutMs'>} [options]
+ * @returns {Promise<RunResult>}
+ */
+export function runAsync(command, args, { cwd, env, capture = false } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, env: childEnvironment(env), stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (/** @type {string} */ text) => { stdout += text; });
+    child.stderr?.setEncoding('utf8').on('data', (/** @type {string} */ text) => { stderr += text; });
+    const end = (/** @type {number|null} */ status, /** @type {NodeJS.Signals|null} */ signal, /** @type {Error|null} */ error) =>
+      resolve({ ok: status === 0, status, signal, timedOut: false, stdout, stderr, error });
+    child.on('error', (error) => end(null, null, error));
+    child.on('close', (status, signal) => end(status, signal, null));
+  });
+}
+
+/** @param {Record<string, string|undefined>|undefined} env */
+function childEnvironment(env) {
+  return env === undefined ? process.env : { ...process.env, ...env };
 }
 
 /**

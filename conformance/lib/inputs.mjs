@@ -23,10 +23,14 @@ export function harnessPackage() {
   return { name, version };
 }
 
-/** The suite this package carries: wpt/ inside it once packed, the repository's wpt/ beside it otherwise. */
+/**
+ * The suite: the repository's wpt/ beside the harness when there is one, else the copy the
+ * package carries. The repository comes first because packing copies the suite into the harness
+ * only for a moment, and a run beside the packing must not read a copy that goes away.
+ */
 export function defaultWptRoot() {
-  const packed = path.join(HARNESS_ROOT, 'wpt');
-  return existsSync(packed) ? packed : path.resolve(HARNESS_ROOT, '..', 'wpt');
+  const repository = path.resolve(HARNESS_ROOT, '..', 'wpt');
+  return existsSync(path.join(repository, 'websockets', 'stream')) ? repository : path.join(HARNESS_ROOT, 'wpt');
 }
 
 /**
