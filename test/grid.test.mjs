@@ -14,18 +14,16 @@
 // browser with one more flag, which harness-webdriver.test.mjs checks is sent. The grid starts, and
 // the two refusals run, while the local run runs.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { detectGridTools } from '../conformance/lib/browsers.mjs';
 import { pollUntil } from '../conformance/lib/processes.mjs';
+import { REPOSITORY, runCli } from '../conformance/test/harness-fixtures.mjs';
 import { seleniumJar, startSeleniumGrid } from './support/selenium-grid.mjs';
 
-const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(REPOSITORY, 'conformance', 'cli.mjs');
 const FILES = ['websocket-error.any.js', 'idl.any.js'];
 const MATRIX = ['--browsers', 'chromium,webkit', ...FILES.flatMap((file) => ['--filter', file])];
 const CLI_BOUND_MS = 300_000;
@@ -44,29 +42,6 @@ function missingPrerequisite() {
 const missing = missingPrerequisite();
 if (missing && process.env.CI === 'true') throw new Error(`the Selenium Grid test cannot run: ${missing}; under CI=true it must (setup-browsers --grid installs what it needs, as root)`);
 const skip = missing ? `no Selenium Grid here: ${missing}; \`setup-browsers --grid\` as root installs it` : false;
-
-/**
- * Runs the CLI in the repository; resolves with its exit code and output. Bounded.
- * @param {string[]} args
- * @returns {Promise<{ code: number|null, stdout: string, stderr: string }>}
- */
-function runCli(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPOSITORY, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    const timer = setTimeout(() => {
-      child.kill('SIGINT');
-      reject(new Error(`CLI ${args.join(' ')} still running after ${CLI_BOUND_MS} ms:\n${stderr}`));
-    }, CLI_BOUND_MS);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** @param {string} dir */
 function readReport(dir) {
@@ -130,7 +105,7 @@ describe('the matrix through a real Selenium Grid', { skip, concurrency: false }
   before(async () => {
     scratch = mkdtempSync(path.join(os.tmpdir(), 'grid-test-'));
     // The local run and the grid's start overlap: the budget has room for only one of them alone.
-    localRun = runCli([...MATRIX, '--workers', '2', '--out', path.join(scratch, 'local'), '--reporter', 'json', '--quiet']);
+    localRun = runCli([...MATRIX, '--workers', '2', '--out', path.join(scratch, 'local'), '--reporter', 'json', '--quiet'], { timeoutMs: CLI_BOUND_MS });
     localRun.catch(() => {});
     const tools = detectGridTools();
     grid = await startSeleniumGrid({
@@ -142,10 +117,10 @@ describe('the matrix through a real Selenium Grid', { skip, concurrency: false }
       '--webdriver-capabilities', `chromium=${JSON.stringify(grid.capabilities.chromium)}`,
       '--webdriver-capabilities', `webkit=${JSON.stringify(grid.capabilities.webkit)}`];
     refusals.noNode = runCli([...gridArgs, '--webdriver-browsers', 'firefox', '--browsers', 'firefox', '--modes', 'polyfill', '--no-reference',
-      '--filter', FILES[0], '--reporter', 'terminal', '--quiet']);
+      '--filter', FILES[0], '--reporter', 'terminal', '--quiet'], { timeoutMs: CLI_BOUND_MS });
     const refused = { ...grid.capabilities.chromium, 'goog:chromeOptions': { ...grid.capabilities.chromium['goog:chromeOptions'], bogus: true } };
     refusals.refused = runCli(['--webdriver-url', grid.url, '--webdriver-capabilities', `chromium=${JSON.stringify(refused)}`,
-      '--browsers', 'chromium', '--modes', 'native', '--filter', FILES[0], '--reporter', 'terminal', '--quiet']);
+      '--browsers', 'chromium', '--modes', 'native', '--filter', FILES[0], '--reporter', 'terminal', '--quiet'], { timeoutMs: CLI_BOUND_MS });
     for (const refusal of Object.values(refusals)) refusal.catch(() => {});
   });
 
@@ -172,11 +147,11 @@ describe('the matrix through a real Selenium Grid', { skip, concurrency: false }
 
   it('runs two shards at once with two sessions each; merged, they give what a local run gives', async () => {
     const shard = (/** @type {number} */ index) => runCli([...MATRIX, ...gridArgs, '--workers', '2', '--shard', `${index}/2`,
-      '--out', path.join(scratch, `shard-${index}`), '--reporter', 'json', '--quiet']);
+      '--out', path.join(scratch, `shard-${index}`), '--reporter', 'json', '--quiet'], { timeoutMs: CLI_BOUND_MS });
     const shards = await Promise.all([shard(1), shard(2)]);
     for (const { code, stderr } of shards) assert.equal(code, 0, stderr);
     const merged = await runCli(['merge', path.join(scratch, 'shard-1', 'results.json'), path.join(scratch, 'shard-2', 'results.json'),
-      '--out', path.join(scratch, 'merged'), '--reporter', 'json,html,terminal']);
+      '--out', path.join(scratch, 'merged'), '--reporter', 'json,html,terminal'], { timeoutMs: CLI_BOUND_MS });
     assert.equal(merged.code, 0, merged.stderr + merged.stdout);
     assert.match(merged.stdout, /merged from 2 shards: 1\/2 1 files in [\d.]+ s, 2\/2 1 files in [\d.]+ s/);
     assert.ok(existsSync(path.join(scratch, 'merged', 'report.html')));

@@ -8,14 +8,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { detectBrowsers } from '../lib/browsers.mjs';
 import { freePort } from '../lib/processes.mjs';
 import { validateReport } from '../lib/schema.mjs';
-import { makeScratch, makeWptRoot } from './harness-fixtures.mjs';
+import { CLI, REPOSITORY, makeScratch, makeWptRoot, runCli } from './harness-fixtures.mjs';
 
-const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = path.join(REPOSITORY, 'conformance', 'cli.mjs');
 const DIST_POLYFILL = path.join(REPOSITORY, 'dist', 'websocketstream-polyfill.js');
 
 // A hung page costs the whole bound: 0.75 × (10 s + 10 s), still enough for a
@@ -32,25 +29,12 @@ const HANG_BOUND = ['--timeout-multiplier', '0.75'];
  * @param {{ outDir: string, timeoutMs?: number }} where  outDir: where the reports go
  * @returns {Promise<{ code: number|null, stdout: string, stderr: string, report: Report }>}
  */
-function runCli(args, { outDir, timeoutMs = 120_000 }) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args, '--out', outDir, '--reporter', 'json,terminal'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    const timer = setTimeout(() => {
-      child.kill('SIGINT');
-      reject(new Error(`CLI still running after ${timeoutMs} ms:\n${stderr}`));
-    }, timeoutMs);
-    child.on('exit', async (code) => {
-      clearTimeout(timer);
-      const reportFile = path.join(outDir, 'results.json');
-      // null when the run wrote none: the tests that read a report expect one.
-      const report = /** @type {Report} */ (existsSync(reportFile) ? JSON.parse(await readFile(reportFile, 'utf8')) : null);
-      resolve({ code, stdout, stderr, report });
-    });
-  });
+async function runCliWithReport(args, { outDir, timeoutMs = 120_000 }) {
+  const ran = await runCli([...args, '--out', outDir, '--reporter', 'json,terminal'], { timeoutMs });
+  const reportFile = path.join(outDir, 'results.json');
+  // null when the run wrote none: the tests that read a report expect one.
+  const report = /** @type {Report} */ (existsSync(reportFile) ? JSON.parse(await readFile(reportFile, 'utf8')) : null);
+  return { ...ran, report };
 }
 
 /**
@@ -90,7 +74,7 @@ describe('the harness end to end', { concurrency: false }, () => {
     await writeFile(path.join(expectations, 'chromium.json'), JSON.stringify({
       entries: [{ file: 'websockets/stream/crash.any.js', mode: 'native', expected: 'CRASH', reason }],
     }));
-    const { code, report, stdout, stderr } = await runCli(['--wpt-root', wpt.root, '--expectations', expectations, '--browsers', 'chromium', '--modes', 'native',
+    const { code, report, stdout, stderr } = await runCliWithReport(['--wpt-root', wpt.root, '--expectations', expectations, '--browsers', 'chromium', '--modes', 'native',
       '--filter', 'crash', '--filter', 'ok'], { outDir: path.join(scratch.directory, 'crash-expected-out') });
     assert.equal(code, 0, stdout);
     assert.deepEqual(validateReport(report), []);
@@ -111,7 +95,7 @@ describe('the harness end to end', { concurrency: false }, () => {
 
   it('runs a native page once more after an unexpected crash, counts the second attempt and keeps the first', async (t) => {
     if (!found.chromium) return t.skip('no Chromium here');
-    const { code, report, stdout, stderr } = await runCli(['--wpt-root', wpt.root, '--expectations', path.join(scratch.directory, 'no-expectations'),
+    const { code, report, stdout, stderr } = await runCliWithReport(['--wpt-root', wpt.root, '--expectations', path.join(scratch.directory, 'no-expectations'),
       '--browsers', 'chromium', '--modes', 'native', '--filter', 'dies-once'], { outDir: path.join(scratch.directory, 'dies-once') });
     assert.equal(code, 0, `${stdout}\n${stderr}`);
     assert.deepEqual(validateReport(report), []);
@@ -125,7 +109,7 @@ describe('the harness end to end', { concurrency: false }, () => {
 
   it('reports a hung page as TIMEOUT, fails the run, and goes on', async (t) => {
     if (!found.chromium) return t.skip('no Chromium here');
-    const { code, report, stderr } = await runCli(['--wpt-root', wpt.root, '--expectations', path.join(scratch.directory, 'no-expectations'),
+    const { code, report, stderr } = await runCliWithReport(['--wpt-root', wpt.root, '--expectations', path.join(scratch.directory, 'no-expectations'),
       '--browsers', 'chromium', '--modes', 'native', '--filter', 'hang', '--filter', 'ok', ...HANG_BOUND], { outDir: path.join(scratch.directory, 'hang') });
     assert.equal(code, 1, stderr);
     const [hang] = resultsOf(report, 'hang.any.js');
@@ -140,7 +124,7 @@ describe('the harness end to end', { concurrency: false }, () => {
     // A stand-in polyfill: enough for ok.any.js, which only checks the constructor exists.
     const stub = path.join(scratch.directory, 'stub-polyfill.js');
     await writeFile(stub, 'globalThis.WebSocketStream = globalThis.WebSocketStream || function WebSocketStream() {};\n');
-    const { code, report, stderr } = await runCli(['--wpt-root', wpt.root, '--expectations', path.join(scratch.directory, 'no-expectations'),
+    const { code, report, stderr } = await runCliWithReport(['--wpt-root', wpt.root, '--expectations', path.join(scratch.directory, 'no-expectations'),
       '--browsers', 'webkit', '--modes', 'polyfill', '--no-reference', '--polyfill', stub, '--filter', 'hang', '--filter', 'ok', ...HANG_BOUND],
     { outDir: path.join(scratch.directory, 'webkit') });
     assert.equal(code, 1, stderr);
@@ -169,7 +153,7 @@ describe('the harness end to end', { concurrency: false }, () => {
         server.once('exit', (exitCode) => reject(new Error(`run-server exited with ${exitCode}`)));
       }));
       const launchOptions = found.chromium.executablePath ? { chromium: { executablePath: found.chromium.executablePath } } : {};
-      const { code, report, stderr } = await runCli(['--wpt-root', wpt.root, '--expectations', path.join(scratch.directory, 'no-expectations'),
+      const { code, report, stderr } = await runCliWithReport(['--wpt-root', wpt.root, '--expectations', path.join(scratch.directory, 'no-expectations'),
         '--browsers', 'chromium', '--modes', 'native', '--filter', 'ok', '--playwright-endpoint', `ws://127.0.0.1:${port}/`,
         '--playwright-launch-options', JSON.stringify(launchOptions)], { outDir: path.join(scratch.directory, 'remote') });
       assert.equal(code, 0, stderr);
@@ -258,7 +242,7 @@ describe('the harness end to end', { concurrency: false }, () => {
 })();
 `);
     const subset = ['--browsers', 'chromium', '--modes', 'polyfill', '--filter', 'cancel-abort.any.js', '--scopes', 'window', '--variants', 'default'];
-    const { code, report, stdout } = await runCli([...subset, '--polyfill', broken], { outDir: path.join(scratch.directory, 'broken') });
+    const { code, report, stdout } = await runCliWithReport([...subset, '--polyfill', broken], { outDir: path.join(scratch.directory, 'broken') });
     assert.equal(code, 1, stdout);
     assert.match(stdout, /UNEXPECTED RESULTS/);
     assert.match(stdout, /FAILED: \d+ unexpected result/);
@@ -268,7 +252,7 @@ describe('the harness end to end', { concurrency: false }, () => {
     assert.ok(report.results.some((result) => result.subtests.some((subtest) => subtest.parity === 'differs')), 'differences from native are shown');
 
     // The same subset with the real build passes: the failure above is the breakage, not the subset.
-    const control = await runCli([...subset, '--no-reference'], { outDir: path.join(scratch.directory, 'control') });
+    const control = await runCliWithReport([...subset, '--no-reference'], { outDir: path.join(scratch.directory, 'control') });
     assert.equal(control.code, 0, control.stdout);
   });
 });

@@ -1,8 +1,39 @@
 // Small WPT trees and polyfill builds made on the fly for the harness's own
 // tests: each behaves one known way (passes, hangs, crashes native Chromium).
+import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository, and the harness's CLI in it. */
+export const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CLI = path.join(REPOSITORY, 'conformance', 'cli.mjs');
+
+/**
+ * Runs the CLI from the repository; resolves with its exit code and output. Bounded: interrupted
+ * (SIGINT, as a user would) and rejected at `timeoutMs`.
+ * @param {string[]} args
+ * @param {{ timeoutMs?: number }} [options]
+ * @returns {Promise<{ code: number|null, stdout: string, stderr: string }>}
+ */
+export function runCli(args, { timeoutMs = 120_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPOSITORY, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    const timer = setTimeout(() => {
+      child.kill('SIGINT');
+      reject(new Error(`CLI ${args.join(' ')} still running after ${timeoutMs} ms:\n${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
 
 /** @type {Record<string, string>} the fixture files' texts, by name */
 export const FIXTURE_TESTS = {

@@ -3,45 +3,19 @@
 // (the CLI prints a SetupError as one line, exit 2, as harness-webdriver.test.mjs checks). The
 // equality with an unsharded run, through a real grid, is test/grid.test.mjs's.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { mergeShards } from '../lib/merge.mjs';
 import { validateReport } from '../lib/schema.mjs';
 import { SetupError } from '../lib/setup-error.mjs';
+import { REPOSITORY, runCli } from './harness-fixtures.mjs';
 
-const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = path.join(REPOSITORY, 'conformance', 'cli.mjs');
 const FILES = ['idl.any.js', 'websocket-error.any.js'];
 
 /** @typedef {import('../lib/types.mjs').Report} Report */
 /** @typedef {import('../lib/merge.mjs').Shard} Shard */
-
-/**
- * Runs the CLI in the repository. Bounded.
- * @param {string[]} args
- * @returns {Promise<{ code: number|null, stdout: string, stderr: string }>}
- */
-function runCli(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPOSITORY, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    const timer = setTimeout(() => {
-      child.kill('SIGINT');
-      reject(new Error(`CLI ${args.join(' ')} still running after 120 s:\n${stderr}`));
-    }, 120_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('merge', () => {
   let scratch = '';
