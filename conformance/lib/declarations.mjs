@@ -11,7 +11,7 @@ import { HARNESS_ROOT } from './inputs.mjs';
 
 const typesFolder = path.join(HARNESS_ROOT, 'types');
 const action = process.argv[2];
-rmSync(typesFolder, { recursive: true, force: true });
+if (action === 'write' || action === 'remove') rmSync(typesFolder, { recursive: true, force: true });
 if (action === 'write') {
   const tsc = createRequire(path.join(HARNESS_ROOT, '..', 'package.json')).resolve('typescript/bin/tsc');
   const { ok } = run(process.execPath, [tsc, '-p', path.join(HARNESS_ROOT, 'tsconfig.declarations.json')]);
