@@ -37,7 +37,7 @@ import { spawnHelper, stopHelper, whenExited } from './processes.mjs';
  * but not one per major: there is nothing for 93–102, 104, 105, 120, 124, 125,
  * 128, 134–136, 139, 142, 144–146, 150, 151 (measured on the registry,
  * 2026-12-01). Checked by starting them: 92, 103, 110, 119, 123, 126, 153.
- * The first one with a native WebSocketStream is 126.
+ * The first one with a native WebSocketStream is CHROMIUM_WEBSOCKETSTREAM_MAJOR.
  */
 /** @type {Record<number, string>} */
 export const CHROMIUM_PACKAGE_VERSIONS = {
@@ -48,6 +48,12 @@ export const CHROMIUM_PACKAGE_VERSIONS = {
   132: '132.0.0', 133: '133.0.0', 137: '137.0.1', 138: '138.0.2', 140: '140.0.0', 141: '141.0.0',
   143: '143.0.4', 147: '147.0.2', 148: '148.0.0', 149: '149.0.0', 152: '152.0.0', 153: '153.0.0',
 };
+
+/**
+ * The first Chromium major with a WebSocketStream of its own: the builds of
+ * CHROMIUM_PACKAGE_VERSIONS below it are the ones that need the polyfill.
+ */
+export const CHROMIUM_WEBSOCKETSTREAM_MAJOR = 126;
 
 /**
  * The runtime versions the matrix was measured with, which a row that names

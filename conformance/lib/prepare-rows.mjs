@@ -50,10 +50,11 @@ export async function obtainRows(configurations, { cacheDir, log = () => {} } = 
 }
 
 /**
+ * Obtains one row's binary (row.executable, row.version, row.obtainedFrom); the bench uses it too.
  * @param {EngineRow} row
  * @param {{ cacheDir?: string, log: (line: string) => void }} options
  */
-async function obtainRow(row, { cacheDir, log }) {
+export async function obtainRow(row, { cacheDir, log }) {
   if (row.spec === null) {
     const executable = /** @type {string} */ (row.executable);
     await access(executable, constants.X_OK).catch(() => { throw new UsageError(`--browser-executable: ${executable} is not an executable file`); });
@@ -122,10 +123,12 @@ export async function probeBundles(configurations, { serverOrigin, workers }) {
 }
 
 /**
+ * Decides one browser row's build (row.bundle, row.note) on the test server at `serverOrigin`;
+ * the bench uses it too, so a browser runs the same build in both.
  * @param {EngineRow} row
  * @param {string} serverOrigin
  */
-async function probeBundle(row, serverOrigin) {
+export async function probeBundle(row, serverOrigin) {
   const driver = createLauncherDriver({ executable: /** @type {string} */ (row.executable), serverOrigin });
   const blank = `${serverOrigin}/_launcher/blank`;
   try {
