@@ -1,15 +1,17 @@
-// The three engines launched as plain processes on a URL: headless (WebKitGTK under Xvfb, which
-// has no headless mode), a fresh profile each time, no automation protocol attached. Under CDP,
-// Chromium mirrors every WebSocket frame to the automation client, which slows receiving several
-// times over and would make every ratio meaningless.
+// The three engines, and old Chromium builds, launched as plain processes on a URL: headless
+// (WebKitGTK under Xvfb, which has no headless mode), a fresh profile each time, no automation
+// protocol attached. Under CDP, Chromium mirrors every WebSocket frame to the automation client,
+// which slows receiving several times over and would make every ratio meaningless.
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { BROWSER_ARGUMENTS } from '../conformance/drivers/browser-process.mjs';
 import { detectBrowsers } from '../conformance/lib/browsers.mjs';
 import { chromiumArgs, firefoxEnv } from '../conformance/lib/launch-options.mjs';
 import { killAllHelpers, spawnHelper, stopHelper, whenExited } from '../conformance/lib/processes.mjs';
 import { startXvfb } from '../conformance/lib/xvfb.mjs';
+import { isOldChromium } from './old-chromium.mjs';
 
 /**
  * How one engine is started: its command, and for WebKitGTK the Xvfb to run it under.
@@ -30,11 +32,8 @@ export function stopEverythingNow() {
   liveProfiles.clear();
 }
 
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  ...chromiumArgs(),
-  '--disable-gpu',
-  '--no-first-run',
+// What the bench asks of every Chromium, current or old, on top of the command line that starts it.
+const BENCH_CHROMIUM_ARGS = [
   '--no-default-browser-check',
   '--disable-extensions',
   // A page that is the only thing running must not be treated as a background tab.
@@ -44,6 +43,7 @@ const CHROMIUM_ARGS = [
   // performance.memory in steps of bytes rather than coarse buckets.
   '--enable-precise-memory-info',
 ];
+const CHROMIUM_ARGS = ['--headless=new', ...chromiumArgs(), '--disable-gpu', '--no-first-run', ...BENCH_CHROMIUM_ARGS];
 
 // A fresh Firefox profile: no first-run pages, no network chatter, and full timer precision (the
 // page is cross-origin isolated as well, which is what allows fine timers in the first place).
@@ -100,6 +100,13 @@ const SPAWN = {
     return { browser: spawnHelper(found.command, [...CHROMIUM_ARGS, ...extraArgs, `--user-data-dir=${profile}`, url], QUIETLY), helpers: [] };
   },
 
+  // An old Chromium (old-chromium.mjs) starts with the conformance launcher's command line, which
+  // is what those headless_shell builds need (no sandbox helper; a DevTools port, or they do not
+  // load the URL at all). Nobody connects to that port, so no automation client sees the frames.
+  oldChromium(found, profile, url, extraArgs) {
+    return { browser: spawnHelper(found.command, [...BROWSER_ARGUMENTS.chromium(profile), ...BENCH_CHROMIUM_ARGS, ...extraArgs, url], QUIETLY), helpers: [] };
+  },
+
   async firefox(found, profile, url, extraArgs) {
     await writeFile(path.join(profile, 'user.js'), Object.entries(FIREFOX_PREFS).map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});\n`).join(''));
     const env = { ...firefoxEnv(), MOZ_CRASHREPORTER_DISABLE: '1' };
@@ -138,7 +145,8 @@ const SPAWN = {
  * @param {{ extraArgs?: string[] }} [options]
  */
 export async function launchEngine(engine, found, url, { extraArgs = [] } = {}) {
-  if (SPAWN[engine] === undefined) throw new Error(`unknown engine ${engine}`);
+  const spawn = SPAWN[isOldChromium(engine) ? 'oldChromium' : engine];
+  if (spawn === undefined) throw new Error(`unknown engine ${engine}`);
   const profile = await mkdtemp(path.join(os.tmpdir(), `bench-${engine}-`));
   liveProfiles.add(profile);
   const removeProfile = async () => {
@@ -147,7 +155,7 @@ export async function launchEngine(engine, found, url, { extraArgs = [] } = {}) 
   };
   let started;
   try {
-    started = await SPAWN[engine](found, profile, url, extraArgs);
+    started = await spawn(found, profile, url, extraArgs);
   } catch (error) {
     await removeProfile();
     throw error;

@@ -10,9 +10,9 @@ import { eventContender, runJob, sessionApi, streamContender, timerResolutionMs 
 /** @typedef {import('./workloads.mjs').WebSocketStreamClass} WebSocketStreamClass */
 
 /**
- * The globals page.html sets up: the engine's own WebSocketStream, kept before the polyfill's
- * classic script loads, and the polyfill as that script exposes it.
- * @typedef {{ WebSocketStreamPolyfill: { WebSocketStream: WebSocketStreamClass }, nativeWebSocketStream?: WebSocketStreamClass }} PageGlobals
+ * The globals of the page: the engine's own WebSocketStream, kept by page.html before the
+ * polyfill's classic script loads, and the polyfill as that script exposes it.
+ * @typedef {{ WebSocketStreamPolyfill?: { WebSocketStream: WebSocketStreamClass }, nativeWebSocketStream?: WebSocketStreamClass }} PageGlobals
  */
 const pageGlobals = /** @type {typeof globalThis & PageGlobals} */ (globalThis);
 
@@ -22,29 +22,52 @@ const wsOrigin = `ws://${location.host}`;
 // page.html has it.
 const log = /** @type {HTMLElement} */ (document.getElementById('log'));
 
-/** @type {Record<string, Contender>} */
-const contenders = {
-  polyfill: streamContender(pageGlobals.WebSocketStreamPolyfill.WebSocketStream),
-  raw: eventContender(WebSocket),
-};
-if (typeof pageGlobals.nativeWebSocketStream === 'function') contenders.native = streamContender(pageGlobals.nativeWebSocketStream);
-if (parameters.has('candidate')) contenders.candidate = streamContender(await loadCandidate());
+/**
+ * The polyfill's builds, by the name the URL gives (?build=legacy): the runner asks the same probe
+ * as the conformance harness which one an old browser parses. The modern one by default.
+ * @type {Record<string, string>}
+ */
+const POLYFILL_SCRIPTS = { modern: '/dist/websocketstream-polyfill.min.js', legacy: '/dist/websocketstream-polyfill.legacy.min.js' };
+const CANDIDATE_SCRIPT = '/candidate/websocketstream-polyfill.min.js';
 
-/** Another build of the polyfill, to measure a change against the current one in the same page. */
-async function loadCandidate() {
-  const ours = pageGlobals.WebSocketStreamPolyfill;
+/**
+ * Loads a classic script of the polyfill; → the WebSocketStreamPolyfill it exposed. Each build
+ * exposes itself under the same name, so the one there before is put back: the page keeps ours.
+ * @param {string} src
+ */
+async function loadPolyfill(src) {
+  const before = pageGlobals.WebSocketStreamPolyfill;
   const script = document.createElement('script');
-  script.src = '/candidate/websocketstream-polyfill.min.js';
+  script.src = src;
   await new Promise((resolve, reject) => {
     script.onload = resolve;
-    script.onerror = () => reject(new Error('the candidate build did not load'));
+    script.onerror = () => reject(new Error(`${src} did not load`));
     document.head.append(script);
   });
-  const candidate = pageGlobals.WebSocketStreamPolyfill;
-  pageGlobals.WebSocketStreamPolyfill = ours;
-  if (candidate === ours) throw new Error('the candidate build did not expose WebSocketStreamPolyfill');
-  if (candidate.WebSocketStream === ours.WebSocketStream) throw new Error('the candidate build shares the current build\'s WebSocketStream');
-  return candidate.WebSocketStream;
+  const loaded = pageGlobals.WebSocketStreamPolyfill;
+  if (before !== undefined) pageGlobals.WebSocketStreamPolyfill = before;
+  // A script that does not parse here still fires load, having defined nothing.
+  if (loaded === undefined || loaded === before) throw new Error(`${src} did not expose WebSocketStreamPolyfill`);
+  return loaded;
+}
+
+/**
+ * The contenders of this page: the polyfill, the engine's WebSocket and its own WebSocketStream,
+ * and another build of the polyfill, to measure a change against the current one in the same page.
+ * @param {string} polyfillScript
+ * @returns {Promise<Record<string, Contender>>}
+ */
+async function setUpContenders(polyfillScript) {
+  const ours = await loadPolyfill(polyfillScript);
+  /** @type {Record<string, Contender>} */
+  const contenders = { polyfill: streamContender(ours.WebSocketStream), raw: eventContender(WebSocket) };
+  if (typeof pageGlobals.nativeWebSocketStream === 'function') contenders.native = streamContender(pageGlobals.nativeWebSocketStream);
+  if (parameters.has('candidate')) {
+    const candidate = await loadPolyfill(CANDIDATE_SCRIPT);
+    if (candidate.WebSocketStream === ours.WebSocketStream) throw new Error("the candidate build shares the current build's WebSocketStream");
+    contenders.candidate = streamContender(candidate.WebSocketStream);
+  }
+  return contenders;
 }
 
 /**
@@ -66,10 +89,14 @@ function jsHeapBytes() {
 }
 
 async function main() {
+  const polyfillScript = POLYFILL_SCRIPTS[parameters.get('build') ?? 'modern'];
+  if (polyfillScript === undefined) throw new Error(`no polyfill build "${parameters.get('build')}"`);
+  const contenders = await setUpContenders(polyfillScript);
   /** @type {ClientMessage} */
   let message = {
     hello: {
       userAgent: navigator.userAgent,
+      polyfillScript,
       contenders: Object.keys(contenders),
       crossOriginIsolated: globalThis.crossOriginIsolated === true,
       timerResolutionMs: timerResolutionMs(),

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench`: the polyfill against the raw WebSocket and native WebSocketStream in Chromium,
-// Firefox and WebKit, and against raw `ws` and undici's WebSocketStream in Node. One environment at
+// Firefox and WebKit, and against raw `ws` and undici's WebSocketStream in Node; then in the oldest
+// and newest old Chromium builds the conformance matrix runs (old-chromium.mjs). One environment at
 // a time (the machine has two cores), each a plain process driving itself against the bench server.
 //
 //   npm run bench                       everything (about ten minutes)
+//   npm run bench -- --only chromium@92,chromium@123   old Chromium builds (any chromium@<major> the harness knows)
 //   npm run bench -- --quick            fewer sizes, repetitions and bytes, for development
 //   npm run bench -- --only chromium,node --repetitions 7
 //   npm run bench -- --candidate OTHER_DIST --contenders polyfill,candidate --kinds send --sizes 1048576
@@ -21,8 +23,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawnHelper, stopHelper, whenExited } from '../conformance/lib/processes.mjs';
+import { UsageError } from '../conformance/lib/usage-error.mjs';
 import { ensureBuild } from '../scripts/bootstrap.mjs';
 import { findEngines, launchEngine, stopEverythingNow } from './browsers.mjs';
+import { OLD_CHROMIUM_ENVIRONMENTS, OLD_CHROMIUM_SIZES, isOldChromium, oldChromiumRow, prepareOldChromium } from './old-chromium.mjs';
 import { benchmarkPlan, emptyRecord, pausedReaderContenders, pausedReaderPlan, planSettings } from './plan.mjs';
 import { processTreeCpuNanoseconds, processTreeMemory } from './process-usage.mjs';
 import { writePerformancePage } from './performance-page.mjs';
@@ -40,6 +44,13 @@ import { startBenchServer } from './server.mjs';
 /** @typedef {import('./plan.mjs').Plan} Plan */
 /** @typedef {Awaited<ReturnType<typeof startBenchServer>>} BenchServer */
 /** @typedef {Awaited<ReturnType<typeof findEngines>>} Engines */
+/** @typedef {import('./types.mjs').EngineBuild} EngineBuild */
+/** @typedef {import('./types.mjs').PlanSettings} PlanSettings */
+/**
+ * One environment ready to run: its name, how to start its browser (none for Node), an old
+ * Chromium's build, and what it measures.
+ * @typedef {{ name: string, found: import('./browsers.mjs').FoundEngine|null, build: EngineBuild|null, settings: PlanSettings }} Environment
+ */
 /** @typedef {(hello: Hello, record: BenchRecord) => Plan} MakePlan */
 /** A client process: a browser or the Node client. @typedef {{ pid: number|undefined, exited: Promise<unknown>, stop: () => Promise<unknown> }} Client */
 
@@ -81,9 +92,16 @@ const settings = planSettings({
   types: /** @type {import('./types.mjs').MessageType[]|null} */ (list(options.types)),
 });
 const candidateDirectory = options.candidate ? path.resolve(options.candidate) : null;
-const selected = options.only ? options.only.split(',').map((name) => name.trim()) : ENVIRONMENTS;
-for (const name of selected) {
-  if (!ENVIRONMENTS.includes(name)) throw new Error(`unknown environment "${name}" (known: ${ENVIRONMENTS.join(', ')})`);
+const selected = options.only ? options.only.split(',').map((name) => name.trim()) : [...ENVIRONMENTS, ...OLD_CHROMIUM_ENVIRONMENTS];
+try {
+  for (const name of selected) {
+    if (isOldChromium(name)) oldChromiumRow(name);
+    else if (!ENVIRONMENTS.includes(name)) throw new UsageError(`--only: unknown environment "${name}" (known: ${ENVIRONMENTS.join(', ')}, chromium@<major>)`);
+  }
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  console.error(`[bench] ${error.message}`);
+  process.exit(2);
 }
 // The longest one environment may take before it is stopped and its partial results kept; a machine
 // busy with other work may need more (--environment-bound-minutes).
@@ -220,7 +238,8 @@ class SessionJobs {
   /** @param {Hello} hello */
   #start(hello) {
     this.hello = hello;
-    log(`${this.describe}: ${hello.userAgent} — contenders ${hello.contenders.join(', ')}; timer step ${hello.timerResolutionMs.toFixed(4)} ms`);
+    const polyfill = hello.polyfillScript ? `; polyfill ${hello.polyfillScript}` : '';
+    log(`${this.describe}: ${hello.userAgent} — contenders ${hello.contenders.join(', ')}${polyfill}; timer step ${hello.timerResolutionMs.toFixed(4)} ms`);
     this.#plan = this.makePlan(hello, this.record);
     return this.#plan.next();
   }
@@ -268,18 +287,15 @@ class SessionJobs {
 }
 
 /**
- * Starts the client of environment `name` on session `sessionId`. → { pid, exited, stop() }.
- * @param {string} name
+ * Starts the client of `environment` on session `sessionId`. → { pid, exited, stop() }.
+ * @param {Environment} environment
  * @param {BenchServer} server
- * @param {Engines} engines
  * @param {string} sessionId
  * @returns {Promise<Client>}
  */
-async function startClient(name, server, engines, sessionId) {
-  if (name !== 'node') {
-    const url = `${server.origin}/bench/page.html?session=${sessionId}${candidateDirectory ? '&candidate' : ''}`;
-    // main() runs only the engines that were found.
-    const found = /** @type {import('./browsers.mjs').FoundEngine} */ (engines[/** @type {keyof Engines} */ (name)]);
+async function startClient({ name, found, build }, server, sessionId) {
+  if (found !== null) {
+    const url = `${server.origin}/bench/page.html?session=${sessionId}${build ? `&build=${build.bundle}` : ''}${candidateDirectory ? '&candidate' : ''}`;
     return launchEngine(name, found, url, { extraArgs: options['browser-arg'] });
   }
   const candidate = candidateDirectory ? ['--candidate', candidateDirectory] : [];
@@ -324,15 +340,15 @@ async function sessionOutcome(jobs, client) {
 }
 
 /**
- * Starts a fresh client process of environment `name` (a browser, or the Node client) on a new
+ * Starts a fresh client process of `environment` (a browser, or the Node client) on a new
  * session whose jobs come from `makePlan(hello, record)`, and runs it to the end or to the bound.
- * @param {string} name
+ * @param {Environment} environment
  * @param {BenchServer} server
- * @param {Engines} engines
  * @param {string} what
  * @param {MakePlan} makePlan
  */
-async function runSession(name, server, engines, what, makePlan) {
+async function runSession(environment, server, what, makePlan) {
+  const { name } = environment;
   const started = Date.now();
   const jobs = new SessionJobs(server, `${name} ${what}`, makePlan);
   // The bodies the clients post, as JSON: their shapes are the clients' (page.mjs, node-client.mjs).
@@ -340,7 +356,7 @@ async function runSession(name, server, engines, what, makePlan) {
     next: (message) => jobs.next(/** @type {ClientMessage|null} */ (message)),
     mark: (message) => jobs.mark(/** @type {MarkMessage} */ (message)),
   });
-  const client = await startClient(name, server, engines, sessionId);
+  const client = await startClient(environment, server, sessionId);
   jobs.clientPid = client.pid ?? null;
   const outcome = await sessionOutcome(jobs, client);
   jobs.stopWatching();
@@ -356,16 +372,16 @@ async function runSession(name, server, engines, what, makePlan) {
 
 /**
  * The throughput and latency session, then one fresh process per paused-reader contender.
- * @param {string} name
+ * @param {Environment} environment
  * @param {BenchServer} server
- * @param {Engines} engines
  * @returns {Promise<EnvironmentRecord>}
  */
-async function runEnvironment(name, server, engines) {
-  const main = await runSession(name, server, engines, 'throughput and latency', (hello, record) => benchmarkPlan(hello, settings, record));
+async function runEnvironment(environment, server) {
+  const { name, build, settings } = environment;
+  const main = await runSession(environment, server, 'throughput and latency', (hello, record) => benchmarkPlan(hello, settings, record));
   const sessions = [main];
   for (const contender of main.hello ? pausedReaderContenders(main.hello, settings) : []) {
-    sessions.push(await runSession(name, server, engines, `paused reader (${contender})`, (hello, record) => pausedReaderPlan(hello, settings, record, contender)));
+    sessions.push(await runSession(environment, server, `paused reader (${contender})`, (hello, record) => pausedReaderPlan(hello, settings, record, contender)));
   }
   const merged = emptyRecord();
   for (const session of sessions) {
@@ -378,9 +394,41 @@ async function runEnvironment(name, server, engines) {
     complete: sessions.every((session) => session.complete),
     outcome: sessions.map((session) => session.outcome).join(', '),
     seconds: sessions.reduce((total, session) => total + session.seconds, 0),
+    build,
     ...merged,
   };
 }
+
+/**
+ * Environment `name` ready to run, or null where there is nothing to run (said in one line): a
+ * browser not found on this machine, an old Chromium that cannot be had.
+ * @param {string} name
+ * @param {Engines} engines
+ * @returns {Promise<Environment|null>}
+ */
+async function prepareEnvironment(name, engines) {
+  if (name === 'node') return { name, found: null, build: null, settings };
+  if (!isOldChromium(name)) {
+    const found = engines[/** @type {keyof Engines} */ (name)];
+    if (!found) log(`${name}: not found on this machine, skipped`);
+    return found ? { name, found, build: null, settings } : null;
+  }
+  try {
+    const { command, build } = await prepareOldChromium(name, { log });
+    log(`${name}: Chromium ${build.version} (${build.obtainedFrom}) runs the ${build.bundle} build${build.note ? ` — ${build.note}` : ''}`);
+    // Fewer sizes where the run names none (OLD_CHROMIUM_SIZES says why).
+    const sizes = options.sizes ? settings.sizes : settings.sizes.filter((size) => OLD_CHROMIUM_SIZES.includes(size));
+    return { name, found: { command }, build, settings: { ...settings, sizes } };
+  } catch (error) {
+    log(`${name}: skipped — ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+    // Asked for by name, it is a setup problem; in a full run, one environment fewer.
+    if (options.only) setupFailed = true;
+    return null;
+  }
+}
+
+/** An environment asked for by name (--only) could not be had: the run exits with 2. */
+let setupFailed = false;
 
 async function main() {
   const started = Date.now();
@@ -391,11 +439,8 @@ async function main() {
   const environments = [];
   try {
     for (const name of selected) {
-      if (name !== 'node' && !engines[/** @type {keyof Engines} */ (name)]) {
-        log(`${name}: not found on this machine, skipped`);
-        continue;
-      }
-      environments.push(await runEnvironment(name, server, engines));
+      const environment = await prepareEnvironment(name, engines);
+      if (environment !== null) environments.push(await runEnvironment(environment, server));
     }
   } finally {
     await server.close();
@@ -409,6 +454,7 @@ async function main() {
     log(`incomplete: ${incomplete.join(', ')}`);
     process.exitCode = 1;
   }
+  if (setupFailed) process.exitCode = 2;
   if (options.docs || (!options['no-docs'] && isFullRun(environments))) {
     await writeDocs(summary);
     log(`performance page in ${path.relative(process.cwd(), DOCS_DIRECTORY)}/performance.{md,svg,json}`);
@@ -437,12 +483,14 @@ async function writeReports(environments, seconds) {
 }
 
 /**
- * A run the committed page may show: the full plan, every environment, nothing narrowed, all complete.
+ * A run the committed page may show: the full plan, every current environment (an old Chromium that
+ * could not be had is left out, and the page says what was measured), nothing narrowed, all complete.
  * @param {EnvironmentRecord[]} environments
  */
 function isFullRun(environments) {
   const narrowed = options.quick || options.repetitions || options.candidate || options.contenders || options.kinds || options.sizes || options.types || options['browser-arg'].length > 0;
-  return !narrowed && environments.length === ENVIRONMENTS.length && environments.every((environment) => environment.complete);
+  const current = ENVIRONMENTS.every((name) => environments.some((environment) => environment.name === name));
+  return !narrowed && current && environments.every((environment) => environment.complete);
 }
 
 /**

@@ -55,6 +55,8 @@ const STATIC_FILES = {
   '/bench/page.mjs': path.join(benchDirectory, 'page.mjs'),
   '/bench/workloads.mjs': path.join(benchDirectory, 'workloads.mjs'),
   '/dist/websocketstream-polyfill.min.js': path.join(repositoryRoot, 'dist', 'websocketstream-polyfill.min.js'),
+  // For a browser too old to parse the modern build (old-chromium.mjs says which).
+  '/dist/websocketstream-polyfill.legacy.min.js': path.join(repositoryRoot, 'dist', 'websocketstream-polyfill.legacy.min.js'),
 };
 const CANDIDATE_SCRIPT_PATH = '/candidate/websocketstream-polyfill.min.js';
 /** @type {Record<string, string>} */

@@ -213,6 +213,7 @@ function summarizeEnvironment(environment) {
     rows,
     pausedReaders: environment.pausedReaders.map(pausedReaderRow),
     streamFloor,
+    build: environment.build ?? null,
   };
 }
 

@@ -36,6 +36,17 @@ export {};
  * @property {boolean} [crossOriginIsolated]  pages only
  * @property {boolean} [hasJsHeapSize]  pages only
  * @property {string} [polyfillSocket]  Node only: the socket the polyfill found
+ * @property {string} [polyfillScript]  pages only: the build of the polyfill the page loaded
+ */
+
+/**
+ * An old Chromium build (old-chromium.mjs): where it came from, and which polyfill build it runs.
+ * @typedef {object} EngineBuild
+ * @property {string|null} spec  as the conformance matrix names it: chromium@92
+ * @property {string|null} version  what the binary says it is: 92.0.4512.0
+ * @property {string|null} obtainedFrom  npm:@sparticuz/chromium@92.0.0
+ * @property {'modern'|'legacy'} bundle  the polyfill build it parses
+ * @property {string|null} note  why, when it is not the modern one ("needs legacy: …")
  */
 
 /**
@@ -122,8 +133,8 @@ export {};
  */
 
 /**
- * One environment as run.mjs ran it, the input of summarize().
- * @typedef {BenchRecord & { name: string, hello: Hello|null, complete: boolean, outcome: string, seconds: number }} EnvironmentRecord
+ * One environment as run.mjs ran it, the input of summarize(); `build` for an old Chromium.
+ * @typedef {BenchRecord & { name: string, hello: Hello|null, complete: boolean, outcome: string, seconds: number, build?: EngineBuild|null }} EnvironmentRecord
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -218,6 +229,7 @@ export {};
  * @property {SummaryRow[]} rows
  * @property {PausedReaderRow[]} pausedReaders
  * @property {StreamFloorFigures|null} streamFloor
+ * @property {EngineBuild|null} [build]  an old Chromium's (summaries before old builds were measured have none)
  */
 
 /**
