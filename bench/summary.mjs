@@ -218,6 +218,39 @@ function summarizeEnvironment(environment) {
 }
 
 /**
+ * An old engine's WebSocket is the limit in a cell where it moves less than this fraction of what
+ * the current Chromium's moves (or takes longer than its inverse for a round trip): the polyfill,
+ * built on that WebSocket, cannot do better there than the old engine lets it.
+ */
+export const OWN_WEBSOCKET_FACTOR = 0.9;
+
+/**
+ * An old engine's raw WebSocket beside `reference`'s (the current Chromium's) in every cell both
+ * measured: medians of separate sessions, not paired runs, so a ratio near 1 is no difference.
+ * @param {EnvironmentSummary} environment
+ * @param {EnvironmentSummary|undefined} reference
+ * @returns {import('./types.mjs').OwnWebSocket|null}
+ */
+function ownWebSocket(environment, reference) {
+  if (!reference) return null;
+  /** @type {(figures: ContenderFigures|undefined) => number|undefined} */
+  const measure = (figures) => figures?.messagesPerSecond?.median ?? figures?.p50Ms?.median;
+  const cells = environment.rows.flatMap((row) => {
+    const theirs = reference.rows.find((candidate) => candidate.kind === row.kind && candidate.size === row.size && candidate.type === row.type);
+    const [mine, current] = [measure(row.contenders.raw), measure(theirs?.contenders.raw)];
+    if (!mine || !current) return [];
+    const ratio = mine / current;
+    const polyfillVsRaw = row.ratios.raw?.median ?? null;
+    const slower = row.kind === 'echo' ? ratio > 1 / OWN_WEBSOCKET_FACTOR : ratio < OWN_WEBSOCKET_FACTOR;
+    // The polyfill runs on that WebSocket: where it clearly outran it, the WebSocket's median was a slow patch, not its limit.
+    const outran = polyfillVsRaw !== null && (row.kind === 'echo' ? polyfillVsRaw < OWN_WEBSOCKET_FACTOR : polyfillVsRaw > 1 / OWN_WEBSOCKET_FACTOR);
+    return [{ kind: row.kind, size: row.size, type: row.type, ratio, slower, limit: slower && !outran, polyfillVsRaw }];
+  });
+  const referenceVersion = /(?:HeadlessChrome|Chrome|Chromium)\/([\d.]+)/.exec(reference.userAgent ?? '')?.[1] ?? null;
+  return { reference: reference.name, referenceVersion, cells };
+}
+
+/**
  * Where an environment's time went, by workload: what to trim when a run takes too long.
  * @param {Run[]} runs
  */
@@ -316,6 +349,7 @@ function method() {
     ceilingFactor: CEILING_FACTOR,
     ceilingBasis: CEILING_BASIS,
     echoLimit: ECHO_LIMIT,
+    ownWebSocketFactor: OWN_WEBSOCKET_FACTOR,
   };
 }
 
@@ -326,6 +360,10 @@ function method() {
  */
 export function summarize({ environments, settings, sizes, seconds }) {
   const summarized = environments.map(summarizeEnvironment);
+  const currentChromium = summarized.find((environment) => environment.name === 'chromium');
+  for (const environment of summarized) {
+    if (environment.build) environment.ownWebSocket = ownWebSocket(environment, currentChromium);
+  }
   return {
     generatedAt: new Date().toISOString(),
     seconds,

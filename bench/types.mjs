@@ -230,6 +230,26 @@ export {};
  * @property {PausedReaderRow[]} pausedReaders
  * @property {StreamFloorFigures|null} streamFloor
  * @property {EngineBuild|null} [build]  an old Chromium's (summaries before old builds were measured have none)
+ * @property {OwnWebSocket|null} [ownWebSocket]  an old Chromium's WebSocket beside the current Chromium's
+ */
+
+/**
+ * An old engine's own WebSocket beside the current Chromium's raw WebSocket in the same run, cell
+ * by cell: what the polyfill, built on it, cannot pass there (summary.mjs's ownWebSocket()).
+ * @typedef {object} OwnWebSocket
+ * @property {string} reference  the environment compared with: chromium
+ * @property {string|null} referenceVersion  its version, from its user agent: 156.0.0.0
+ * @property {OwnWebSocketCell[]} cells
+ */
+/**
+ * @typedef {object} OwnWebSocketCell
+ * @property {'receive'|'send'|'echo'} kind
+ * @property {number} size
+ * @property {MessageType} type
+ * @property {number} ratio  old raw ÷ current raw: messages per second (receive, send), p50 round trip (echo)
+ * @property {boolean} slower  below the factor of the current one (echo: above its inverse)
+ * @property {boolean} limit  slower, and the polyfill on it did not clearly outrun it: the old WebSocket is the limit here
+ * @property {number|null} polyfillVsRaw  the polyfill ÷ the old engine's raw WebSocket in that cell
  */
 
 /**
@@ -262,7 +282,7 @@ export {};
  * @property {{ cpus: number, cpuModel: string|null, loadAverageAtEnd: number[] }} machine
  * @property {PlanSettings} settings
  * @property {{ rawSendHighWaterMarkBytes: number, streamFloorChunkBytes: number, ceilingFactor: number,
- *   ceilingBasis: Record<string, CeilingBasis>, echoLimit: number }} method
+ *   ceilingBasis: Record<string, CeilingBasis>, echoLimit: number, ownWebSocketFactor?: number }} method
  * @property {Target[]} targets
  * @property {EnvironmentSummary[]} environments
  * @property {Flags} flags
