@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FLAG, ceilingRange, checkCell, fixed, flagLines, mebibytes, nanoseconds, ratioCell, sizeLabel, toSvg } from './report.mjs';
+import { FLAG, ceilingRange, checkCell, environmentLabel, fixed, flagLines, mebibytes, nanoseconds, ratioCell, sizeLabel, toSvg } from './report.mjs';
 import { timeGoesParagraphs } from './performance-prose.mjs';
 
 /** @typedef {import('./types.mjs').BenchSummary} BenchSummary */
@@ -60,10 +60,32 @@ function methodSection({ settings, method, seconds, environments }) {
     `Workloads: draining a firehose, sending to a sink with backpressure (runs of about ${counted(settings.targetRunMs)} ms each), and sequential echo round trips ` +
       `(${list(roundTrips)}), at ${list(settings.sizes.map(sizeLabel))}, ${list(settings.types)}; each ${settings.repetitions} times. ` +
       `A paused reader stops reading for ${pausedReader.pauseMs / 1000} s while a firehose of ${mebibytes(pausedReader.totalBytes)} in ${sizeLabel(pausedReader.size)} messages keeps sending.`,
+    oldChromiumMethod(environments),
     `Each environment also measures its **stream floor**: what its own \`ReadableStream\` and \`WritableStream\` cost per message (${method.streamFloorChunkBytes} B chunks) with no socket at all — ` +
       'the price any stream-based WebSocket pays over the raw one. Each receive and send cell gets its **stream ceiling** from it: raw ÷ (raw + floor), with raw the raw ' +
       "contender's own cost per message in that cell — the best ratio a stream-based WebSocket can reach there.",
   ];
+}
+
+/**
+ * The old Chromium builds of the run, if any: where each came from, the sizes it was measured at
+ * (fewer than the run's unless it named them) and which polyfill build it ran, and why.
+ * @param {EnvironmentSummary[]} environments
+ * @returns {string|null}
+ */
+function oldChromiumMethod(environments) {
+  const old = environments.filter((environment) => environment.build);
+  if (old.length === 0) return null;
+  const each = old.map(({ name, build, rows }) => {
+    const { version, obtainedFrom, bundle, note } = /** @type {import('./types.mjs').EngineBuild} */ (build);
+    const sizes = [...new Set(rows.map((row) => row.size))].sort((a, b) => a - b).map(sizeLabel);
+    return `${name} (Chromium ${version}, from ${obtainedFrom}) at ${list(sizes)}, with the ${bundle} build${note ? ` — ${note}` : ''}`;
+  });
+  return (
+    'Older Chromium builds without a `WebSocketStream` of their own — the headless builds of `@sparticuz/chromium` the conformance matrix runs as its `chromium@<major>` rows — ' +
+    "run the same way, with the conformance launcher's command line, each loading the polyfill build the conformance harness finds it can parse: " +
+    `${each.join('; ')}.`
+  );
 }
 
 /**
@@ -115,8 +137,9 @@ function ratioColumns(summary) {
   for (const environment of summary.environments) {
     for (const reference of Object.keys(environment.rows[0]?.ratios ?? {})) {
       const name = reference === 'raw' ? (environment.name === 'node' ? 'raw ws' : 'raw WebSocket') : REFERENCE_NAMES[reference] ?? reference;
-      columns.push({ environment, title: `${environment.name}: vs ${name}`, cell: (row) => ratioCell(row.ratios[reference], row.targets, reference) });
-      if (reference === 'raw') columns.push({ environment, title: `${environment.name}: ceiling`, cell: checkCell });
+      const label = environmentLabel(environment);
+      columns.push({ environment, title: `${label}: vs ${name}`, cell: (row) => ratioCell(row.ratios[reference], row.targets, reference) });
+      if (reference === 'raw') columns.push({ environment, title: `${label}: ceiling`, cell: checkCell });
     }
   }
   return columns;

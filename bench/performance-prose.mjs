@@ -1,7 +1,7 @@
 // "Where the time goes" on the performance page: the explanations are prose written here, the
 // figures they quote are read from the bench summary. A paragraph whose figures the run did not
 // measure (a quick run, an environment that was skipped) is left out rather than shown stale.
-import { FLAG, fixed, mebibytes, nanoseconds, sizeLabel } from './report.mjs';
+import { FLAG, cellsWithPolyfill, fixed, mebibytes, nanoseconds, ownWebSocketFigures, sizeLabel } from './report.mjs';
 
 /** @typedef {import('./types.mjs').BenchSummary} BenchSummary */
 /** @typedef {import('./types.mjs').EnvironmentSummary} EnvironmentSummary */
@@ -38,6 +38,7 @@ export function timeGoesParagraphs(summary) {
     '## Where the time goes',
     targetsParagraph(summary),
     bullets.length > 0 ? `How much of what is left the platform's streams explain, and what else there is:\n\n${bullets.map((bullet) => `- ${bullet}`).join('\n')}` : null,
+    ...oldWebSocketSection(summary),
     ...removedCosts(),
   ];
 }
@@ -174,6 +175,44 @@ function pausedReaderSentence(summary) {
   if (heldAll.length > 0) clauses.push(`the server sent all but a little of the firehose to ${list(heldAll.map(name))}, whose memory holds what it sent`);
   if (stopped.length > 0) clauses.push(`${list(stopped.map((reader) => `${name(reader)} (${mebibytes(reader.paused.serverBytesTakenByEndOfPause)})`))} stopped it`);
   return `The paused-reader rows show the receive-backpressure limit plainly: ${clauses.join('; ')}.`;
+}
+
+/**
+ * Where an old Chromium's own WebSocket is the limit: the polyfill, built on it, cannot move more
+ * than it does. Each old engine's raw WebSocket beside the current Chromium's raw one in the same run.
+ * @param {BenchSummary} summary
+ */
+function oldWebSocketSection(summary) {
+  const old = summary.environments.filter((environment) => environment.build);
+  const factor = summary.method.ownWebSocketFactor;
+  if (old.length === 0 || factor === undefined) return [];
+  return [
+    '### Older Chromium: where its own WebSocket is the limit',
+    `The polyfill is built on the engine's \`WebSocket\`, so it can go no faster than that. Each old build's raw \`WebSocket\` beside the current Chromium's in this run ` +
+      `(medians of separate sessions, so differences of a few percent are noise); it counts as the limit where it moves less than ${factor} × as much ` +
+      `(for an echo, takes more than ${fixed(1 / factor)} × as long) and the polyfill on it did not clearly go faster than it:`,
+    old.map((environment) => `- ${oldWebSocketBullet(environment)}`).join('\n'),
+  ];
+}
+
+/** @param {EnvironmentSummary} environment  an old Chromium's */
+function oldWebSocketBullet(environment) {
+  const { version, bundle } = /** @type {import('./types.mjs').EngineBuild} */ (environment.build);
+  const title = `**${environment.name}** (Chromium ${version}, the ${bundle} build)`;
+  const figures = ownWebSocketFigures(environment);
+  const cells = environment.ownWebSocket?.cells ?? [];
+  if (figures === null) return `${title}: no current Chromium ran in this run to compare its \`WebSocket\` with.`;
+  /** @type {Record<string, (ratio: string) => string>} */
+  const verbs = { receive: (ratio) => `receives ${ratio} as many messages`, send: (ratio) => `sends ${ratio} as many`, echo: (ratio) => `takes ${ratio} as long for a round trip` };
+  const at = (/** @type {import('./types.mjs').OwnWebSocketCell} */ cell) => `at ${sizeLabel(cell.size)} ${cell.type}`;
+  const byKind = ['receive', 'send', 'echo'].flatMap((kind) => {
+    const [first, ...rest] = cells.filter((cell) => cell.kind === kind);
+    if (first === undefined) return [];
+    return [list([`${verbs[kind](`${fixed(first.ratio)} ×`)} ${at(first)}`, ...rest.map((cell) => `${fixed(cell.ratio)} × ${at(cell)}`)])];
+  });
+  const verdict = figures.limits.length > 0 ? `It is the limit at ${list(cellsWithPolyfill(figures.limits))}.` : 'It is not the limit anywhere in this run.';
+  const outrun = figures.outrun.length > 0 ? ` At ${list(cellsWithPolyfill(figures.outrun))} it measured slower too, but the polyfill on it went faster still: a slow patch, not a limit.` : '';
+  return `${title}: beside ${figures.reference}'s, its own \`WebSocket\` ${byKind.join('; ')}. ${verdict}${outrun}`;
 }
 
 /** Costs that were the polyfill's own and are gone: what they were, not figures from an old run. */

@@ -76,6 +76,40 @@ export function echoCell(echo) {
 /** The check beside a vs-raw ratio: the ceiling for receive and send, the limit for echo. */
 export const checkCell = (/** @type {SummaryRow} */ row) => (row.ceiling ? ceilingCell(row.ceiling) : echoCell(row.echo));
 
+/**
+ * An environment as the reports name it: an old Chromium with the polyfill build it ran, chromium@92 (legacy build).
+ * @param {EnvironmentSummary} environment
+ */
+export const environmentLabel = (environment) => (environment.build ? `${environment.name} (${environment.build.bundle} build)` : environment.name);
+
+/**
+ * A cell of an old engine's WebSocket beside the current Chromium's: "receive 16 B binary".
+ * @param {import('./types.mjs').OwnWebSocketCell} cell
+ */
+export const cellName = (cell) => `${cell.kind} ${sizeLabel(cell.size)} ${cell.type}`;
+
+/**
+ * What an old engine's own WebSocket does beside the current Chromium's, from the summary: →
+ * { reference, compared, limits, outrun }: the current Chromium as "chromium 156", each cell as
+ * "receive 16 B binary 0.60 ×" (echo: its p50 as a multiple of the current one's), the cells where
+ * the old WebSocket is the limit, and those where it measured slower but the polyfill on it went
+ * faster still; null where the run had no current Chromium to compare with.
+ * @param {EnvironmentSummary} environment
+ */
+export function ownWebSocketFigures(environment) {
+  const own = environment.ownWebSocket;
+  if (!own || own.cells.length === 0) return null;
+  const figure = (/** @type {import('./types.mjs').OwnWebSocketCell} */ cell) => `${cellName(cell)} ${fixed(cell.ratio)} ×`;
+  const reference = own.referenceVersion ? `${own.reference} ${own.referenceVersion.split('.')[0]}` : own.reference;
+  return { reference, compared: own.cells.map(figure), limits: own.cells.filter((cell) => cell.limit), outrun: own.cells.filter((cell) => cell.slower && !cell.limit) };
+}
+
+/**
+ * Cells of an old WebSocket, each with the polyfill's ratio to it there: "receive 16 B binary (the polyfill 0.87 × of it)".
+ * @param {import('./types.mjs').OwnWebSocketCell[]} cells
+ */
+export const cellsWithPolyfill = (cells) => cells.map((cell) => `${cellName(cell)}${cell.polyfillVsRaw === null ? '' : ` (the polyfill ${fixed(cell.polyfillVsRaw)} × of it)`}`);
+
 // ---------------------------------------------------------------------------------------------
 // Text
 
@@ -118,7 +152,29 @@ function environmentTitle(environment) {
   const timer = environment.timerResolutionMs === null ? '' : `; performance.now() step ${environment.timerResolutionMs.toFixed(3)} ms`;
   const state = environment.complete ? '' : ` — INCOMPLETE (${environment.outcome})`;
   const time = Object.entries(environment.secondsByKind).map(([kind, seconds]) => `${kind} ${seconds.toFixed(0)} s`);
-  return `${environment.name}: ${environment.userAgent ?? 'did not start'}${timer}; ${fixed(environment.seconds, 0)} s (measured runs: ${time.join(', ')})${state}`;
+  const { build } = environment;
+  const from = build ? `; ${build.obtainedFrom}, the ${build.bundle} build of the polyfill${build.note ? ` (${build.note})` : ''}` : '';
+  return `${environment.name}: ${environment.userAgent ?? 'did not start'}${from}${timer}; ${fixed(environment.seconds, 0)} s (measured runs: ${time.join(', ')})${state}`;
+}
+
+/**
+ * An old engine's own WebSocket beside the current Chromium's, and where it is the limit.
+ * @param {EnvironmentSummary} environment
+ * @param {number|undefined} factor  the summary's method.ownWebSocketFactor
+ */
+function ownWebSocketLines(environment, factor) {
+  if (!environment.build) return [];
+  const figures = ownWebSocketFigures(environment);
+  if (figures === null || factor === undefined) return ['', '  own WebSocket: no current chromium in this run to compare it with'];
+  const limits = cellsWithPolyfill(figures.limits);
+  const outrun = cellsWithPolyfill(figures.outrun);
+  return [
+    '',
+    `  own WebSocket ÷ ${figures.reference}'s raw WebSocket (medians; echo: p50 round trip, above 1 is slower):`,
+    `    ${figures.compared.join(', ')}`,
+    `    the limit (below ${factor} ×, echo above ${fixed(1 / factor)} ×, and the polyfill not faster): ${limits.length > 0 ? limits.join(', ') : 'nowhere'}`,
+    ...(outrun.length > 0 ? [`    slower, but the polyfill on it was faster still (noise, not a limit): ${outrun.join(', ')}`] : []),
+  ];
 }
 
 /** @param {EnvironmentSummary} environment */
@@ -223,6 +279,7 @@ export function toText(summary) {
   ];
   for (const environment of summary.environments) {
     out.push('', environmentTitle(environment), environmentTable(environment), ...pausedReaderLines(environment), ...streamFloorLines(environment));
+    out.push(...ownWebSocketLines(environment, summary.method.ownWebSocketFactor));
     for (const error of environment.errors.slice(0, 5)) out.push(`  error: ${JSON.stringify(error).slice(0, 300)}`);
   }
   out.push('', ...flagLines(summary.flags), ...bundleSizeLines(summary.bundleSizes));
@@ -254,14 +311,24 @@ function xOf(ratio) {
   return CHART.left + ((Math.log(clamped) - Math.log(low)) / (Math.log(high) - Math.log(low))) * PLOT_WIDTH;
 }
 
-const colourOf = (/** @type {EnvironmentSummary} */ environment) => COLOURS[environment.name] ?? '#555';
+/** Old Chromium builds in lighter and darker blues than the current one, by their order in the run. */
+const OLD_CHROMIUM_COLOURS = ['#8ab4f8', '#0b3d91', '#5e97f6', '#174ea6'];
+
+/**
+ * @param {EnvironmentSummary} environment
+ * @param {EnvironmentSummary[]} environments
+ */
+const colourOf = (environment, environments) => {
+  const old = environments.filter((candidate) => candidate.build);
+  return COLOURS[environment.name] ?? (environment.build ? OLD_CHROMIUM_COLOURS[old.indexOf(environment) % OLD_CHROMIUM_COLOURS.length] : '#555');
+};
 
 /** @param {BenchSummary} summary */
 function legend(summary) {
   const title = `<text x="${CHART.left}" y="24" font-size="15" font-weight="bold">websocketstream-polyfill bench, ${escapeHtml(summary.generatedAt.slice(0, 16).replace('T', ' '))} UTC — dot: median, bar: min–max over ${summary.settings.repetitions} paired runs</text>`;
   const keys = summary.environments.map(
     (environment, index) =>
-      `<circle cx="${CHART.left + 10 + index * 120}" cy="38" r="5" fill="${colourOf(environment)}"/><text x="${CHART.left + 20 + index * 120}" y="42" font-size="12">${escapeHtml(environment.name)}</text>`,
+      `<circle cx="${CHART.left + 10 + index * 120}" cy="38" r="5" fill="${colourOf(environment, summary.environments)}"/><text x="${CHART.left + 20 + index * 120}" y="42" font-size="12">${escapeHtml(environment.name)}</text>`,
   );
   return [title, ...keys];
 }
@@ -321,12 +388,11 @@ function panelFrame(panel, top, height, targets) {
  * @param {EnvironmentSummary} environment
  * @param {SummaryRow|undefined} row
  * @param {string} reference
- * @param {number} y
+ * @param {{ y: number, colour: string }} mark
  */
-function seriesMarks(environment, row, reference, y) {
+function seriesMarks(environment, row, reference, { y, colour }) {
   const ratio = row?.ratios[reference];
   if (!ratio) return [];
-  const colour = colourOf(environment);
   const label = `${environment.name} ÷ ${reference}: ${ratio.median.toFixed(3)} (${ratio.min.toFixed(3)}–${ratio.max.toFixed(3)})`;
   const marks = [
     `<line x1="${xOf(ratio.min)}" y1="${y}" x2="${xOf(ratio.max)}" y2="${y}" stroke="${colour}" stroke-width="1.5"/>`,
@@ -358,7 +424,8 @@ function panel(summary, spec, top) {
     parts.push(`<text x="${CHART.left - 8}" y="${middle + 4}" font-size="12" text-anchor="end">${sizeLabel(Number(size))} ${type}</text>`);
     series.forEach(({ environment, reference }, seriesIndex) => {
       const row = environment.rows.find((candidate) => candidate.kind === spec.kind && `${candidate.size}|${candidate.type}` === key);
-      parts.push(...seriesMarks(environment, row, reference, middle + (seriesIndex - (series.length - 1) / 2) * 5));
+      const y = middle + (seriesIndex - (series.length - 1) / 2) * 5;
+      parts.push(...seriesMarks(environment, row, reference, { y, colour: colourOf(environment, summary.environments) }));
     });
   });
   return { parts, height };

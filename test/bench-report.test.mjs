@@ -1,7 +1,8 @@
 // The bench's report, from a small record of made-up outcomes: every section a full run prints
 // (ratios and verdicts, stream ceilings and flags, the paused reader, the stream floor) comes out
 // with the figures put in, in the text report and on the performance page generated from the
-// summary's JSON. A bench run takes ten minutes; a mistake in the report must show here first.
+// summary's JSON; an old Chromium gets columns of its own and a sentence on where its own WebSocket
+// is the limit. A bench run takes ten minutes; a mistake in the report must show here first.
 // The committed page (docs/performance.md and its chart) must be what the generator makes of the
 // committed summary (docs/performance.json): no number on it is copied by hand.
 import assert from 'node:assert/strict';
@@ -22,13 +23,17 @@ const KIB = 1024;
 const docs = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), 'docs');
 
 /**
+ * A made-up run: it has what the summary reads of one, not every field a real one has.
+ * @type {(kind: Run['kind'], size: number, contender: string, repetition: number, result: object) => Run}
+ */
+const run = (kind, size, contender, repetition, result) => /** @type {Run} */ ({ kind, size, type: 'binary', contender, repetition, count: 1000, roundTrips: 100, result });
+
+/**
  * Made-up outcomes: each run and result has what the summary reads of it, not every field a real one has.
  * @returns {import('../bench/types.mjs').EnvironmentRecord}
  */
 function environmentRecord() {
   const record = emptyRecord();
-  /** @type {(kind: Run['kind'], size: number, contender: string, repetition: number, result: object) => Run} */
-  const run = (kind, size, contender, repetition, result) => /** @type {Run} */ ({ kind, size, type: 'binary', contender, repetition, count: 1000, roundTrips: 100, result });
   for (let repetition = 0; repetition < 3; repetition++) {
     // Receiving 16 B, the polyfill gets 900 messages in 1 ms where raw gets 1000: a ratio of 0.9.
     record.runs.push(run('receive', 16, 'polyfill', repetition, { ms: 1, messages: 900, bytes: 900 * 16 }));
@@ -144,4 +149,60 @@ test('the committed performance page and chart are what the generator makes of t
   assert.equal(readFileSync(path.join(docs, 'performance.md'), 'utf8'), performancePage(committed), 'regenerate: node bench/performance-page.mjs docs/performance.json --out docs/performance.md');
   assert.equal(readFileSync(path.join(docs, 'performance.svg'), 'utf8'), toSvg(committed));
   assert.equal(committed.settings.quick, false, 'the committed page comes from a full run');
+});
+
+/**
+ * A made-up Chromium whose raw WebSocket receives `receiving` 16 B messages a millisecond (the
+ * polyfill 0.9 × as many) and sends 1000, with an old build's `build`.
+ * @param {string} name
+ * @param {string} version
+ * @param {number} receiving
+ * @param {import('../bench/types.mjs').EngineBuild|null} build
+ * @returns {import('../bench/types.mjs').EnvironmentRecord}
+ */
+function chromiumRecord(name, version, receiving, build) {
+  const record = emptyRecord();
+  for (let repetition = 0; repetition < 3; repetition++) {
+    record.runs.push(run('receive', 16, 'raw', repetition, { ms: 1, messages: receiving, bytes: receiving * 16 }));
+    record.runs.push(run('receive', 16, 'polyfill', repetition, { ms: 1, messages: 0.9 * receiving, bytes: 0.9 * receiving * 16 }));
+    record.runs.push(run('send', 16, 'raw', repetition, { ms: 1, messages: 1000, bytes: 1000 * 16 }));
+    record.runs.push(run('send', 16, 'polyfill', repetition, { ms: 1, messages: 1000, bytes: 1000 * 16 }));
+    record.streamFloors.push({ repetition, messages: 1000, readQueuedNs: 100, readWaitingNs: 100, writeNs: 100 });
+  }
+  const hello = { userAgent: `Mozilla/5.0 HeadlessChrome/${version} Safari/537.36`, contenders: ['polyfill', 'raw'], timerResolutionMs: 0.005 };
+  return { name, hello, complete: true, outcome: 'done', seconds: 1, build, ...record };
+}
+
+/** @type {import('../bench/types.mjs').EngineBuild} */
+const chromium92 = { spec: 'chromium@92', version: '92.0.4512.0', obtainedFrom: 'npm:@sparticuz/chromium@92.0.0', bundle: 'legacy', note: 'needs legacy: the modern build does not load here' };
+
+test("an old Chromium gets columns labelled with its build, its ceilings, and a sentence on where its own WebSocket is the limit", () => {
+  const environments = [chromiumRecord('chromium', '156.0.0.0', 1000, null), chromiumRecord('chromium@92', '92.0.4512.0', 600, chromium92)];
+  /** @type {BenchSummary} */
+  const withOld = JSON.parse(JSON.stringify(summarize({ environments, settings: planSettings({ repetitions: 3 }), sizes: bundleSizes, seconds: 60 })));
+  const old = withOld.environments[1];
+  // 600 ÷ 1000 messages a millisecond: below 0.9 ×, and the polyfill does not outrun it (0.9 × of it).
+  assert.deepEqual(old.ownWebSocket?.cells.map((cell) => [cell.kind, cell.ratio, cell.limit]), [['receive', 0.6, true], ['send', 1, false]]);
+  assert.ok(old.rows.every((row) => row.ceiling), 'every cell of the old build has its stream ceiling');
+  const page = performancePage(withOld);
+  assert.match(page, /\| chromium: vs raw WebSocket \| chromium: ceiling \| chromium@92 \(legacy build\): vs raw WebSocket \| chromium@92 \(legacy build\): ceiling \|/);
+  assert.match(page, /chromium@92 \(Chromium 92\.0\.4512\.0, from npm:@sparticuz\/chromium@92\.0\.0\) at 16 B, with the legacy build — needs legacy/);
+  assert.match(
+    page,
+    /- \*\*chromium@92\*\* \(Chromium 92\.0\.4512\.0, the legacy build\): beside chromium 156's, its own `WebSocket` receives 0\.60 × as many messages at 16 B binary; sends 1\.00 × as many at 16 B binary\. It is the limit at receive 16 B binary \(the polyfill 0\.90 × of it\)\./,
+  );
+  assert.doesNotMatch(page, /undefined|NaN|null/);
+  const text = toText(withOld);
+  assert.match(text, /chromium@92: [^\n]*npm:@sparticuz\/chromium@92\.0\.0, the legacy build of the polyfill \(needs legacy/);
+  assert.match(text, /own WebSocket ÷ chromium 156's raw WebSocket[^\n]*\n {4}receive 16 B binary 0\.60 ×, send 16 B binary 1\.00 ×\n {4}the limit [^:]*: receive 16 B binary \(the polyfill 0\.90 × of it\)/);
+  assert.match(toSvg(withOld), />chromium@92<\/text>/);
+});
+
+test('an old Chromium measured without the current one says there is nothing to compare its WebSocket with', () => {
+  const environments = [chromiumRecord('chromium@92', '92.0.4512.0', 600, chromium92)];
+  /** @type {BenchSummary} */
+  const alone = JSON.parse(JSON.stringify(summarize({ environments, settings: planSettings({ repetitions: 3 }), sizes: bundleSizes, seconds: 60 })));
+  assert.equal(alone.environments[0].ownWebSocket, null);
+  assert.match(performancePage(alone), /\*\*chromium@92\*\* \(Chromium 92\.0\.4512\.0, the legacy build\): no current Chromium ran in this run to compare its `WebSocket` with\./);
+  assert.match(toText(alone), /own WebSocket: no current chromium in this run to compare it with/);
 });
