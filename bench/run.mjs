@@ -11,6 +11,7 @@
 //   npm run bench -- --candidate OTHER_DIST --contenders polyfill,candidate --kinds send --sizes 1048576
 //       measures another build of the polyfill (its dist/ folder) against this one, interleaved
 //   npm run bench -- --only chromium --browser-arg=--js-flags=--prof   (extra browser arguments)
+//   npm run bench -- --only node --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=prof   (Node's)
 //   npm run bench -- --kinds streamFloor          only what the platform's streams cost per message
 //   npm run bench -- --environment-bound-minutes 20   a longer bound per environment on a busy machine
 //
@@ -75,6 +76,7 @@ const { values: options } = parseArgs({
     sizes: { type: 'string' },
     types: { type: 'string' },
     'browser-arg': { type: 'string', multiple: true, default: [] },
+    'node-arg': { type: 'string', multiple: true, default: [] },
     'environment-bound-minutes': { type: 'string' },
     docs: { type: 'boolean', default: false },
     'no-docs': { type: 'boolean', default: false },
@@ -301,7 +303,7 @@ async function startClient({ name, found, build }, server, sessionId) {
   const candidate = candidateDirectory ? ['--candidate', candidateDirectory] : [];
   // NODE_PATH lets a candidate build outside this tree find the `ws` package.
   const env = { ...process.env, NODE_PATH: path.join(repositoryRoot, 'node_modules') };
-  const child = spawnHelper(process.execPath, [path.join(benchDirectory, 'node-client.mjs'), server.origin, sessionId, ...candidate], { stdio: ['ignore', 'inherit', 'inherit'], env });
+  const child = spawnHelper(process.execPath, [...options['node-arg'], path.join(benchDirectory, 'node-client.mjs'), server.origin, sessionId, ...candidate], { stdio: ['ignore', 'inherit', 'inherit'], env });
   return { pid: child.pid, exited: whenExited(child), stop: () => stopHelper(child) };
 }
 
@@ -488,7 +490,7 @@ async function writeReports(environments, seconds) {
  * @param {EnvironmentRecord[]} environments
  */
 function isFullRun(environments) {
-  const narrowed = options.quick || options.repetitions || options.candidate || options.contenders || options.kinds || options.sizes || options.types || options['browser-arg'].length > 0;
+  const narrowed = options.quick || options.repetitions || options.candidate || options.contenders || options.kinds || options.sizes || options.types || options['browser-arg'].length > 0 || options['node-arg'].length > 0;
   const current = ENVIRONMENTS.every((name) => environments.some((environment) => environment.name === name));
   return !narrowed && current && environments.every((environment) => environment.complete);
 }

@@ -234,6 +234,7 @@ function startConnecting(state: StreamState, connect: SocketConnector, protocols
     state.socket = connect(state.url, protocols, {
       open: (protocol, extensions) => handleConnectionEstablished(state, protocol, extensions),
       message: (data) => handleMessage(state, data),
+      queuedMessages: () => queuedMessages(state),
       close: (wasClean, code, reason) => handleConnectionClose(state, wasClean, code, reason),
     });
   } catch {
@@ -303,16 +304,16 @@ function handleConnectionEstablished(state: StreamState, protocol: string, exten
   state.opened.resolve({ extensions, protocol, readable, writable });
 }
 
-/**
- * "When a WebSocket message has been received": queue it. → how many messages wait in the queue:
- * the socket, where it can stop reading, weighs them against its limit.
- */
-function handleMessage(state: StreamState, data: string | Uint8Array): number {
+/** "When a WebSocket message has been received": queue it. */
+function handleMessage(state: StreamState, data: string | Uint8Array): void {
+  if (state.readyState === OPEN && state.readableOpen) state.readableController!.enqueue(data);
+}
+
+/** How many messages wait in the readable's queue: a socket that can stop reading weighs them. */
+function queuedMessages(state: StreamState): number {
   if (state.readyState !== OPEN || !state.readableOpen) return 0;
-  const controller = state.readableController!;
-  controller.enqueue(data);
-  // Counted in messages with a high-water mark of 0: 0 if a waiting read took it at once.
-  return -controller.desiredSize!;
+  // Counted in messages with a high-water mark of 0: 0 if a waiting read took the last at once.
+  return -state.readableController!.desiredSize!;
 }
 
 /**

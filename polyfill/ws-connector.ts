@@ -130,15 +130,18 @@ const wsTransfer: CreateTransfer<WsWebSocket> = (webSocket, events, bufferedAmou
 
   return {
     // ws frames (and copies) a message at send(), but queues it uncopied while an earlier one is
-    // still being compressed (permessage-deflate): it gets a copy.
+    // still being compressed (permessage-deflate): only then does it get a copy, which costs Node
+    // an ArrayBuffer outside its heap for every message over 64 bytes.
     send: (data) => {
       const watch = watchPromptness();
-      webSocket.send(typeof data === 'string' ? data : new Uint8Array(data), (error) => onSent(error, watch));
+      const copy = typeof data !== 'string' && webSocket.extensions !== '';
+      webSocket.send(copy ? new Uint8Array(data) : data, (error) => onSent(error, watch));
     },
     receive(data) {
       const message = typeof data === 'string' ? data : toOwnUint8Array(data);
+      events.message(message);
       // 0: a waiting read took the message at once (or the stream dropped it). Otherwise it joined the queue.
-      const waiting = events.message(message);
+      const waiting = events.queuedMessages();
       if (waiting > 0 && queued.add(messageSize(message), waiting - 1) >= RECEIVE_HIGH_WATER_MARK && !paused) {
         paused = true;
         webSocket.pause();

@@ -55,3 +55,36 @@ describe('over TLS, a write the server answers with its close', () => {
     }
   });
 });
+
+// ws compresses a message (permessage-deflate) on zlib's thread, reading the bytes after send()
+// has returned; without compression it copies them into the masked frame at once. The polyfill
+// copies a binary message itself only when compression was negotiated.
+describe('with permessage-deflate', () => {
+  /** @type {import('ws').WebSocketServer | undefined} */
+  let server;
+  /** @type {Buffer[]} */
+  const received = [];
+  before(async () => {
+    const { WebSocketServer } = await import('ws');
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: { threshold: 0 } });
+    server.on('connection', (socket) => socket.on('message', (data) => received.push(/** @type {Buffer} */ (data))));
+    await within(new Promise((resolve) => server?.once('listening', resolve)), 'listening');
+  });
+  after(() => new Promise((resolve) => server?.close(resolve)));
+
+  test('a binary write sends its bytes as they were at write(), though the application changes them at once', async () => {
+    const address = /** @type {import('node:net').AddressInfo} */ (server?.address());
+    const stream = new polyfill.WebSocketStream(`ws://127.0.0.1:${address.port}`);
+    const { writable, extensions } = await within(stream.opened, 'opened');
+    assert.match(extensions, /permessage-deflate/);
+    const writer = writable.getWriter();
+    const bytes = new Uint8Array(4096).fill(7);
+    const written = writer.write(bytes);
+    bytes.fill(0);
+    await within(written, 'the write');
+    stream.close();
+    await within(stream.closed, 'closed');
+    assert.equal(received.length, 1);
+    assert.ok(received[0]?.every((byte) => byte === 7), 'every byte as written');
+  });
+});
