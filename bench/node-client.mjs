@@ -2,6 +2,7 @@
 // The bench's Node client, run as its own process so it never shares a thread with the server:
 // the same jobs and the same workload code as the browser page, with Node's contenders.
 //   node bench/node-client.mjs ORIGIN SESSION [--candidate DIST_DIRECTORY]
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +10,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { WebSocketStream as UndiciWebSocketStream } from 'undici';
 import { WebSocketStream as PolyfillWebSocketStream, socketImplementation } from '../dist/node.js';
+import { candidateModuleFolder } from './candidate.mjs';
 import { ClientSocketWatcher, sampleUserSpaceBuffered } from './node-memory.mjs';
 import { eventContender, runJob, sessionApi, streamContender, timerResolutionMs } from './workloads.mjs';
 
@@ -33,10 +35,11 @@ const contenders = {
   undici: streamContender(UndiciWebSocketStream),
 };
 if (options.candidate) {
-  const candidate = await import(pathToFileURL(path.resolve(options.candidate, 'node.js')).href);
+  const folder = await candidateModuleFolder(path.resolve(options.candidate));
+  const candidate = await import(pathToFileURL(path.join(folder, 'node.js')).href);
+  // Every module of the copy is loaded now, `ws` included: the copy is no longer needed.
+  await rm(folder, { recursive: true, force: true });
   if (candidate.socketImplementation !== 'ws') throw new Error('the candidate build did not find the ws package (is NODE_PATH set?)');
-  // Both builds hand out the realm's first WebSocketStream (realm.ts): a candidate in this process would be ours again.
-  if (candidate.WebSocketStream === PolyfillWebSocketStream) throw new Error('the candidate build shares this process\'s WebSocketStream: compare builds in a browser');
   contenders.candidate = streamContender(candidate.WebSocketStream);
 }
 const clientSockets = new ClientSocketWatcher();

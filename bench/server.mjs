@@ -12,6 +12,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
+import { candidateClassicScript } from './candidate.mjs';
 import {
   ClientFrameReader,
   OPCODE_BINARY,
@@ -76,8 +77,8 @@ const FIREHOSE_BATCH_BYTES = 256 * 1024;
 const MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
- * `candidateDirectory`: another build's dist/ folder, whose classic script is served at
- * /candidate/websocketstream-polyfill.min.js so a change can be measured against the current build.
+ * `candidateDirectory`: another build's dist/ folder, or one classic script (candidate.mjs), served
+ * at /candidate/websocketstream-polyfill.min.js so a change can be measured against the current build.
  * @param {{ host?: string, log?: boolean, candidateDirectory?: string|null }} [options]
  */
 export async function startBenchServer({ host = '127.0.0.1', log = false, candidateDirectory = null } = {}) {
@@ -204,19 +205,6 @@ function answerRequest(state, request, response) {
 }
 
 /**
- * Every copy of the polyfill in a realm hands out the WebSocketStream of the first one (realm.ts),
- * found under a symbol named with this pattern: the candidate is served under a name of its own, or
- * the page would measure the current build twice.
- */
-const REALM_KEY_PATTERN = /websocketstream-polyfill\.realm\.v\d+/g;
-
-/** @param {string} candidateDirectory */
-async function candidateScript(candidateDirectory) {
-  const script = await readFile(path.join(candidateDirectory, 'websocketstream-polyfill.min.js'), 'utf8');
-  return script.replace(REALM_KEY_PATTERN, (key) => `${key}.candidate`);
-}
-
-/**
  * @param {ServerState} state
  * @param {IncomingMessage} request
  * @param {ServerResponse} response
@@ -225,7 +213,7 @@ async function handleRequest({ candidateDirectory, sessions }, request, response
   const url = new URL(request.url ?? '/', 'http://bench.invalid');
   const file = STATIC_FILES[url.pathname];
   if (request.method === 'GET' && url.pathname === CANDIDATE_SCRIPT_PATH && candidateDirectory !== null) {
-    respond(response, 200, CONTENT_TYPES['.js'], await candidateScript(candidateDirectory));
+    respond(response, 200, CONTENT_TYPES['.js'], await candidateClassicScript(candidateDirectory));
   } else if (request.method === 'GET' && file !== undefined) {
     respond(response, 200, CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', await readFile(file));
   } else if (request.method === 'POST' && url.pathname.startsWith('/api/')) {
