@@ -78,7 +78,7 @@ export default tseslint.config(
     languageOptions: { sourceType: 'module', globals: globals.browser },
   },
   {
-    files: ['conformance/repro/**/*.js', 'conformance/server/testharnessreport.js'],
+    files: ['conformance/repro/**/*.js', 'conformance/server/testharnessreport.js', 'bench/baselines/*.js'],
     languageOptions: { sourceType: 'script', globals: { ...globals.browser, ...globals.worker } },
   },
   {
