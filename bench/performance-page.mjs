@@ -63,7 +63,10 @@ function methodSection({ settings, method, seconds, environments }) {
     oldChromiumMethod(environments),
     `Each environment also measures its **stream floor**: what its own \`ReadableStream\` and \`WritableStream\` cost per message (${method.streamFloorChunkBytes} B chunks) with no socket at all — ` +
       'the price any stream-based WebSocket pays over the raw one. Each receive and send cell gets its **stream ceiling** from it: raw ÷ (raw + floor), with raw the raw ' +
-      "contender's own cost per message in that cell — the best ratio a stream-based WebSocket can reach there.",
+      "contender's own cost per message in that cell — the best ratio a stream-based WebSocket can reach there. " +
+      'The floor is measured in one task, in a tight loop; where a cell falls short of its ceiling, two stand-ins in `bench/baselines/` say whose cost it is: ' +
+      "the platform's streams fed straight from the socket's events (`bare-streams.js`), and one promise per message with no streams (`promise-reader.js`), " +
+      'each measured beside the polyfill with `npm run bench -- --candidate bench/baselines/<file> --contenders polyfill,candidate,raw`.',
   ];
 }
 

@@ -225,7 +225,8 @@ function removedCosts() {
       "- **`ws`'s conversion of each binary message to an ArrayBuffer** (`ArrayBuffer.prototype.slice`, the largest single cost of receiving small binary messages in Node). " +
         'The adapter takes `ws`\'s Buffers, hands on those that own their ArrayBuffer, and copies only slices of a shared one.',
       '- **A copy of every binary chunk before sending**, a large share of the time it takes to send a megabyte. The engines\' own WebSockets take the bytes at `send()`, ' +
-        "as the standard says, so they are handed a view; a `WebSocket` written in script (jsdom's sends later) and `ws` (which queues uncopied while compressing) still get a copy.",
+        "as the standard says, so they are handed a view; a `WebSocket` written in script (jsdom's sends later) and `ws` when permessage-deflate was negotiated (it compresses on zlib's thread, after `send()` returned) still get a copy; without compression `ws` copies into the masked frame within `send()`.",
+      '- **A read of the readable\'s `desiredSize` after every message**, which only a socket that can stop reading (`ws`) weighs: browsers no longer make it.',
     ].join('\n'),
     'The figures before and after each change are in the commits that made them: "Readable: count messages and track queued bytes in handleMessage, not through a size() callback", ' +
       '"ws adapter: hand on a message\'s Buffer without copying when its ArrayBuffer is its own" and "Send: hand a browser\'s WebSocket a view of the chunk".',
