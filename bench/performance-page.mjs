@@ -43,6 +43,15 @@ const loadNote = (/** @type {BenchSummary['machine']} */ { loadAverageAtEnd }) =
 const list = (/** @type {string[]} */ items) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 const counted = (/** @type {number} */ value) => value.toLocaleString('en-US');
 
+/**
+ * How the echo round trips of a repetition were split, if they were.
+ * @param {BenchSummary['settings']} settings
+ */
+function echoSlicing({ echoSlices = 1, repetitions }) {
+  if (echoSlices <= 1) return '';
+  return ` (the round trips of each repetition as ${echoSlices} shorter runs, the contenders alternating between them: ${repetitions * echoSlices} pairs)`;
+}
+
 /** @param {BenchSummary} summary */
 function methodSection({ settings, method, seconds, environments }) {
   const names = environments.map((environment) => environment.name);
@@ -58,7 +67,7 @@ function methodSection({ settings, method, seconds, environments }) {
       'Chromium mirrors every WebSocket frame to an attached automation client, which slows receiving several times over and would make every ratio meaningless. ' +
       'Contenders alternate within every repetition, so a slow patch of a busy machine falls on all of them.',
     `Workloads: draining a firehose, sending to a sink with backpressure (runs of about ${counted(settings.targetRunMs)} ms each), and sequential echo round trips ` +
-      `(${list(roundTrips)}), at ${list(settings.sizes.map(sizeLabel))}, ${list(settings.types)}; each ${settings.repetitions} times. ` +
+      `(${list(roundTrips)}), at ${list(settings.sizes.map(sizeLabel))}, ${list(settings.types)}; each ${settings.repetitions} times${echoSlicing(settings)}. ` +
       `A paused reader stops reading for ${pausedReader.pauseMs / 1000} s while a firehose of ${mebibytes(pausedReader.totalBytes)} in ${sizeLabel(pausedReader.size)} messages keeps sending.`,
     oldChromiumMethod(environments),
     `Each environment also measures its **stream floor**: what its own \`ReadableStream\` and \`WritableStream\` cost per message (${method.streamFloorChunkBytes} B chunks) with no socket at all — ` +
@@ -123,7 +132,7 @@ function ratioTableIntro({ settings, targets, method }) {
   const atLeast = (kind, reference, name) => (target(kind, reference) ? `${kind} ≥ ${target(kind, reference)?.atLeast} × ${name}` : null);
   const goals = [atLeast('receive', 'raw', 'raw'), atLeast('receive', 'native', 'native'), atLeast('send', 'raw', 'raw'), `echo p50 ≤ ${method.echoLimit} × raw`].filter((goal) => goal !== null);
   return (
-    `Polyfill ÷ reference, median of ${settings.repetitions} paired repetitions (min–max); throughput for receive/send (higher is better), ` +
+    `Polyfill ÷ reference, median of ${settings.repetitions} paired repetitions${(settings.echoSlices ?? 1) > 1 ? ` (echo: ${settings.repetitions * (settings.echoSlices ?? 1)} paired runs)` : ''} (min–max); throughput for receive/send (higher is better), ` +
     `p50 round trip for echo (lower is better). ✓/✗ against the targets: ${list(goals)}. Beside each ratio to raw, the cell's stream ceiling ` +
     `(for receive, from the dearer of the two reads to the cheaper) and the ratio as a fraction of it; ${FLAG} marks a cell below ${method.ceilingFactor} × its ceiling, ` +
     `or an echo above ${method.echoLimit} × raw.`

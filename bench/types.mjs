@@ -23,7 +23,9 @@ export {};
  * @property {MessageType[]} types
  * @property {number} repetitions
  * @property {number} targetRunMs
- * @property {Record<number, number>} echoRoundTrips  by message size
+ * @property {Record<number, number>} echoRoundTrips  by message size, per repetition
+ * @property {number} [echoSlices]  each repetition's round trips as this many shorter runs, the
+ *   contenders alternating between them (1 where absent: summaries from before it)
  * @property {{ size: number, totalBytes: number, pauseMs: number }} pausedReader
  */
 
