@@ -128,14 +128,18 @@ const wsTransfer: CreateTransfer<WsWebSocket> = (webSocket, events, bufferedAmou
     waiting();
   };
 
+  // Whether permessage-deflate was negotiated: known once open, and writes come only after that.
+  // Asked once, because ws builds its `extensions` string anew on every read.
+  let compresses: boolean | undefined;
+
   return {
-    // ws frames (and copies) a message at send(), but queues it uncopied while an earlier one is
-    // still being compressed (permessage-deflate): only then does it get a copy, which costs Node
-    // an ArrayBuffer outside its heap for every message over 64 bytes.
+    // Without compression ws copies a message into the masked frame within send(); with it, zlib
+    // reads the bytes on its own thread after send() has returned. Only then does a binary message
+    // get a copy, which costs Node an ArrayBuffer outside its heap for every message over 64 bytes.
     send: (data) => {
       const watch = watchPromptness();
-      const copy = typeof data !== 'string' && webSocket.extensions !== '';
-      webSocket.send(copy ? new Uint8Array(data) : data, (error) => onSent(error, watch));
+      compresses ??= webSocket.extensions !== '';
+      webSocket.send(compresses && typeof data !== 'string' ? new Uint8Array(data) : data, (error) => onSent(error, watch));
     },
     receive(data) {
       const message = typeof data === 'string' ? data : toOwnUint8Array(data);
