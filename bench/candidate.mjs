@@ -17,7 +17,7 @@ function withCandidateRealm(code) {
 }
 
 /** Whether `candidate` names a single classic script rather than a dist/ folder. @param {string} candidate */
-export function isCandidateScript(candidate) {
+function isCandidateScript(candidate) {
   return candidate.endsWith('.js');
 }
 
