@@ -40,6 +40,8 @@
 //                       "reason": string|null } ]   — each difference, grouped over scopes and variants
 //   } ]
 // }
+import { referenceReasons } from '../reporters/reference.mjs';
+
 export const COMPAT_SCHEMA_NAME = 'websocketstream-conformance-compat';
 export const COMPAT_SCHEMA_VERSION = 1;
 
@@ -195,7 +197,7 @@ function nativePresence(configuration, all) {
  * @returns {CompatDeparture[]}
  */
 function departuresOf(records, report) {
-  const referenceReasons = reasonsOfReference(report);
+  const referenceReason = referenceReasons(report);
   /** @type {Map<string, CompatDeparture>} */
   const groups = new Map();
   for (const record of records) {
@@ -204,28 +206,13 @@ function departuresOf(records, report) {
       const referenceStatus = subtest.reference?.status ?? null;
       const id = [record.file, subtest.name, subtest.status, referenceStatus].join('\u0000');
       if (!groups.has(id)) {
-        const reason = subtest.reason ?? referenceReasons.get(`${record.file}\u0000${subtest.name}`) ?? referenceReasons.get(`${record.file}\u0000*`) ?? null;
+        const reason = subtest.reason ?? referenceReason(record.file, subtest.name);
         groups.set(id, { file: record.file, test: subtest.name, status: subtest.status, referenceStatus, places: [], reason });
       }
       /** @type {CompatDeparture} */ (groups.get(id)).places.push(`${record.scope}/${record.variant}`);
     }
   }
   return [...groups.values()];
-}
-
-/**
- * The reasons of the reference's own expectations, by file and subtest ("*": the file).
- * @param {Report} report
- */
-function reasonsOfReference(report) {
-  /** @type {Map<string, string>} */
-  const reasons = new Map();
-  for (const record of report.results) {
-    if (record.configuration !== report.run.reference) continue;
-    if (record.reason) reasons.set(`${record.file}\u0000*`, record.reason);
-    for (const subtest of record.subtests) if (subtest.reason) reasons.set(`${record.file}\u0000${subtest.name}`, subtest.reason);
-  }
-  return reasons;
 }
 
 /**

@@ -5,6 +5,7 @@
 // only, and must not speak of differences from native.
 
 /** @typedef {import('../lib/types.mjs').RunInfo} RunInfo */
+/** @typedef {import('../lib/types.mjs').Report} Report */
 
 /**
  * Whether the reference configuration ran (it was in the run and its browser started).
@@ -25,4 +26,23 @@ export function showsDifferences(run, configurationId) {
   const configuration = run.configurations.find(({ id }) => id === configurationId);
   const compared = configuration?.comparedWithReference ?? configurationId !== run.reference;
   return referenceRan(run) && compared;
+}
+
+/**
+ * Why native Chromium departs, from the reference's own expectations: → reason(file, test), the
+ * subtest's reason, else the one its expectations give the whole file, else null.
+ * @param {Report} report
+ * @returns {(file: string, test: string) => string|null}
+ */
+export function referenceReasons(report) {
+  /** @type {Map<string, string>} */
+  const reasons = new Map();
+  for (const record of report.results) {
+    if (record.configuration !== report.run.reference) continue;
+    if (record.reason) reasons.set(`${record.file}\u0000*`, record.reason);
+    for (const subtest of record.subtests) {
+      if (subtest.reason) reasons.set(`${record.file}\u0000${subtest.name}`, subtest.reason);
+    }
+  }
+  return (file, test) => reasons.get(`${file}\u0000${test}`) ?? reasons.get(`${file}\u0000*`) ?? null;
 }

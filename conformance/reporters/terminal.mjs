@@ -2,7 +2,7 @@
 // The terminal report: a table of configuration × scope × variant, then every
 // difference from native Chromium with its reason, then — loudly — everything
 // unexpected. Returns text; the CLI prints it.
-import { referenceRan, showsDifferences } from './reference.mjs';
+import { referenceRan, referenceReasons, showsDifferences } from './reference.mjs';
 
 /** @typedef {import('../lib/types.mjs').Report} Report */
 /** @typedef {(code: string, text: string) => string} Paint */
@@ -60,23 +60,6 @@ function collectDifferences(report) {
     }
   }
   return [...groups.values()];
-}
-
-/**
- * Reasons native Chromium departs, from its own expectations, keyed by file + subtest.
- * @param {Report} report
- * @returns {Map<string, string>}
- */
-function referenceReasons(report) {
-  const reasons = new Map();
-  for (const record of report.results) {
-    if (record.configuration !== report.run.reference) continue;
-    if (record.reason) reasons.set(`${record.file}\u0000*`, record.reason);
-    for (const subtest of record.subtests) {
-      if (subtest.reason) reasons.set(`${record.file}\u0000${subtest.name}`, subtest.reason);
-    }
-  }
-  return reasons;
 }
 
 /** @type {Record<string, string>} */
@@ -157,13 +140,10 @@ function summaryTable(report) {
 function differenceLines(report, paint) {
   const differences = collectDifferences(report);
   if (differences.length === 0) return [];
-  const reasons = referenceReasons(report);
+  const referenceReason = referenceReasons(report);
   const lines = ['Differences from native Chromium:'];
   for (const difference of differences) {
-    const reason = difference.reason
-      ?? reasons.get(`${difference.file}\u0000${difference.test}`)
-      ?? reasons.get(`${difference.file}\u0000*`)
-      ?? null;
+    const reason = difference.reason ?? referenceReason(difference.file, difference.test);
     const mark = difference.unexpected ? paint('31;1', 'UNEXPECTED') : 'expected';
     lines.push(`  [${mark}] ${difference.configuration}  ${difference.file} — ${difference.test}`);
     lines.push(`      ${PARITY_LABEL[difference.parity]}: native ${difference.referenceStatus ?? '—'}, here ${difference.status} (${difference.places.join(', ')})`);
