@@ -50,7 +50,8 @@ export const CHROMIUM_PACKAGE_VERSIONS = {
 };
 
 /**
- * The first Chromium major with a WebSocketStream of its own: the builds of
+ * The first of these builds with a WebSocketStream of its own (Chromium shipped
+ * it in 124; the package has no 124 or 125): the builds of
  * CHROMIUM_PACKAGE_VERSIONS below it are the ones that need the polyfill.
  */
 export const CHROMIUM_WEBSOCKETSTREAM_MAJOR = 126;
