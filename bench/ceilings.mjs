@@ -41,6 +41,13 @@ export const CEILING_BASIS = {
 /** The echo target is a ratio of its own: a round trip is mostly latency, which the floor does not bound. */
 export const ECHO_LIMIT = 1.1;
 
+/**
+ * The figure a ratio is judged and shown by: the pooled one where there is one (echo), else the
+ * median of the paired runs' ratios.
+ * @param {import('./types.mjs').Ratio} ratio
+ */
+export const ratioValue = (ratio) => ratio.pooled ?? ratio.median;
+
 const ceilingOf = (/** @type {number} */ rawNs, /** @type {number} */ floorNs) => rawNs / (rawNs + floorNs);
 
 /**
@@ -72,7 +79,7 @@ export function rowCeiling(row, floor) {
  * @returns {EchoCheck|null}
  */
 export function echoCheck(row) {
-  const ratio = row.ratios.raw?.median;
+  const ratio = row.ratios.raw ? ratioValue(row.ratios.raw) : undefined;
   if (row.kind !== 'echo' || ratio === undefined) return null;
   return { limit: ECHO_LIMIT, ratio, above: ratio > ECHO_LIMIT };
 }

@@ -131,9 +131,16 @@ function ratioTableIntro({ settings, targets, method }) {
   /** @type {(kind: string, reference: string, name: string) => string|null} */
   const atLeast = (kind, reference, name) => (target(kind, reference) ? `${kind} ≥ ${target(kind, reference)?.atLeast} × ${name}` : null);
   const goals = [atLeast('receive', 'raw', 'raw'), atLeast('receive', 'native', 'native'), atLeast('send', 'raw', 'raw'), `echo p50 ≤ ${method.echoLimit} × raw`].filter((goal) => goal !== null);
+  const runs = settings.repetitions * (settings.echoSlices ?? 1);
+  const measures = method.echoPooled
+    ? `Polyfill ÷ reference. Receive and send: messages per second, median of ${settings.repetitions} paired repetitions (min–max; higher is better). ` +
+      `Echo (lower is better): every round trip of a contender in the cell, from all its ${runs} runs, goes into one pool, and the ratio is the polyfill's median ` +
+      `round trip (p50) over that pool ÷ the reference's — the p50 the target names, not an average of averages; the range in brackets is of the ${runs} runs paired one by one, ` +
+      'so it shows how far a single run wanders.'
+    : `Polyfill ÷ reference, median of ${settings.repetitions} paired repetitions${(settings.echoSlices ?? 1) > 1 ? ` (echo: ${runs} paired runs)` : ''} (min–max); throughput for receive/send (higher is better), ` +
+      'p50 round trip for echo (lower is better).';
   return (
-    `Polyfill ÷ reference, median of ${settings.repetitions} paired repetitions${(settings.echoSlices ?? 1) > 1 ? ` (echo: ${settings.repetitions * (settings.echoSlices ?? 1)} paired runs)` : ''} (min–max); throughput for receive/send (higher is better), ` +
-    `p50 round trip for echo (lower is better). ✓/✗ against the targets: ${list(goals)}. Beside each ratio to raw, the cell's stream ceiling ` +
+    `${measures} ✓/✗ against the targets: ${list(goals)}. Beside each ratio to raw, the cell's stream ceiling ` +
     `(for receive, from the dearer of the two reads to the cheaper) and the ratio as a fraction of it; ${FLAG} marks a cell below ${method.ceilingFactor} × its ceiling, ` +
     `or an echo above ${method.echoLimit} × raw.`
   );

@@ -3,6 +3,7 @@
 // on the summary as JSON holds it, so a report rendered now and one rendered later from the
 // saved JSON are the same.
 import { escapeHtml } from '../conformance/lib/escape-html.mjs';
+import { ratioValue } from './ceilings.mjs';
 
 /** @typedef {import('./types.mjs').BenchSummary} BenchSummary */
 /** @typedef {import('./types.mjs').Ceiling} Ceiling */
@@ -43,8 +44,9 @@ export const ceilingRange = (a, b) => {
 const nanosecondsSpread = (/** @type {Spread} */ stats) => `${nanoseconds(stats.median)} (${nanoseconds(stats.min)}–${nanoseconds(stats.max)})`;
 
 /**
- * A paired ratio as "median (min–max)", with ✓/✗ against the target of `reference` among `targets`.
- * @param {Partial<Spread>|null|undefined} ratio
+ * A ratio as "value (min–max)": the pooled ratio for echo, else the median of the paired runs'
+ * ratios, with their range; ✓/✗ against the target of `reference` among `targets`.
+ * @param {Partial<import('./types.mjs').Ratio>|null|undefined} ratio
  * @param {JudgedTarget[]} targets
  * @param {string|null} reference
  */
@@ -52,7 +54,8 @@ export function ratioCell(ratio, targets, reference) {
   if (!ratio) return '—';
   const target = targets.find((candidate) => candidate.reference === reference);
   const mark = target ? (target.met ? ' ✓' : ' ✗') : '';
-  return `${fixed(ratio.median)} (${fixed(ratio.min)}–${fixed(ratio.max)})${mark}`;
+  // ratioValue() of a ratio that may be partial.
+  return `${fixed(ratio.pooled ?? ratio.median)} (${fixed(ratio.min)}–${fixed(ratio.max)})${mark}`;
 }
 
 /** The flag of a cell below its ceiling (or, for echo, above its limit). */
@@ -129,12 +132,17 @@ function throughputCell(stats, size) {
   return `${mb.median.toFixed(digits)} MB/s (${mb.min.toFixed(digits)}–${mb.max.toFixed(digits)})`;
 }
 
-/** @param {ContenderFigures|undefined} figures  an echo row's */
+/**
+ * An echo row's p50 and p99: of all round trips pooled where the summary has them (else the median
+ * run's), with the range of the single runs' p50s.
+ * @param {ContenderFigures|undefined} figures  an echo row's
+ */
 function latencyCell(figures) {
   if (!figures) return '—';
   const stats = /** @type {{ p50Ms: Spread, p99Ms: Spread }} */ (figures);
-  const digits = stats.p50Ms.median < 1 ? 3 : 2;
-  return `${stats.p50Ms.median.toFixed(digits)} ms (${stats.p50Ms.min.toFixed(digits)}–${stats.p50Ms.max.toFixed(digits)}) p99 ${stats.p99Ms.median.toFixed(digits)}`;
+  const [p50, p99] = [figures.pooledP50Ms ?? stats.p50Ms.median, figures.pooledP99Ms ?? stats.p99Ms.median];
+  const digits = p50 < 1 ? 3 : 2;
+  return `${p50.toFixed(digits)} ms (${stats.p50Ms.min.toFixed(digits)}–${stats.p50Ms.max.toFixed(digits)}) p99 ${p99.toFixed(digits)}`;
 }
 
 /**
@@ -273,6 +281,7 @@ export function toText(summary) {
     `websocketstream-polyfill bench — ${summary.generatedAt}, ${summary.machine.cpus} cores, ${summary.settings.quick ? 'quick' : 'full'} run, ${summary.settings.repetitions} repetitions, ${fixed(summary.seconds, 0)} s`,
     'Medians over repetitions (min–max in brackets). Ratios are polyfill / reference, paired per repetition;',
     'throughput ratios above 1 and latency ratios below 1 favour the polyfill. ✓/✗: target met or not.',
+    ...(summary.method.echoPooled ? ['Echo: p50 and p99 of all round trips of the interleaved runs pooled; the ratio is pooled p50 ÷ pooled p50 (range: single runs paired).'] : []),
     `Stream ceiling: raw ÷ (raw + stream floor) for the cell; ${FLAG} below ${summary.method.ceilingFactor} × ceiling (echo: above ${summary.method.echoLimit} × raw).`,
     "CPU ratios: CPU time of the client's whole process tree per message, polyfill / reference (below 1 is cheaper);",
     'less disturbed by other load on the machine than wall-clock throughput.',
@@ -325,7 +334,7 @@ const colourOf = (environment, environments) => {
 
 /** @param {BenchSummary} summary */
 function legend(summary) {
-  const title = `<text x="${CHART.left}" y="24" font-size="15" font-weight="bold">websocketstream-polyfill bench, ${escapeHtml(summary.generatedAt.slice(0, 16).replace('T', ' '))} UTC — dot: median, bar: min–max over ${summary.settings.repetitions} paired runs</text>`;
+  const title = `<text x="${CHART.left}" y="24" font-size="15" font-weight="bold">websocketstream-polyfill bench, ${escapeHtml(summary.generatedAt.slice(0, 16).replace('T', ' '))} UTC — dot: median${summary.method.echoPooled ? ' (echo: pooled p50s)' : ''}, bar: min–max over ${summary.settings.repetitions} paired runs</text>`;
   const keys = summary.environments.map(
     (environment, index) =>
       `<circle cx="${CHART.left + 10 + index * 120}" cy="38" r="5" fill="${colourOf(environment, summary.environments)}"/><text x="${CHART.left + 20 + index * 120}" y="42" font-size="12">${escapeHtml(environment.name)}</text>`,
@@ -393,10 +402,11 @@ function panelFrame(panel, top, height, targets) {
 function seriesMarks(environment, row, reference, { y, colour }) {
   const ratio = row?.ratios[reference];
   if (!ratio) return [];
-  const label = `${environment.name} ÷ ${reference}: ${ratio.median.toFixed(3)} (${ratio.min.toFixed(3)}–${ratio.max.toFixed(3)})`;
+  const value = ratioValue(ratio);
+  const label = `${environment.name} ÷ ${reference}: ${value.toFixed(3)} (${ratio.min.toFixed(3)}–${ratio.max.toFixed(3)})`;
   const marks = [
     `<line x1="${xOf(ratio.min)}" y1="${y}" x2="${xOf(ratio.max)}" y2="${y}" stroke="${colour}" stroke-width="1.5"/>`,
-    `<circle cx="${xOf(ratio.median)}" cy="${y}" r="3.5" fill="${colour}"><title>${escapeHtml(label)}</title></circle>`,
+    `<circle cx="${xOf(value)}" cy="${y}" r="3.5" fill="${colour}"><title>${escapeHtml(label)}</title></circle>`,
   ];
   if (reference === 'raw' && row?.ceiling) {
     const x = xOf(row.ceiling.value);

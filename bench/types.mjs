@@ -74,7 +74,12 @@ export {};
  * @typedef {{ cpuMs?: number, jobMs?: number }} Measured
  */
 /** @typedef {{ ms: number, messages: number, bytes: number }} ThroughputResult */
-/** Round-trip times of an echo run, in milliseconds. @typedef {{ count: number, min: number, p50: number, p90: number, p99: number, max: number }} LatencySummary */
+/** Round-trip times, in milliseconds. @typedef {{ count: number, min: number, p50: number, p90: number, p99: number, max: number }} LatencySummary */
+/**
+ * An echo run's result: its round trips' summary, and every round trip (ms, in the order taken)
+ * for the summary to pool across runs. Records from before the samples have none.
+ * @typedef {LatencySummary & { samples?: number[] }} EchoResult
+ */
 /** Nanoseconds per message of the platform's streams alone. @typedef {{ messages: number, readQueuedNs: number, readWaitingNs: number, writeNs: number }} StreamFloorResult */
 
 /**
@@ -91,7 +96,7 @@ export {};
  * }} PausedReaderResult
  */
 
-/** @typedef {(ThroughputResult|LatencySummary|StreamFloorResult|PausedReaderResult) & Measured} JobResult */
+/** @typedef {(ThroughputResult|EchoResult|StreamFloorResult|PausedReaderResult) & Measured} JobResult */
 
 /** What a client hands back for a job. @typedef {{ id: number, result: JobResult, error?: undefined }|{ id: number, error: string, result?: undefined }} JobOutcome */
 /**
@@ -108,7 +113,7 @@ export {};
 /**
  * One measured run of a configuration, failed (result null) or not.
  * @typedef {(ThroughputConfig & { count: number, result: (ThroughputResult & Measured)|null }
- *   | { kind: 'echo', size: number, type: MessageType, roundTrips: number, result: (LatencySummary & Measured)|null })
+ *   | { kind: 'echo', size: number, type: MessageType, roundTrips: number, result: (EchoResult & Measured)|null })
  *   & { contender: string, repetition: number }} Run
  */
 /**
@@ -143,6 +148,13 @@ export {};
 // The summary (summary.mjs), as written to JSON and read back by every report
 
 /** Median and range of a set of values. @typedef {{ median: number, min: number, max: number, n: number }} Spread */
+/**
+ * A ratio of two contenders in one configuration: median and range of the paired runs' ratios, and
+ * for echo, `pooled`: the p50 of every round trip of the one ÷ the p50 of every round trip of the
+ * other, across all their interleaved runs. Where `pooled` is there it is the ratio that counts
+ * (the target and every report's figure); the spread only shows how far single runs wandered.
+ * @typedef {Spread & { pooled?: number }} Ratio
+ */
 
 /**
  * One contender's figures in one configuration: throughput for receive and send, latency for echo.
@@ -150,9 +162,12 @@ export {};
  * @property {Spread|null} [messagesPerSecond]
  * @property {Spread|null} [megabytesPerSecond]
  * @property {number} [messagesPerRun]
- * @property {Spread|null} [p50Ms]
- * @property {Spread|null} [p99Ms]
- * @property {number} [roundTrips]
+ * @property {Spread|null} [p50Ms]  each run's p50 (echo)
+ * @property {Spread|null} [p99Ms]  each run's p99 (echo)
+ * @property {number} [pooledP50Ms]  echo: the p50 of every round trip of all the contender's runs
+ * @property {number} [pooledP99Ms]  echo: their p99
+ * @property {number} [pooledRoundTrips]  echo: how many round trips were pooled
+ * @property {number} [roundTrips]  echo: per run
  * @property {Spread|null} [cpuMicrosecondsPerMessage]
  */
 
@@ -180,11 +195,11 @@ export {};
  * @property {number} size
  * @property {MessageType} type
  * @property {Record<string, ContenderFigures>} contenders
- * @property {Record<string, Spread|null>} ratios  polyfill ÷ reference, by reference
+ * @property {Record<string, Ratio|null>} ratios  polyfill ÷ reference, by reference
  * @property {Record<string, Spread|null>} cpuRatios
  * @property {JudgedTarget[]} targets
- * @property {Spread|null} [rawVsNative]
- * @property {(Partial<Spread> & { cpu: Spread|null })} [candidateVsPolyfill]
+ * @property {Ratio|null} [rawVsNative]
+ * @property {(Partial<Ratio> & { cpu: Spread|null })} [candidateVsPolyfill]
  * @property {Ceiling|null} [ceiling]
  * @property {EchoCheck|null} [echo]
  */
@@ -284,7 +299,8 @@ export {};
  * @property {{ cpus: number, cpuModel: string|null, loadAverageAtEnd: number[] }} machine
  * @property {PlanSettings} settings
  * @property {{ rawSendHighWaterMarkBytes: number, streamFloorChunkBytes: number, ceilingFactor: number,
- *   ceilingBasis: Record<string, CeilingBasis>, echoLimit: number, ownWebSocketFactor?: number }} method
+ *   ceilingBasis: Record<string, CeilingBasis>, echoLimit: number, ownWebSocketFactor?: number,
+ *   echoPooled?: boolean }} method  echoPooled: echo ratios are of pooled p50s (absent: the median of paired runs' ratios)
  * @property {Target[]} targets
  * @property {EnvironmentSummary[]} environments
  * @property {Flags} flags

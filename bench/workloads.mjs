@@ -173,7 +173,9 @@ function workloads(socket) {
         if (i >= warmUp) samples.push(ms);
       }
       await socket.disconnect(connection);
-      return latencySummary(samples);
+      // Every sample goes back, not just this run's percentiles: the summary pools a contender's
+      // round trips across its interleaved runs (a p50 of p50s is not the p50 of them all).
+      return { ...latencySummary(samples), samples };
     },
   };
 }

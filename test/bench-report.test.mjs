@@ -14,6 +14,7 @@ import { performancePage } from '../bench/performance-page.mjs';
 import { emptyRecord, planSettings } from '../bench/plan.mjs';
 import { toSvg, toText } from '../bench/report.mjs';
 import { summarize } from '../bench/summary.mjs';
+import { latencySummary } from '../bench/workloads.mjs';
 
 /** @typedef {import('../bench/types.mjs').Run} Run */
 /** @typedef {import('../bench/types.mjs').PausedReaderRun} PausedReaderRun */
@@ -205,4 +206,39 @@ test('an old Chromium measured without the current one says there is nothing to 
   assert.equal(alone.environments[0].ownWebSocket, null);
   assert.match(performancePage(alone), /\*\*chromium@92\*\* \(Chromium 92\.0\.4512\.0, the legacy build\): no current Chromium ran in this run to compare its `WebSocket` with\./);
   assert.match(toText(alone), /own WebSocket: no current chromium in this run to compare it with/);
+});
+
+test('echo is judged on the p50 of all round trips pooled across the interleaved runs, not on the median of the runs\' ratios', () => {
+  const record = emptyRecord();
+  /** @type {(contender: string, repetition: number, samples: number[]) => void} */
+  const echo = (contender, repetition, samples) => {
+    record.runs.push(run('echo', 16, contender, repetition, { ...latencySummary(samples), samples }));
+  };
+  // Raw takes 1 ms for every round trip. The polyfill takes 1 ms for most of three runs' round
+  // trips and 2 ms for the rest and for all of a fourth: each of the first three runs' p50 is 1 ms,
+  // so the runs' ratios are 1, 1, 1 and 2 (median 1.0, within 1.1 × raw), but 11 of its 20 round
+  // trips took 2 ms: the p50 of them all is 2 ms, 2.0 × raw.
+  for (let repetition = 0; repetition < 4; repetition++) {
+    echo('raw', repetition, [1, 1, 1, 1, 1]);
+    echo('polyfill', repetition, repetition === 3 ? [2, 2, 2, 2, 2] : [2, 1, 1, 2, 1]);
+  }
+  const hello = { userAgent: 'test agent', contenders: ['polyfill', 'raw'], timerResolutionMs: 0.001 };
+  const settings = { ...planSettings({ repetitions: 1 }), sizes: [16], echoSlices: 4 };
+  /** @type {BenchSummary} */
+  const pooled = JSON.parse(JSON.stringify(summarize({ environments: [{ name: 'node', hello, complete: true, outcome: 'done', seconds: 1, ...record }], settings, sizes: bundleSizes, seconds: 60 })));
+  const [row] = pooled.environments[0].rows;
+  assert.deepEqual(row.ratios.raw, { pooled: 2, median: 1, min: 1, max: 2, n: 4 }, 'pooled p50 ÷ pooled p50, with the paired runs\' spread beside it');
+  assert.equal(row.targets[0].met, false, 'the pooled p50, 2 × raw, misses the 1.1 target the median of ratios (1.0) would meet');
+  assert.deepEqual(row.echo, { limit: 1.1, ratio: 2, above: true });
+  assert.equal(row.contenders.polyfill.pooledP50Ms, 2);
+  assert.equal(row.contenders.polyfill.pooledRoundTrips, 20);
+  assert.equal(row.contenders.polyfill.p50Ms?.median, 1, 'the runs\' own p50s are kept as they were');
+  assert.equal(row.contenders.raw.pooledP50Ms, 1);
+  assert.equal(pooled.method.echoPooled, true);
+  assert.ok(!JSON.stringify(pooled).includes('samples'), 'the summary keeps no samples');
+  const page = performancePage(pooled);
+  assert.match(page, /\| echo \| 16 B \| binary \| 2\.00 \(1\.00–2\.00\) ✗ \| limit 1\.1 ⚑ \|/);
+  assert.match(page, /every round trip of a contender in the cell, from all its 4 runs, goes into one pool/);
+  assert.match(toText(pooled), /2\.00 \(1\.00–2\.00\) ✗\s+limit 1\.1 ⚑/);
+  assert.match(toText(pooled), /2\.00 ms \(1\.00–2\.00\) p99 2\.00 {2}1\.00 ms/);
 });
