@@ -29,6 +29,8 @@ const log = /** @type {HTMLElement} */ (document.getElementById('log'));
  */
 const POLYFILL_SCRIPTS = { modern: '/dist/websocketstream-polyfill.min.js', legacy: '/dist/websocketstream-polyfill.legacy.min.js' };
 const CANDIDATE_SCRIPT = '/candidate/websocketstream-polyfill.min.js';
+/** The platform's streams fed straight from a WebSocket: the `streams` contender, which the plan runs in echo jobs only. */
+const STREAMS_SCRIPT = '/bench/baselines/bare-streams.js';
 
 /**
  * Loads a classic script of the polyfill; → the WebSocketStreamPolyfill it exposed. Each build
@@ -53,7 +55,9 @@ async function loadPolyfill(src) {
 
 /**
  * The contenders of this page: the polyfill, the engine's WebSocket and its own WebSocketStream,
- * and another build of the polyfill, to measure a change against the current one in the same page.
+ * another build of the polyfill, to measure a change against the current one in the same page, and
+ * the platform's streams alone (echo's ceiling). Each script is loaded by loadPolyfill(), which
+ * puts the page's WebSocketStreamPolyfill back: none of them sees another's global.
  * @param {string} polyfillScript
  * @returns {Promise<Record<string, Contender>>}
  */
@@ -67,6 +71,9 @@ async function setUpContenders(polyfillScript) {
     if (candidate.WebSocketStream === ours.WebSocketStream) throw new Error("the candidate build shares the current build's WebSocketStream");
     contenders.candidate = streamContender(candidate.WebSocketStream);
   }
+  const streams = await loadPolyfill(STREAMS_SCRIPT);
+  if (streams.WebSocketStream === ours.WebSocketStream) throw new Error("the streams baseline shares the current build's WebSocketStream");
+  contenders.streams = streamContender(streams.WebSocketStream);
   return contenders;
 }
 

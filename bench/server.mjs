@@ -55,6 +55,8 @@ const STATIC_FILES = {
   '/bench/page.html': path.join(benchDirectory, 'page.html'),
   '/bench/page.mjs': path.join(benchDirectory, 'page.mjs'),
   '/bench/workloads.mjs': path.join(benchDirectory, 'workloads.mjs'),
+  // The `streams` contender of echo jobs (page.mjs).
+  '/bench/baselines/bare-streams.js': path.join(benchDirectory, 'baselines', 'bare-streams.js'),
   '/dist/websocketstream-polyfill.min.js': path.join(repositoryRoot, 'dist', 'websocketstream-polyfill.min.js'),
   // For a browser too old to parse the modern build (old-chromium.mjs says which).
   '/dist/websocketstream-polyfill.legacy.min.js': path.join(repositoryRoot, 'dist', 'websocketstream-polyfill.legacy.min.js'),

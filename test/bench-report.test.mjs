@@ -11,7 +11,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { performancePage } from '../bench/performance-page.mjs';
-import { emptyRecord, planSettings } from '../bench/plan.mjs';
+import { benchmarkPlan, emptyRecord, planSettings } from '../bench/plan.mjs';
 import { toSvg, toText } from '../bench/report.mjs';
 import { summarize } from '../bench/summary.mjs';
 import { latencySummary } from '../bench/workloads.mjs';
@@ -241,4 +241,23 @@ test('echo is judged on the p50 of all round trips pooled across the interleaved
   assert.match(page, /every round trip of a contender in the cell, from all its 4 runs, goes into one pool/);
   assert.match(toText(pooled), /2\.00 \(1\.00–2\.00\) ✗\s+limit 1\.1 ⚑/);
   assert.match(toText(pooled), /2\.00 ms \(1\.00–2\.00\) p99 2\.00 {2}1\.00 ms/);
+});
+
+test('the streams contender runs in echo jobs only, and --contenders can leave it out', () => {
+  const hello = { userAgent: 'test agent', contenders: ['polyfill', 'raw', 'streams'], timerResolutionMs: 0.001 };
+  /** @param {string[]|null} contenders */
+  const jobsOf = (contenders) => {
+    const settings = planSettings({ quick: true, repetitions: 1, sizes: [16], types: ['binary'], kinds: ['receive', 'send', 'echo'], contenders });
+    const plan = benchmarkPlan(hello, settings, emptyRecord());
+    /** @type {import('../bench/types.mjs').Job[]} */
+    const jobs = [];
+    // Every job succeeds with a result of both kinds' shape: the plan reads only what it calibrates with.
+    const outcome = (/** @type {number} */ id) => /** @type {import('../bench/types.mjs').JobOutcome} */ (/** @type {unknown} */ ({ id, result: { ms: 1, messages: 100, bytes: 1600, p50: 1, p99: 1 } }));
+    for (let step = plan.next(); !step.done; step = plan.next(outcome(step.value.id))) jobs.push(step.value);
+    return jobs.map((job) => `${job.kind} ${job.contender}`);
+  };
+  const all = jobsOf(null);
+  assert.deepEqual([...new Set(all.filter((job) => job.endsWith(' streams')))], ['echo streams']);
+  assert.equal(all.filter((job) => job === 'echo streams').length, all.filter((job) => job === 'echo raw').length, 'as many echo runs as the others');
+  assert.ok(!jobsOf(['polyfill', 'raw']).some((job) => job.endsWith(' streams')));
 });

@@ -2,6 +2,8 @@
 // ReadableStream and WritableStream fed straight from a WebSocket's events, with none of the
 // standard's checks or close handling. Beside the polyfill it shows how much of a receive or send
 // cell is the polyfill's own code, and how much the platform's streams cost in the same place.
+// Every browser's echo jobs also run it as the `streams` contender (bench/page.mjs): its round trip
+// over raw's is the echo cells' ceiling (bench/ceilings.mjs).
 // For measurement only: it is not a WebSocketStream.
 (function () {
   'use strict';
