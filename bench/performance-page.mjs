@@ -75,7 +75,8 @@ function methodSection({ settings, method, seconds, environments }) {
       "contender's own cost per message in that cell — the best ratio a stream-based WebSocket can reach there. " +
       'The floor is measured in one task, in a tight loop; where a cell falls short of its ceiling, two stand-ins in `bench/baselines/` say whose cost it is: ' +
       "the platform's streams fed straight from the socket's events (`bare-streams.js`), and one promise per message with no streams (`promise-reader.js`), " +
-      'each measured beside the polyfill with `npm run bench -- --candidate bench/baselines/<file> --contenders polyfill,candidate,raw`.',
+      'each measured beside the polyfill with `npm run bench -- --candidate bench/baselines/<file> --contenders polyfill,candidate,raw`.' +
+      (method.echoCeilingBasis ? ` The first also runs in every browser's echo jobs as the \`${method.echoCeilingBasis.contender}\` contender, which gives echo cells their ceiling (below).` : ''),
   ];
 }
 
@@ -142,7 +143,10 @@ function ratioTableIntro({ settings, targets, method }) {
   return (
     `${measures} ✓/✗ against the targets: ${list(goals)}. Beside each ratio to raw, the cell's stream ceiling ` +
     `(for receive, from the dearer of the two reads to the cheaper) and the ratio as a fraction of it; ${FLAG} marks a cell below ${method.ceilingFactor} × its ceiling, ` +
-    `or an echo above ${method.echoLimit} × raw.`
+    (method.echoCeilingBasis
+      ? `or an echo above ${method.echoLimit} × raw; where the \`${method.echoCeilingBasis.contender}\` contender ran (browsers), an echo's ceiling is ` +
+        `"${method.echoCeilingBasis.contender} alone": its round trip ÷ raw's, and the polyfill's ÷ its beside it, and the echo is ${FLAG} only above ${fixed(1 / method.ceilingFactor)} × it as well.`
+      : `or an echo above ${method.echoLimit} × raw.`)
   );
 }
 
@@ -195,9 +199,13 @@ function ratioTable(summary) {
 /** @param {BenchSummary} summary */
 function ceilingSection({ method, flags }) {
   const basis = Object.entries(method.ceilingBasis).map(([kind, { label, why }]) => `- **${kind}** cells use ${label}: ${why}.`);
+  // Summaries from before the streams contender: echo had no ceiling.
+  const echo = method.echoCeilingBasis
+    ? `- **echo** cells in browsers use ${method.echoCeilingBasis.label}: ${method.echoCeilingBasis.why}. In Node, or where the run left the contender out, they keep their target of ${method.echoLimit} × raw alone.`
+    : `- **echo** cells have no ceiling (a round trip is mostly latency, which the floor does not bound) and keep their target of ${method.echoLimit} × raw.`;
   return [
     '### Cells below their stream ceiling',
-    `Which stream-floor figures each ceiling comes from, and why:\n\n${basis.join('\n')}\n- **echo** cells have no ceiling (a round trip is mostly latency, which the floor does not bound) and keep their target of ${method.echoLimit} × raw.`,
+    `Which stream-floor figures each ceiling comes from, and why:\n\n${basis.join('\n')}\n${echo}`,
     flagList(flags),
   ];
 }

@@ -3,7 +3,7 @@
 // on the summary as JSON holds it, so a report rendered now and one rendered later from the
 // saved JSON are the same.
 import { escapeHtml } from '../conformance/lib/escape-html.mjs';
-import { ratioValue } from './ceilings.mjs';
+import { echoFlagged, ratioValue } from './ceilings.mjs';
 
 /** @typedef {import('./types.mjs').BenchSummary} BenchSummary */
 /** @typedef {import('./types.mjs').Ceiling} Ceiling */
@@ -70,13 +70,19 @@ export function ceilingCell(ceiling) {
   return `ceiling ${ceilingRange(ceiling.value, ceiling.best)}, ${fixed(ceiling.ratioToCeiling)} of it${ceiling.below ? ` ${FLAG}` : ''}`;
 }
 
-/** @param {EchoCheck|null|undefined} echo */
+/**
+ * An echo row's check beside its ratio: "streams alone 1.11, 1.05 of it" where the run had the
+ * streams contender (its round trip ÷ raw's, and the polyfill's ÷ its), else "limit 1.1"; ⚑ if flagged.
+ * @param {EchoCheck|null|undefined} echo
+ */
 export function echoCell(echo) {
   if (!echo) return '—';
-  return `limit ${fixed(echo.limit, 1)}${echo.above ? ` ${FLAG}` : ''}`;
+  const flag = echoFlagged(echo) ? ` ${FLAG}` : '';
+  if (echo.ceiling !== undefined) return `streams alone ${fixed(echo.ceiling)}, ${fixed(echo.ratioToCeiling)} of it${flag}`;
+  return `limit ${fixed(echo.limit, 1)}${flag}`;
 }
 
-/** The check beside a vs-raw ratio: the ceiling for receive and send, the limit for echo. */
+/** The check beside a vs-raw ratio: the ceiling for receive and send, the streams alone (or the limit) for echo. */
 export const checkCell = (/** @type {SummaryRow} */ row) => (row.ceiling ? ceilingCell(row.ceiling) : echoCell(row.echo));
 
 /**
@@ -250,12 +256,16 @@ function streamFloorLines(environment) {
  * @param {Flags} flags
  */
 export function flagLines(flags) {
-  const checked = `${flags.checked.ceiling} receive and send cells checked against ${flags.factor} × their stream ceiling, ${flags.checked.echo} echo cells against ${flags.echoLimit} × raw`;
+  const withStreams = flags.checked.echoCeiling ? ` (${flags.checked.echoCeiling} of them also against ${fixed(1 / flags.factor)} × the streams alone)` : '';
+  const checked = `${flags.checked.ceiling} receive and send cells checked against ${flags.factor} × their stream ceiling, ${flags.checked.echo} echo cells against ${flags.echoLimit} × raw${withStreams}`;
   if (flags.flagged.length === 0) return [`${checked}: none flagged.`];
   return [
     `${checked}; ${flags.flagged.length} flagged ${FLAG}:`,
     ...flags.flagged.map((cell) => {
       const where = `${cell.environment} ${cell.kind} ${sizeLabel(cell.size)} ${cell.type}`;
+      if (cell.limit !== undefined && cell.ceiling !== undefined) {
+        return `  ${where}: ${fixed(cell.ratio)} × raw, above ${cell.limit}, ${fixed(cell.ratioToCeiling)} × the streams alone (${fixed(cell.ceiling)} × raw)`;
+      }
       return cell.limit !== undefined
         ? `  ${where}: ${fixed(cell.ratio)} × raw, above ${cell.limit}`
         : `  ${where}: ${fixed(cell.ratio)} × raw, ceiling ${fixed(cell.ceiling)} (${fixed(cell.ratioToCeiling)} of it)`;
@@ -282,7 +292,9 @@ export function toText(summary) {
     'Medians over repetitions (min–max in brackets). Ratios are polyfill / reference, paired per repetition;',
     'throughput ratios above 1 and latency ratios below 1 favour the polyfill. ✓/✗: target met or not.',
     ...(summary.method.echoPooled ? ['Echo: p50 and p99 of all round trips of the interleaved runs pooled; the ratio is pooled p50 ÷ pooled p50 (range: single runs paired).'] : []),
-    `Stream ceiling: raw ÷ (raw + stream floor) for the cell; ${FLAG} below ${summary.method.ceilingFactor} × ceiling (echo: above ${summary.method.echoLimit} × raw).`,
+    `Stream ceiling: raw ÷ (raw + stream floor) for the cell; ${FLAG} below ${summary.method.ceilingFactor} × ceiling (echo: above ${summary.method.echoLimit} × raw${
+      summary.method.echoCeilingBasis ? `, and where the streams contender ran, above ${fixed(1 / summary.method.ceilingFactor)} × its round trip ("streams alone": streams ÷ raw)` : ''
+    }).`,
     "CPU ratios: CPU time of the client's whole process tree per message, polyfill / reference (below 1 is cheaper);",
     'less disturbed by other load on the machine than wall-clock throughput.',
   ];

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compressedSizes, sizeBudgets } from '../scripts/compressed-sizes.mjs';
-import { CEILING_BASIS, CEILING_FACTOR, ECHO_LIMIT, echoCheck, flaggedCells, ratioValue, rowCeiling } from './ceilings.mjs';
+import { CEILING_BASIS, CEILING_FACTOR, ECHO_CEILING_BASIS, ECHO_LIMIT, echoCheck, flaggedCells, ratioValue, rowCeiling } from './ceilings.mjs';
 import { RAW_SEND_HIGH_WATER_MARK, STREAM_FLOOR_CHUNK_BYTES, latencySummary } from './workloads.mjs';
 
 /** @typedef {import('./types.mjs').BenchSummary} BenchSummary */
@@ -386,6 +386,7 @@ function method() {
     echoLimit: ECHO_LIMIT,
     ownWebSocketFactor: OWN_WEBSOCKET_FACTOR,
     echoPooled: true,
+    echoCeilingBasis: ECHO_CEILING_BASIS,
   };
 }
 

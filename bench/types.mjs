@@ -186,7 +186,19 @@ export {};
  * @property {number} ratioToCeiling
  * @property {boolean} below
  */
-/** An echo cell against its limit. @typedef {{ limit: number, ratio: number, above: boolean }} EchoCheck */
+/**
+ * An echo cell against its limit, and against the streams alone where the environment ran the
+ * `streams` contender (ceilings.mjs's echoCheck()).
+ * @typedef {object} EchoCheck
+ * @property {number} limit
+ * @property {number} ratio  polyfill ÷ raw, pooled p50s
+ * @property {boolean} above  above the limit: the target's ✗
+ * @property {number} [ceiling]  streams ÷ raw, pooled p50s: what the platform's streams alone add to a round trip
+ * @property {number} [ratioToCeiling]  polyfill ÷ streams, pooled p50s
+ * @property {boolean} [flagged]  above, and (where there is a ceiling) ratioToCeiling above 1 / the ceiling factor;
+ *   absent in summaries from before the streams ceiling, which flagged every cell above
+ */
+/** Where echo cells' ceiling comes from (ceilings.mjs's ECHO_CEILING_BASIS). @typedef {{ contender: string, label: string, why: string }} EchoCeilingBasis */
 
 /**
  * One configuration (workload × size × type) of an environment.
@@ -277,7 +289,7 @@ export {};
  * @typedef {object} Flags
  * @property {number} factor
  * @property {number} echoLimit
- * @property {{ ceiling: number, echo: number }} checked
+ * @property {{ ceiling: number, echo: number, echoCeiling?: number }} checked  echoCeiling: echo cells also checked against the streams alone
  * @property {FlaggedCell[]} flagged
  */
 
@@ -300,7 +312,8 @@ export {};
  * @property {PlanSettings} settings
  * @property {{ rawSendHighWaterMarkBytes: number, streamFloorChunkBytes: number, ceilingFactor: number,
  *   ceilingBasis: Record<string, CeilingBasis>, echoLimit: number, ownWebSocketFactor?: number,
- *   echoPooled?: boolean }} method  echoPooled: echo ratios are of pooled p50s (absent: the median of paired runs' ratios)
+ *   echoPooled?: boolean, echoCeilingBasis?: EchoCeilingBasis }} method  echoPooled: echo ratios are of pooled p50s (absent: the
+ *   median of paired runs' ratios); echoCeilingBasis: echo cells with a `streams` contender have a ceiling (absent: none do)
  * @property {Target[]} targets
  * @property {EnvironmentSummary[]} environments
  * @property {Flags} flags

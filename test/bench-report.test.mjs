@@ -105,8 +105,8 @@ test("every receive and send cell has its own ceiling, from the dearer read for 
   assert.equal(rowOf('send', 16).ceiling?.value, 0.8);
   assert.equal(rowOf('send', 16).ceiling?.below, false);
   assert.equal(rowOf('echo', 16).ceiling, null, 'echo has no ceiling');
-  assert.deepEqual(rowOf('echo', 16).echo, { limit: 1.1, ratio: 1.2, above: true });
-  assert.deepEqual(summary.flags.checked, { ceiling: 3, echo: 1 });
+  assert.deepEqual(rowOf('echo', 16).echo, { limit: 1.1, ratio: 1.2, above: true, flagged: true }, 'no streams contender (Node): flagged above 1.1 × raw');
+  assert.deepEqual(summary.flags.checked, { ceiling: 3, echo: 1, echoCeiling: 0 });
   assert.deepEqual(
     summary.flags.flagged.map((cell) => `${cell.environment} ${cell.kind} ${cell.size}`),
     ['node receive 65536', 'node echo 16'],
@@ -229,7 +229,7 @@ test('echo is judged on the p50 of all round trips pooled across the interleaved
   const [row] = pooled.environments[0].rows;
   assert.deepEqual(row.ratios.raw, { pooled: 2, median: 1, min: 1, max: 2, n: 4 }, 'pooled p50 ÷ pooled p50, with the paired runs\' spread beside it');
   assert.equal(row.targets[0].met, false, 'the pooled p50, 2 × raw, misses the 1.1 target the median of ratios (1.0) would meet');
-  assert.deepEqual(row.echo, { limit: 1.1, ratio: 2, above: true });
+  assert.deepEqual(row.echo, { limit: 1.1, ratio: 2, above: true, flagged: true });
   assert.equal(row.contenders.polyfill.pooledP50Ms, 2);
   assert.equal(row.contenders.polyfill.pooledRoundTrips, 20);
   assert.equal(row.contenders.polyfill.p50Ms?.median, 1, 'the runs\' own p50s are kept as they were');
@@ -241,6 +241,70 @@ test('echo is judged on the p50 of all round trips pooled across the interleaved
   assert.match(page, /every round trip of a contender in the cell, from all its 4 runs, goes into one pool/);
   assert.match(toText(pooled), /2\.00 \(1\.00–2\.00\) ✗\s+limit 1\.1 ⚑/);
   assert.match(toText(pooled), /2\.00 ms \(1\.00–2\.00\) p99 2\.00 {2}1\.00 ms/);
+});
+
+/**
+ * A made-up browser's echo at 16 B: `raw`, `streams` and `polyfill` take these many ms for every
+ * round trip of their four interleaved runs.
+ * @param {Record<string, number>} p50s
+ * @returns {import('../bench/types.mjs').EnvironmentRecord}
+ */
+function browserEchoRecord(p50s) {
+  const record = emptyRecord();
+  for (let repetition = 0; repetition < 4; repetition++) {
+    for (const [contender, ms] of Object.entries(p50s)) {
+      const samples = [ms, ms, ms, ms, ms];
+      record.runs.push(run('echo', 16, contender, repetition, { ...latencySummary(samples), samples }));
+    }
+  }
+  const hello = { userAgent: 'Mozilla/5.0 HeadlessChrome/156.0.0.0 Safari/537.36', contenders: ['polyfill', 'raw', 'native', 'streams'], timerResolutionMs: 0.005 };
+  return { name: 'chromium', hello, complete: true, outcome: 'done', seconds: 1, ...record };
+}
+
+/** @param {Record<string, number>} p50s @returns {BenchSummary} */
+const browserEchoSummary = (p50s) =>
+  JSON.parse(JSON.stringify(summarize({ environments: [browserEchoRecord(p50s)], settings: { ...planSettings({ repetitions: 1 }), sizes: [16], echoSlices: 4 }, sizes: bundleSizes, seconds: 60 })));
+
+test('an echo above 1.1 × raw but within 1/0.95 of the streams alone misses its target and is not flagged', () => {
+  // Chromium 156 at 16 B, as measured: raw 0.180 ms, the streams alone 0.200, the polyfill 0.210 —
+  // 1.17 × raw (✗), but the streams alone are 1.11 × raw, and the polyfill 1.05 × them (≤ 1/0.95).
+  const within = browserEchoSummary({ polyfill: 0.21, raw: 0.18, streams: 0.2 });
+  const [row] = within.environments[0].rows;
+  assert.equal(row.targets[0].met, false, 'the ✓/✗ verdict is still against 1.1 × raw');
+  assert.equal(row.ceiling, null, 'no stream-floor ceiling');
+  assert.ok(row.echo);
+  assert.equal(row.echo.above, true);
+  assert.equal(row.echo.flagged, false);
+  assert.ok(Math.abs(/** @type {number} */ (row.echo.ceiling) - 0.2 / 0.18) < 1e-9);
+  assert.ok(Math.abs(/** @type {number} */ (row.echo.ratioToCeiling) - 0.21 / 0.2) < 1e-9);
+  assert.equal(row.ratios.streams, undefined, 'streams is a ceiling, not a reference');
+  assert.deepEqual(within.flags.flagged, []);
+  assert.deepEqual(within.flags.checked, { ceiling: 0, echo: 1, echoCeiling: 1 });
+  const page = performancePage(within);
+  assert.match(page, /\| echo \| 16 B \| binary \| 1\.17 \(1\.17–1\.17\) ✗ \| streams alone 1\.11, 1\.05 of it \|/);
+  assert.match(page, /- \*\*echo\*\* cells in browsers use the `streams` contender's round trip over raw's \(pooled p50s\): `streams` is `bench\/baselines\/bare-streams\.js`/);
+  assert.match(page, /0 receive and send cells checked against 0\.95 × their stream ceiling, 1 echo cells against 1\.1 × raw \(1 of them also against 1\.05 × the streams alone\): none flagged\./);
+  assert.doesNotMatch(page, /undefined|NaN|null/);
+  const text = toText(within);
+  assert.match(text, /1\.17 \(1\.17–1\.17\) ✗\s+streams alone 1\.11, 1\.05 of it\s/);
+  assert.match(text, /polyfill\s+raw\s+streams\s+polyfill\/raw/, 'the streams contender has a column of its own');
+  assert.match(text, /0\.180 ms \(0\.180–0\.180\) p99 0\.180\s+0\.200 ms/);
+});
+
+test('an echo beyond 1/0.95 of the streams alone is flagged', () => {
+  // raw 0.180, the streams alone 0.200, the polyfill 0.220: 1.10 × the streams alone, beyond 1.0526.
+  const beyond = browserEchoSummary({ polyfill: 0.22, raw: 0.18, streams: 0.2 });
+  const [row] = beyond.environments[0].rows;
+  assert.equal(row.targets[0].met, false);
+  assert.equal(row.echo?.flagged, true);
+  assert.deepEqual(beyond.flags.flagged.map((cell) => [cell.kind, cell.limit, cell.ratioToCeiling?.toFixed(2)]), [['echo', 1.1, '1.10']]);
+  const page = performancePage(beyond);
+  assert.match(page, /\| echo \| 16 B \| binary \| 1\.22 \(1\.22–1\.22\) ✗ \| streams alone 1\.11, 1\.10 of it ⚑ \|/);
+  assert.match(page, /- chromium echo 16 B binary: 1\.22 × raw, above 1\.1, 1\.10 × the streams alone \(1\.11 × raw\)\n/);
+  // Within 1.1 × raw: not flagged however slow the streams alone are beside it.
+  const fast = browserEchoSummary({ polyfill: 0.19, raw: 0.18, streams: 0.15 });
+  assert.equal(fast.environments[0].rows[0].echo?.flagged, false);
+  assert.equal(fast.environments[0].rows[0].targets[0].met, true);
 });
 
 test('the streams contender runs in echo jobs only, and --contenders can leave it out', () => {
