@@ -93,8 +93,8 @@ export function rowCeiling(row, floor) {
 }
 
 /**
- * A contender's p50 round trip in an echo row: of all its round trips pooled where there are
- * they, else the median of its runs'.
+ * A contender's p50 round trip in an echo row: of all its round trips pooled where they were kept,
+ * else the median of its runs'.
  * @param {import('./types.mjs').ContenderFigures|undefined} figures
  */
 const echoP50 = (figures) => figures?.pooledP50Ms ?? figures?.p50Ms?.median;
