@@ -48,21 +48,27 @@ export function ensureBuild() {
   runOrThrow(process.execPath, [path.join('scripts', 'build.mjs')], { cwd: root });
 }
 
-export function ensureBrowsers() {
+export function ensureBrowsers({ grid = true } = {}) {
   const setup = [path.join(root, 'conformance', 'cli.mjs'), 'setup-browsers'];
   // --grid: also Java and chromedriver, for the Selenium Grid the tests start (test/grid.test.mjs).
+  if (!grid) {
+    runOrThrow(process.execPath, setup, { cwd: root });
+    return;
+  }
   if (run(process.execPath, [...setup, '--grid'], { cwd: root }).ok) return;
   // Without them that test skips and says why, except under CI, where it has to run.
   if (process.env.CI === 'true') throw new Error('bootstrap: setup-browsers --grid could not provide the browsers, Java and chromedriver (CI=true needs them all)');
   runOrThrow(process.execPath, setup, { cwd: root });
 }
 
-export function bootstrap({ browsers = true } = {}) {
+export function bootstrap({ browsers = true, grid = true } = {}) {
   ensureDependencies();
   ensureBuild();
-  if (browsers) ensureBrowsers();
+  if (browsers) ensureBrowsers({ grid });
 }
 
+// `node scripts/bootstrap.mjs [--no-browsers] [--no-grid]`: `npm run bench` runs it first, since
+// the bench's own modules import its dependencies and cannot install them.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  bootstrap({ browsers: !process.argv.includes('--no-browsers') });
+  bootstrap({ browsers: !process.argv.includes('--no-browsers'), grid: !process.argv.includes('--no-grid') });
 }
