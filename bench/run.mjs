@@ -4,7 +4,7 @@
 // and newest old Chromium builds the conformance matrix runs (old-chromium.mjs). One environment at
 // a time (the machine has two cores), each a plain process driving itself against the bench server.
 //
-//   npm run bench                       everything (about 20 minutes on a quiet machine)
+//   npm run bench                       everything (about 22 minutes on a quiet machine)
 //   npm run bench -- --only chromium@92,chromium@123   old Chromium builds (any chromium@<major> the harness knows)
 //   npm run bench -- --quick            fewer sizes, repetitions and bytes, for development
 //   npm run bench -- --only chromium,node --repetitions 7
