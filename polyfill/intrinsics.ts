@@ -95,9 +95,21 @@ function passesBrandCheck(brandGetter: (this: unknown) => unknown, value: unknow
   }
 }
 
-/** The byteLength getter throws for anything else: a SharedArrayBuffer, a view, a primitive. */
-export function isArrayBuffer(value: unknown): value is ArrayBuffer {
-  return passesBrandCheck(arrayBufferByteLength, value);
+/**
+ * Whether an ArrayBuffer is resizable (false where engines predate them); undefined for anything
+ * else: a SharedArrayBuffer, a view, a primitive. One getter call is both checks, since the
+ * `resizable` getter (or, before it, `byteLength`) throws for anything but an ArrayBuffer.
+ */
+export function resizableIfArrayBuffer(value: unknown): boolean | undefined {
+  try {
+    if (arrayBufferResizable === undefined) {
+      reflectApply(arrayBufferByteLength, value, []);
+      return false;
+    }
+    return reflectApply(arrayBufferResizable, value, []) as boolean;
+  } catch {
+    return undefined;
+  }
 }
 
 export function arrayBufferByteLengthOf(buffer: ArrayBuffer): number {
@@ -106,11 +118,6 @@ export function arrayBufferByteLengthOf(buffer: ArrayBuffer): number {
 
 export function isUint8Array(view: ArrayBufferView): view is Uint8Array {
   return reflectApply(typedArrayKind, view, []) === 'Uint8Array';
-}
-
-/** True for a resizable ArrayBuffer; false for a fixed-length one, or where engines predate them. */
-export function isResizableArrayBuffer(buffer: ArrayBuffer): boolean {
-  return arrayBufferResizable !== undefined && reflectApply(arrayBufferResizable, buffer, []) === true;
 }
 
 export function isAbortSignal(value: unknown): value is AbortSignal {
