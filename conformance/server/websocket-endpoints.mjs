@@ -4,20 +4,16 @@
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { acceptHandshake, closeFrame, watchForCloseFrame } from './raw-websocket.mjs';
-import { createFaultEndpoints } from './fault-endpoints.mjs';
+import { SETTLE_AFTER_HANDSHAKE_MS, createFaultEndpoints } from './fault-endpoints.mjs';
 import { requestUrl } from './request-url.mjs';
 
 const ONE_MIB = 1024 * 1024;
 const SEND_BACKPRESSURE_MESSAGES = 16;
 const GOODBYE = 'Goodbye';
-// How long /remote-close?abrupt=1 leaves a new connection open before
-// dropping it. A browser announces `open` in a later task, and Firefox 153
-// (measured here) skips `open` altogether when the TCP connection is already
-// gone by then: dropped in the same instant as the 101 answer, about half its
-// connections looked like failed handshakes. A close *frame* sent at once does
-// not have this problem (Firefox fires `open`, then `close`), and tests rely on
-// that frame arriving immediately, so only the drop waits.
-const SETTLE_BEFORE_DROP_MS = 100;
+// /remote-close?abrupt=1 waits SETTLE_AFTER_HANDSHAKE_MS before dropping a new
+// connection. A close *frame* sent at once does not need the wait (Firefox
+// fires `open`, then `close`), and tests rely on that frame arriving
+// immediately, so only the drop waits.
 
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
 /** @typedef {import('node:stream').Duplex} Duplex */
@@ -128,7 +124,7 @@ function remoteClose({ accept, lifetime, log }, request, socket, head) {
       else closeWith(websocket, url.searchParams.get('code'), url.searchParams.get('reason') ?? '', 'remote-close', log);
     };
     if (url.searchParams.get('after_message') === '1') websocket.once('message', closeAsAsked);
-    else if (abrupt) lifetime.after(SETTLE_BEFORE_DROP_MS, closeAsAsked);
+    else if (abrupt) lifetime.after(SETTLE_AFTER_HANDSHAKE_MS, closeAsAsked);
     else closeAsAsked();
   });
 }
