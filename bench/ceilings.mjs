@@ -62,8 +62,10 @@ export const ECHO_CEILING_BASIS = {
 
 /**
  * The figure a ratio is judged and shown by: the pooled one where there is one (echo), else the
- * median of the paired runs' ratios.
- * @param {import('./types.mjs').Ratio} ratio
+ * median of the paired runs' ratios (undefined only for a partial ratio without either).
+ * @template {Partial<import('./types.mjs').Ratio>} R
+ * @param {R} ratio
+ * @returns {number | R['median']}
  */
 export const ratioValue = (ratio) => ratio.pooled ?? ratio.median;
 
@@ -97,7 +99,7 @@ export function rowCeiling(row, floor) {
  * else the median of its runs'.
  * @param {import('./types.mjs').ContenderFigures|undefined} figures
  */
-const echoP50 = (figures) => figures?.pooledP50Ms ?? figures?.p50Ms?.median;
+export const echoP50 = (figures) => figures?.pooledP50Ms ?? figures?.p50Ms?.median;
 
 /**
  * The echo row's check against ECHO_LIMIT × raw, in the same shape as a flag. Where the row has the

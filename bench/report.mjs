@@ -54,8 +54,7 @@ export function ratioCell(ratio, targets, reference) {
   if (!ratio) return '—';
   const target = targets.find((candidate) => candidate.reference === reference);
   const mark = target ? (target.met ? ' ✓' : ' ✗') : '';
-  // ratioValue() of a ratio that may be partial.
-  return `${fixed(ratio.pooled ?? ratio.median)} (${fixed(ratio.min)}–${fixed(ratio.max)})${mark}`;
+  return `${fixed(ratioValue(ratio))} (${fixed(ratio.min)}–${fixed(ratio.max)})${mark}`;
 }
 
 /** The flag of a cell below its ceiling (or, for echo, above its limit). */

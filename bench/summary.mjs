@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compressedSizes, sizeBudgets } from '../scripts/compressed-sizes.mjs';
-import { CEILING_BASIS, CEILING_FACTOR, ECHO_CEILING_BASIS, ECHO_LIMIT, echoCheck, flaggedCells, ratioValue, rowCeiling } from './ceilings.mjs';
+import { CEILING_BASIS, CEILING_FACTOR, ECHO_CEILING_BASIS, ECHO_LIMIT, echoCheck, echoP50, flaggedCells, ratioValue, rowCeiling } from './ceilings.mjs';
 import { RAW_SEND_HIGH_WATER_MARK, STREAM_FLOOR_CHUNK_BYTES, latencySummary } from './workloads.mjs';
 
 /** @typedef {import('./types.mjs').BenchSummary} BenchSummary */
@@ -269,7 +269,7 @@ export const OWN_WEBSOCKET_FACTOR = 0.9;
 function ownWebSocket(environment, reference) {
   if (!reference) return null;
   /** @type {(figures: ContenderFigures|undefined) => number|undefined} */
-  const measure = (figures) => figures?.messagesPerSecond?.median ?? figures?.pooledP50Ms ?? figures?.p50Ms?.median;
+  const measure = (figures) => figures?.messagesPerSecond?.median ?? echoP50(figures);
   const cells = environment.rows.flatMap((row) => {
     const theirs = reference.rows.find((candidate) => candidate.kind === row.kind && candidate.size === row.size && candidate.type === row.type);
     const [mine, current] = [measure(row.contenders.raw), measure(theirs?.contenders.raw)];

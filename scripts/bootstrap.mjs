@@ -51,13 +51,11 @@ export function ensureBuild() {
 export function ensureBrowsers({ grid = true } = {}) {
   const setup = [path.join(root, 'conformance', 'cli.mjs'), 'setup-browsers'];
   // --grid: also Java and chromedriver, for the Selenium Grid the tests start (test/grid.test.mjs).
-  if (!grid) {
-    runOrThrow(process.execPath, setup, { cwd: root });
-    return;
+  if (grid) {
+    if (run(process.execPath, [...setup, '--grid'], { cwd: root }).ok) return;
+    // Without them that test skips and says why, except under CI, where it has to run.
+    if (process.env.CI === 'true') throw new Error('bootstrap: setup-browsers --grid could not provide the browsers, Java and chromedriver (CI=true needs them all)');
   }
-  if (run(process.execPath, [...setup, '--grid'], { cwd: root }).ok) return;
-  // Without them that test skips and says why, except under CI, where it has to run.
-  if (process.env.CI === 'true') throw new Error('bootstrap: setup-browsers --grid could not provide the browsers, Java and chromedriver (CI=true needs them all)');
   runOrThrow(process.execPath, setup, { cwd: root });
 }
 
