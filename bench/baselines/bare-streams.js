@@ -1,12 +1,17 @@
-// A baseline for `npm run bench -- --candidate bench/baselines/bare-streams.js`: the platform's
-// ReadableStream and WritableStream fed straight from a WebSocket's events, with none of the
-// standard's checks or close handling. Beside the polyfill it shows how much of a receive or send
-// cell is the polyfill's own code, and how much the platform's streams cost in the same place.
-// Every browser's echo jobs also run it as the `streams` contender (bench/page.mjs): its round trip
-// over raw's is the echo cells' ceiling (bench/ceilings.mjs).
+// The `streams` contender of every browser's receive, send and echo jobs (bench/page.mjs): the
+// platform's ReadableStream and WritableStream fed straight from a WebSocket's events, with none of
+// the standard's checks or close handling. Beside raw it measures what any stream-based WebSocket
+// pays in that engine, and beside the polyfill how much of a cell is the polyfill's own code: the
+// ceiling that decides whether a cell is flagged (bench/ceilings.mjs). Also usable on its own, as
+// `npm run bench -- --candidate bench/baselines/bare-streams.js`.
 // For measurement only: it is not a WebSocketStream.
 (function () {
   'use strict';
+
+  // Sending waits, as the bench's raw loop does (RAW_SEND_HIGH_WATER_MARK in bench/workloads.mjs),
+  // while more than a megabyte is buffered: without it a large write would settle before its bytes
+  // left, and the baseline would outrun raw by skipping the backpressure every contender pays.
+  const SEND_HIGH_WATER_MARK = 1024 * 1024;
 
   class BareStreamSocket {
     constructor(url) {
@@ -14,7 +19,13 @@
       socket.binaryType = 'arraybuffer';
       let controller;
       const readable = new ReadableStream({ start: (started) => void (controller = started) }, { highWaterMark: 0 });
-      const writable = new WritableStream({ write: (message) => socket.send(message) }, { highWaterMark: 1 });
+      const drained = (resolve) => (socket.bufferedAmount > SEND_HIGH_WATER_MARK ? setTimeout(drained, 0, resolve) : resolve());
+      const write = (message) => {
+        socket.send(message);
+        // Nothing to wait for (the common case) settles the write at once, as the polyfill's does.
+        return socket.bufferedAmount > SEND_HIGH_WATER_MARK ? new Promise(drained) : undefined;
+      };
+      const writable = new WritableStream({ write }, { highWaterMark: 1 });
       socket.onmessage = (event) => controller.enqueue(typeof event.data === 'string' ? event.data : new Uint8Array(event.data));
       this.opened = new Promise((resolve) => {
         socket.onopen = () => resolve({ readable, writable });
