@@ -29,7 +29,7 @@ const log = /** @type {HTMLElement} */ (document.getElementById('log'));
  */
 const POLYFILL_SCRIPTS = { modern: '/dist/websocketstream-polyfill.min.js', legacy: '/dist/websocketstream-polyfill.legacy.min.js' };
 const CANDIDATE_SCRIPT = '/candidate/websocketstream-polyfill.min.js';
-/** The platform's streams fed straight from a WebSocket: the `streams` contender, which the plan runs in echo jobs only. */
+/** The platform's streams fed straight from a WebSocket: the `streams` contender of every receive, send and echo job. */
 const STREAMS_SCRIPT = '/bench/baselines/bare-streams.js';
 
 /**
@@ -56,7 +56,7 @@ async function loadPolyfill(src) {
 /**
  * The contenders of this page: the polyfill, the engine's WebSocket and its own WebSocketStream,
  * another build of the polyfill, to measure a change against the current one in the same page, and
- * the platform's streams alone (echo's ceiling). Each script is loaded by loadPolyfill(), which
+ * the platform's streams alone (every cell's measured ceiling). Each script is loaded by loadPolyfill(), which
  * puts the page's WebSocketStreamPolyfill back: none of them sees another's global.
  * @param {string} polyfillScript
  * @returns {Promise<Record<string, Contender>>}

@@ -76,7 +76,7 @@ function methodSection({ settings, method, seconds, environments }) {
       'The floor is measured in one task, in a tight loop; where a cell falls short of its ceiling, two stand-ins in `bench/baselines/` say whose cost it is: ' +
       "the platform's streams fed straight from the socket's events (`bare-streams.js`), and one promise per message with no streams (`promise-reader.js`), " +
       'each measured beside the polyfill with `npm run bench -- --candidate bench/baselines/<file> --contenders polyfill,candidate,raw`.' +
-      (method.echoCeilingBasis ? ` The first also runs in every browser's echo jobs as the \`${method.echoCeilingBasis.contender}\` contender, which gives echo cells their ceiling (below).` : ''),
+      streamsContenderNote(method),
   ];
 }
 
@@ -142,7 +142,11 @@ function ratioTableIntro({ settings, targets, method }) {
       'p50 round trip for echo (lower is better).';
   return (
     `${measures} ✓/✗ against the targets: ${list(goals)}. Beside each ratio to raw, the cell's stream ceiling ` +
-    `(for receive, from the dearer of the two reads to the cheaper) and the ratio as a fraction of it; ${FLAG} marks a cell below ${method.ceilingFactor} × its ceiling, ` +
+    `(for receive, from the dearer of the two reads to the cheaper) and the ratio as a fraction of it` +
+    (method.streamsCeilingBasis
+      ? `; where the \`${method.streamsCeilingBasis.contender}\` contender ran (browsers), also "${method.streamsCeilingBasis.contender} alone": its throughput ÷ raw's, and the polyfill's ÷ its. ` +
+        `${FLAG} marks a cell below ${method.ceilingFactor} × its ceiling and, where measured, below ${method.ceilingFactor} × the streams alone, `
+      : `; ${FLAG} marks a cell below ${method.ceilingFactor} × its ceiling, `) +
     (method.echoCeilingBasis
       ? `or an echo above ${method.echoLimit} × raw; where the \`${method.echoCeilingBasis.contender}\` contender ran (browsers), an echo's ceiling is ` +
         `"${method.echoCeilingBasis.contender} alone": its round trip ÷ raw's, and the polyfill's ÷ its beside it, and the echo is ${FLAG} only above ${fixed(1 / method.ceilingFactor)} × it as well.`
@@ -196,9 +200,23 @@ function ratioTable(summary) {
   return lines.join('\n');
 }
 
+/**
+ * Where the page says what the `streams` contender is for: every browser job since it ran in
+ * receive and send too, echo jobs alone before; nothing in summaries from before it ran at all.
+ * @param {BenchSummary['method']} method
+ */
+function streamsContenderNote(method) {
+  const { echoCeilingBasis, streamsCeilingBasis } = method;
+  if (streamsCeilingBasis) {
+    return ` The first also runs in every browser's receive, send and echo jobs as the \`${streamsCeilingBasis.contender}\` contender: a second ceiling, measured, for receive and send cells, and echo cells' only one (below).`;
+  }
+  return echoCeilingBasis ? ` The first also runs in every browser's echo jobs as the \`${echoCeilingBasis.contender}\` contender, which gives echo cells their ceiling (below).` : '';
+}
+
 /** @param {BenchSummary} summary */
 function ceilingSection({ method, flags }) {
   const basis = Object.entries(method.ceilingBasis).map(([kind, { label, why }]) => `- **${kind}** cells use ${label}: ${why}.`);
+  if (method.streamsCeilingBasis) basis.push(`- **receive and send** cells in browsers are also measured against ${method.streamsCeilingBasis.label}: ${method.streamsCeilingBasis.why}.`);
   // Summaries from before the streams contender: echo had no ceiling.
   const echo = method.echoCeilingBasis
     ? `- **echo** cells in browsers use ${method.echoCeilingBasis.label}: ${method.echoCeilingBasis.why}. In Node, or where the run left the contender out, they keep their target of ${method.echoLimit} × raw alone.`

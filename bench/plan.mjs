@@ -76,12 +76,6 @@ function fullSettings(repetitions) {
 
 /** Contenders in the order they are compared: ours first, then the references. */
 const CONTENDER_ORDER = ['polyfill', 'candidate', 'raw', 'native', 'undici', 'streams'];
-/**
- * Contenders that run in echo jobs alone: `streams` (the platform's streams fed straight from a
- * WebSocket, bench/baselines/bare-streams.js) gives echo cells the ceiling the stream floor gives
- * receive and send cells, which need no more.
- */
-const ECHO_ONLY_CONTENDERS = new Set(['streams']);
 const STREAM_CONTENDERS = new Set(['polyfill', 'candidate', 'native', 'undici']);
 
 const PILOT_BYTES = 4 * MIB;
@@ -126,11 +120,10 @@ const JOB_BOUND_MS = 120_000;
  */
 export function* benchmarkPlan(hello, settings, record) {
   const contenders = contendersOf(hello, settings);
-  const throughputContenders = contenders.filter((name) => !ECHO_ONLY_CONTENDERS.has(name));
   const attempt = attempter(record);
   for (const kind of /** @type {const} */ (['receive', 'send']).filter((name) => settings.kinds.includes(name))) {
     for (const size of settings.sizes) {
-      for (const type of settings.types) yield* throughputJobs(attempt, throughputContenders, settings, record, { kind, size, type });
+      for (const type of settings.types) yield* throughputJobs(attempt, contenders, settings, record, { kind, size, type });
     }
   }
   // A round trip is mostly waiting, and a slow moment of the machine moves it more than it moves a

@@ -3,7 +3,7 @@
 // on the summary as JSON holds it, so a report rendered now and one rendered later from the
 // saved JSON are the same.
 import { escapeHtml } from '../conformance/lib/escape-html.mjs';
-import { echoFlagged, ratioValue } from './ceilings.mjs';
+import { ceilingFlagged, echoFlagged, ratioValue } from './ceilings.mjs';
 
 /** @typedef {import('./types.mjs').BenchSummary} BenchSummary */
 /** @typedef {import('./types.mjs').Ceiling} Ceiling */
@@ -61,12 +61,14 @@ export function ratioCell(ratio, targets, reference) {
 export const FLAG = '⚑';
 
 /**
- * A row's ceiling beside its ratio: "ceiling 0.70–0.85, 0.91 of it ⚑" (receive shows its range).
- * @param {Ceiling|null|undefined} ceiling
+ * A row's ceilings beside its ratio: "ceiling 0.70–0.85, 0.91 of it; streams alone 0.86, 0.97 of it ⚑"
+ * (receive shows its range; the streams alone where they ran).
+ * @param {Ceiling} ceiling
+ * @param {SummaryRow['streamsAlone']} streams
  */
-export function ceilingCell(ceiling) {
-  if (!ceiling) return '—';
-  return `ceiling ${ceilingRange(ceiling.value, ceiling.best)}, ${fixed(ceiling.ratioToCeiling)} of it${ceiling.below ? ` ${FLAG}` : ''}`;
+function ceilingCell(ceiling, streams) {
+  const alone = streams ? `; streams alone ${fixed(streams.vsRaw.median)}, ${fixed(streams.polyfillVsStreams.median)} of it` : '';
+  return `ceiling ${ceilingRange(ceiling.value, ceiling.best)}, ${fixed(ceiling.ratioToCeiling)} of it${alone}${ceilingFlagged(ceiling) ? ` ${FLAG}` : ''}`;
 }
 
 /**
@@ -82,7 +84,7 @@ export function echoCell(echo) {
 }
 
 /** The check beside a vs-raw ratio: the ceiling for receive and send, the streams alone (or the limit) for echo. */
-export const checkCell = (/** @type {SummaryRow} */ row) => (row.ceiling ? ceilingCell(row.ceiling) : echoCell(row.echo));
+export const checkCell = (/** @type {SummaryRow} */ row) => (row.ceiling ? ceilingCell(row.ceiling, row.streamsAlone) : echoCell(row.echo));
 
 /**
  * An environment as the reports name it: an old Chromium with the polyfill build it ran, chromium@92 (legacy build).
@@ -255,8 +257,10 @@ function streamFloorLines(environment) {
  * @param {Flags} flags
  */
 export function flagLines(flags) {
-  const withStreams = flags.checked.echoCeiling ? ` (${flags.checked.echoCeiling} of them also against ${fixed(1 / flags.factor)} × the streams alone)` : '';
-  const checked = `${flags.checked.ceiling} receive and send cells checked against ${flags.factor} × their stream ceiling, ${flags.checked.echo} echo cells against ${flags.echoLimit} × raw${withStreams}`;
+  const alsoStreams = (/** @type {number|undefined} */ count, /** @type {number} */ factor) => (count ? ` (${count} of them also against ${fixed(factor)} × the streams alone)` : '');
+  const checked =
+    `${flags.checked.ceiling} receive and send cells checked against ${flags.factor} × their stream ceiling${alsoStreams(flags.checked.ceilingStreams, flags.factor)}, ` +
+    `${flags.checked.echo} echo cells against ${flags.echoLimit} × raw${alsoStreams(flags.checked.echoCeiling, 1 / flags.factor)}`;
   if (flags.flagged.length === 0) return [`${checked}: none flagged.`];
   return [
     `${checked}; ${flags.flagged.length} flagged ${FLAG}:`,
@@ -267,7 +271,8 @@ export function flagLines(flags) {
       }
       return cell.limit !== undefined
         ? `  ${where}: ${fixed(cell.ratio)} × raw, above ${cell.limit}`
-        : `  ${where}: ${fixed(cell.ratio)} × raw, ceiling ${fixed(cell.ceiling)} (${fixed(cell.ratioToCeiling)} of it)`;
+        : `  ${where}: ${fixed(cell.ratio)} × raw, ceiling ${fixed(cell.ceiling)} (${fixed(cell.ratioToCeiling)} of it)` +
+            (cell.streams === undefined ? '' : `, streams alone ${fixed(cell.streams)} (${fixed(cell.ratioToStreams)} of them)`);
     }),
   ];
 }
@@ -291,8 +296,10 @@ export function toText(summary) {
     'Medians over repetitions (min–max in brackets). Ratios are polyfill / reference, paired per repetition;',
     'throughput ratios above 1 and latency ratios below 1 favour the polyfill. ✓/✗: target met or not.',
     ...(summary.method.echoPooled ? ['Echo: p50 and p99 of all round trips of the interleaved runs pooled; the ratio is pooled p50 ÷ pooled p50 (range: single runs paired).'] : []),
-    `Stream ceiling: raw ÷ (raw + stream floor) for the cell; ${FLAG} below ${summary.method.ceilingFactor} × ceiling (echo: above ${summary.method.echoLimit} × raw${
-      summary.method.echoCeilingBasis ? `, and where the streams contender ran, above ${fixed(1 / summary.method.ceilingFactor)} × its round trip ("streams alone": streams ÷ raw)` : ''
+    `Stream ceiling: raw ÷ (raw + stream floor) for the cell; ${FLAG} below ${summary.method.ceilingFactor} × ceiling${
+      summary.method.streamsCeilingBasis ? ` and, where the streams contender ran, below ${summary.method.ceilingFactor} × its throughput ("streams alone": streams ÷ raw)` : ''
+    } (echo: above ${summary.method.echoLimit} × raw${
+      summary.method.echoCeilingBasis ? `, and where the streams contender ran, above ${fixed(1 / summary.method.ceilingFactor)} × its round trip` : ''
     }).`,
     "CPU ratios: CPU time of the client's whole process tree per message, polyfill / reference (below 1 is cheaper);",
     'less disturbed by other load on the machine than wall-clock throughput.',

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compressedSizes, sizeBudgets } from '../scripts/compressed-sizes.mjs';
-import { CEILING_BASIS, CEILING_FACTOR, ECHO_CEILING_BASIS, ECHO_LIMIT, echoCheck, echoP50, flaggedCells, ratioValue, rowCeiling } from './ceilings.mjs';
+import { CEILING_BASIS, CEILING_FACTOR, ECHO_CEILING_BASIS, ECHO_LIMIT, STREAMS_CEILING_BASIS, echoCheck, echoP50, flaggedCells, ratioValue, rowCeiling } from './ceilings.mjs';
 import { RAW_SEND_HIGH_WATER_MARK, STREAM_FLOOR_CHUNK_BYTES, latencySummary } from './workloads.mjs';
 
 /** @typedef {import('./types.mjs').BenchSummary} BenchSummary */
@@ -175,8 +175,9 @@ function figuresByContender(kind, runs, contenders) {
 
 /**
  * One configuration (workload × size × type) of an environment: each contender's figures, the
- * polyfill's paired ratios to the references (and their CPU ratios), the targets, and raw's own
- * ratio to the native reference (what the polyfill, built on raw, can reach against native).
+ * polyfill's paired ratios to the references (and their CPU ratios), the targets, raw's own ratio
+ * to the native reference (what the polyfill, built on raw, can reach against native), and for
+ * receive and send, the streams alone beside raw and the polyfill (its other ceiling).
  * @param {Configuration} configuration
  * @param {string[]} contenders
  * @param {string|null} nativeReference
@@ -197,6 +198,10 @@ function summarizeRow({ kind, size, type, runs }, contenders, nativeReference) {
   /** @type {SummaryRow} */
   const row = { kind, size, type, contenders: figuresByContender(kind, runs, contenders), ratios, cpuRatios, targets };
   if (nativeReference && contenders.includes('raw')) row.rawVsNative = ratioOf(kind, runs, nativeReference, 'raw');
+  if (kind !== 'echo' && contenders.includes('streams')) {
+    const [vsRaw, polyfillVsStreams] = [pairedRatios(runs, 'raw', 'streams'), pairedRatios(runs, 'streams')];
+    if (vsRaw && polyfillVsStreams) row.streamsAlone = { vsRaw, polyfillVsStreams };
+  }
   if (contenders.includes('candidate')) {
     row.candidateVsPolyfill = { ...ratioOf(kind, runs, 'polyfill', 'candidate'), cpu: pairedRatios(runs, 'polyfill', 'candidate', cpuPerMessage) };
   }
@@ -387,6 +392,7 @@ function method() {
     ownWebSocketFactor: OWN_WEBSOCKET_FACTOR,
     echoPooled: true,
     echoCeilingBasis: ECHO_CEILING_BASIS,
+    streamsCeilingBasis: STREAMS_CEILING_BASIS,
   };
 }
 

@@ -184,7 +184,9 @@ export {};
  * @property {number} best  from the cheapest
  * @property {number} ratio
  * @property {number} ratioToCeiling
- * @property {boolean} below
+ * @property {boolean} below  below CEILING_FACTOR × `value`
+ * @property {boolean} [flagged]  below, and (where the row has `streamsAlone`) below CEILING_FACTOR × the streams alone
+ *   too; absent in summaries from before the streams contender ran in receive and send, which flagged every cell below
  */
 /**
  * An echo cell against its limit, and against the streams alone where the environment ran the
@@ -214,6 +216,14 @@ export {};
  * @property {(Partial<Ratio> & { cpu: Spread|null })} [candidateVsPolyfill]
  * @property {Ceiling|null} [ceiling]
  * @property {EchoCheck|null} [echo]
+ * @property {StreamsAlone} [streamsAlone]  receive and send rows where the `streams` contender ran (browsers)
+ */
+/**
+ * The platform's streams fed straight from the socket (bench/baselines/bare-streams.js) in a
+ * receive or send row: the paired runs' ratios.
+ * @typedef {object} StreamsAlone
+ * @property {Spread} vsRaw  streams ÷ raw: what any stream-based WebSocket reaches in that cell
+ * @property {Spread} polyfillVsStreams  polyfill ÷ streams: below 1 is the polyfill's own cost
  */
 
 /**
@@ -283,13 +293,14 @@ export {};
 
 /**
  * @typedef {{ environment: string, kind: string, size: number, type: string, ratio: number,
- *   ceiling?: number, ratioToCeiling?: number, limit?: number }} FlaggedCell
+ *   ceiling?: number, ratioToCeiling?: number, limit?: number, streams?: number, ratioToStreams?: number }} FlaggedCell
  */
 /**
  * @typedef {object} Flags
  * @property {number} factor
  * @property {number} echoLimit
- * @property {{ ceiling: number, echo: number, echoCeiling?: number }} checked  echoCeiling: echo cells also checked against the streams alone
+ * @property {{ ceiling: number, echo: number, echoCeiling?: number, ceilingStreams?: number }} checked  echoCeiling: echo cells
+ *   also checked against the streams alone; ceilingStreams: receive and send cells also checked against them
  * @property {FlaggedCell[]} flagged
  */
 
@@ -312,8 +323,9 @@ export {};
  * @property {PlanSettings} settings
  * @property {{ rawSendHighWaterMarkBytes: number, streamFloorChunkBytes: number, ceilingFactor: number,
  *   ceilingBasis: Record<string, CeilingBasis>, echoLimit: number, ownWebSocketFactor?: number,
- *   echoPooled?: boolean, echoCeilingBasis?: EchoCeilingBasis }} method  echoPooled: echo ratios are of pooled p50s (absent: the
- *   median of paired runs' ratios); echoCeilingBasis: echo cells with a `streams` contender have a ceiling (absent: none do)
+ *   echoPooled?: boolean, echoCeilingBasis?: EchoCeilingBasis, streamsCeilingBasis?: EchoCeilingBasis }} method  echoPooled:
+ *   echo ratios are of pooled p50s (absent: the median of paired runs' ratios); echoCeilingBasis: echo cells with a `streams`
+ *   contender have a ceiling (absent: none do); streamsCeilingBasis: so do receive and send cells (absent: the floor's alone)
  * @property {Target[]} targets
  * @property {EnvironmentSummary[]} environments
  * @property {Flags} flags

@@ -95,7 +95,7 @@ test('the summary carries ratios, verdicts, the paused reader and the stream flo
 
 test("every receive and send cell has its own ceiling, from the dearer read for receive; cells below 0.95 × ceiling and echoes above 1.1 × raw are flagged", () => {
   // 16 B: raw 1000 ns + the waiting read's 1000 ns → 0.5 (0.8 with the queued read); 0.9 is 1.8 of it.
-  assert.deepEqual(rowOf('receive', 16).ceiling, { basis: 'readWaitingNs', floorNs: 1000, rawNsPerMessage: 1000, value: 0.5, best: 0.8, ratio: 0.9, ratioToCeiling: 1.8, below: false });
+  assert.deepEqual(rowOf('receive', 16).ceiling, { basis: 'readWaitingNs', floorNs: 1000, rawNsPerMessage: 1000, value: 0.5, best: 0.8, ratio: 0.9, ratioToCeiling: 1.8, below: false, flagged: false });
   // 64 KiB: raw 10 µs a message → 10 ÷ 11 ≈ 0.91; the polyfill's 0.5 is 0.55 of it, flagged.
   const large = rowOf('receive', 64 * KIB).ceiling;
   assert.ok(large, 'the 64 KiB receive cell has a ceiling');
@@ -106,7 +106,7 @@ test("every receive and send cell has its own ceiling, from the dearer read for 
   assert.equal(rowOf('send', 16).ceiling?.below, false);
   assert.equal(rowOf('echo', 16).ceiling, null, 'echo has no ceiling');
   assert.deepEqual(rowOf('echo', 16).echo, { limit: 1.1, ratio: 1.2, above: true, flagged: true }, 'no streams contender (Node): flagged above 1.1 × raw');
-  assert.deepEqual(summary.flags.checked, { ceiling: 3, echo: 1, echoCeiling: 0 });
+  assert.deepEqual(summary.flags.checked, { ceiling: 3, echo: 1, echoCeiling: 0, ceilingStreams: 0 });
   assert.deepEqual(
     summary.flags.flagged.map((cell) => `${cell.environment} ${cell.kind} ${cell.size}`),
     ['node receive 65536', 'node echo 16'],
@@ -137,7 +137,7 @@ test('the performance page generated from the JSON shows its numbers, ceilings a
   assert.match(page, /\| node \| 250 ns \| 1\.0 µs \| 1\.0 µs \| 0\.50–0\.80 \| 500 ns \| 2\.0 µs \| 0\.80 \|/);
   assert.match(page, /Node's streams, written in JavaScript, take 250 ns–1\.0 µs per message on their own, so no stream-based receiver can pass about 0\.50–0\.80 × raw there/);
   assert.match(page, /receive at least 0\.95 × raw in 0 of 2 \(misses: 1 at 16 B and 1 at 64 KiB\)/);
-  assert.match(page, /1 of 3 receive and send cells are below 0\.95 × their own ceiling/);
+  assert.match(page, /1 of 3 receive and send cells are ⚑ in the table, below 0\.95 × their own ceiling, which is where/);
   assert.match(page, /The modern IIFE is 12,345 B minified, 4,567 B min\+gzip \(budget 4,800 B: within\)/);
   assert.match(page, /this run: 10 minutes/);
   assert.match(page, /!\[[^\]]*\]\(performance\.svg\)/);
@@ -279,7 +279,7 @@ test('an echo above 1.1 × raw but within 1/0.95 of the streams alone misses its
   assert.ok(Math.abs(/** @type {number} */ (row.echo.ratioToCeiling) - 0.21 / 0.2) < 1e-9);
   assert.equal(row.ratios.streams, undefined, 'streams is a ceiling, not a reference');
   assert.deepEqual(within.flags.flagged, []);
-  assert.deepEqual(within.flags.checked, { ceiling: 0, echo: 1, echoCeiling: 1 });
+  assert.deepEqual(within.flags.checked, { ceiling: 0, echo: 1, echoCeiling: 1, ceilingStreams: 0 });
   const page = performancePage(within);
   assert.match(page, /\| echo \| 16 B \| binary \| 1\.17 \(1\.17–1\.17\) ✗ \| streams alone 1\.11, 1\.05 of it \|/);
   assert.match(page, /- \*\*echo\*\* cells in browsers use the `streams` contender's round trip over raw's \(pooled p50s\): `streams` is `bench\/baselines\/bare-streams\.js`/);
@@ -307,7 +307,49 @@ test('an echo beyond 1/0.95 of the streams alone is flagged', () => {
   assert.equal(fast.environments[0].rows[0].targets[0].met, true);
 });
 
-test('the streams contender runs in echo jobs only, and --contenders can leave it out', () => {
+/**
+ * A made-up browser's receive at 16 B with the stream floor of the Node record (ceiling 0.5): raw
+ * gets 1000 messages a millisecond, `streams` and `polyfill` these many per run.
+ * @param {{ polyfill: number, streams: number }} messages
+ * @returns {BenchSummary}
+ */
+function browserReceiveSummary({ polyfill, streams }) {
+  const record = emptyRecord();
+  for (let repetition = 0; repetition < 3; repetition++) {
+    for (const [contender, count] of Object.entries({ polyfill, raw: 1000, streams })) {
+      record.runs.push(run('receive', 16, contender, repetition, { ms: 1, messages: count, bytes: count * 16 }));
+    }
+    record.streamFloors.push({ repetition, messages: 1000, readQueuedNs: 250, readWaitingNs: 1000, writeNs: 500 });
+  }
+  const hello = { userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0', contenders: ['polyfill', 'raw', 'streams'], timerResolutionMs: 0.02 };
+  const environment = { name: 'firefox', hello, complete: true, outcome: 'done', seconds: 1, ...record };
+  return JSON.parse(JSON.stringify(summarize({ environments: [environment], settings: { ...planSettings({ repetitions: 3 }), sizes: [16] }, sizes: bundleSizes, seconds: 60 })));
+}
+
+test('a receive or send cell below its stream ceiling is flagged only when it is also below 0.95 × the streams alone', () => {
+  // Ceiling 0.5; the polyfill at 0.40 × raw is 0.80 of it. The streams alone reach 0.41: 0.98 of them.
+  const within = browserReceiveSummary({ polyfill: 400, streams: 410 });
+  const [row] = within.environments[0].rows;
+  assert.equal(row.ceiling?.below, true);
+  assert.equal(row.ceiling?.flagged, false, 'the streams alone do no better');
+  assert.equal(row.streamsAlone?.vsRaw.median, 0.41);
+  assert.deepEqual(within.flags.flagged, []);
+  assert.deepEqual(within.flags.checked, { ceiling: 1, echo: 0, echoCeiling: 0, ceilingStreams: 1 });
+  const page = performancePage(within);
+  assert.match(page, /\| receive \| 16 B \| binary \| 0\.40 \(0\.40–0\.40\) ✗ \| ceiling 0\.50–0\.80, 0\.80 of it; streams alone 0\.41, 0\.98 of it \|/);
+  assert.match(page, /0 of 1 receive and send cells are ⚑ in the table, below 0\.95 × their own ceiling and the streams alone, [^]*1 more are below their stream ceiling but within 0\.95 × the platform's streams alone/);
+  assert.match(page, /1 receive and send cells checked against 0\.95 × their stream ceiling \(1 of them also against 0\.95 × the streams alone\)/);
+  assert.doesNotMatch(page, /undefined|NaN|null/);
+  assert.match(toText(within), /0\.40 \(0\.40–0\.40\) ✗\s+ceiling 0\.50–0\.80, 0\.80 of it; streams alone 0\.41, 0\.98 of it\s/);
+
+  // The streams alone reach 0.45: the polyfill's 0.40 is 0.89 of them, its own cost.
+  const beyond = browserReceiveSummary({ polyfill: 400, streams: 450 });
+  assert.equal(beyond.environments[0].rows[0].ceiling?.flagged, true);
+  assert.deepEqual(beyond.flags.flagged.map((cell) => [cell.kind, cell.streams, cell.ratioToStreams?.toFixed(2)]), [['receive', 0.45, '0.89']]);
+  assert.match(performancePage(beyond), /- firefox receive 16 B binary: 0\.40 × raw, ceiling 0\.50 \(0\.80 of it\), streams alone 0\.45 \(0\.89 of them\)\n/);
+});
+
+test('the streams contender runs in receive, send and echo jobs as often as raw, and --contenders can leave it out', () => {
   const hello = { userAgent: 'test agent', contenders: ['polyfill', 'raw', 'streams'], timerResolutionMs: 0.001 };
   /** @param {string[]|null} contenders */
   const jobsOf = (contenders) => {
@@ -321,7 +363,9 @@ test('the streams contender runs in echo jobs only, and --contenders can leave i
     return jobs.map((job) => `${job.kind} ${job.contender}`);
   };
   const all = jobsOf(null);
-  assert.deepEqual([...new Set(all.filter((job) => job.endsWith(' streams')))], ['echo streams']);
-  assert.equal(all.filter((job) => job === 'echo streams').length, all.filter((job) => job === 'echo raw').length, 'as many echo runs as the others');
+  assert.deepEqual([...new Set(all.filter((job) => job.endsWith(' streams')))], ['receive streams', 'send streams', 'echo streams']);
+  for (const kind of ['receive', 'send', 'echo']) {
+    assert.equal(all.filter((job) => job === `${kind} streams`).length, all.filter((job) => job === `${kind} raw`).length, `as many ${kind} runs as raw`);
+  }
   assert.ok(!jobsOf(['polyfill', 'raw']).some((job) => job.endsWith(' streams')));
 });
