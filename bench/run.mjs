@@ -3,21 +3,7 @@
 // Firefox and WebKit, and against raw `ws` and undici's WebSocketStream in Node; then in the oldest
 // and newest old Chromium builds the conformance matrix runs (old-chromium.mjs). One environment at
 // a time (the machine has two cores), each a plain process driving itself against the bench server.
-//
-//   npm run bench                       everything (about 22 minutes on a quiet machine)
-//   npm run bench -- --only chromium@92,chromium@123   old Chromium builds (any chromium@<major> the harness knows)
-//   npm run bench -- --quick            fewer sizes, repetitions and bytes, for development
-//   npm run bench -- --only chromium,node --repetitions 7
-//   npm run bench -- --candidate OTHER_DIST --contenders polyfill,candidate --kinds send --sizes 1048576
-//       measures another build of the polyfill (its dist/ folder) against this one, interleaved
-//   npm run bench -- --only webkit --candidate bench/baselines/bare-streams.js --contenders polyfill,candidate,raw
-//       or one classic script: a baseline (bench/baselines/) that says where a cell's loss lies
-//       (bare-streams.js also runs in every browser's echo jobs as the `streams` contender, the echo
-//       ceiling; --contenders without it, e.g. polyfill,raw, leaves it out)
-//   npm run bench -- --only chromium --browser-arg=--js-flags=--prof   (extra browser arguments)
-//   npm run bench -- --only node --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=prof   (Node's)
-//   npm run bench -- --kinds streamFloor          only what the platform's streams cost per message
-//   npm run bench -- --environment-bound-minutes 20   a longer bound per environment on a busy machine
+// The options: USAGE below, which --help prints.
 //
 // Writes reports/bench/bench.{json,txt,md,svg} (and a timestamped copy of the JSON); bench.md is the
 // performance page of this run. A full run of every environment that completes also writes the
@@ -67,25 +53,59 @@ const MEMORY_SAMPLE_INTERVAL_MS = 100;
 /** How long the results of a client that has exited may take to arrive. */
 const EXITED_CLIENT_GRACE_MS = 1000;
 
-const { values: options } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    repetitions: { type: 'string' },
-    out: { type: 'string', default: path.join(repositoryRoot, 'reports', 'bench') },
-    log: { type: 'boolean', default: false },
-    candidate: { type: 'string' },
-    contenders: { type: 'string' },
-    kinds: { type: 'string' },
-    sizes: { type: 'string' },
-    types: { type: 'string' },
-    'browser-arg': { type: 'string', multiple: true, default: [] },
-    'node-arg': { type: 'string', multiple: true, default: [] },
-    'environment-bound-minutes': { type: 'string' },
-    docs: { type: 'boolean', default: false },
-    'no-docs': { type: 'boolean', default: false },
-  },
-});
+/** What `npm run bench -- --help` prints. */
+const USAGE = `Usage:
+  npm run bench                       everything (about 22 minutes on a quiet machine)
+  npm run bench -- --only chromium@92,chromium@123   old Chromium builds (any chromium@<major> the harness knows)
+  npm run bench -- --quick            fewer sizes, repetitions and bytes, for development
+  npm run bench -- --only chromium,node --repetitions 7
+  npm run bench -- --candidate OTHER_DIST --contenders polyfill,candidate --kinds send --sizes 1048576
+      measures another build of the polyfill (its dist/ folder) against this one, interleaved
+  npm run bench -- --only webkit --candidate bench/baselines/bare-streams.js --contenders polyfill,candidate,raw
+      or one classic script: a baseline (bench/baselines/) that says where a cell's loss lies
+      (bare-streams.js also runs in every browser's jobs as the \`streams\` contender, the measured
+      ceiling; --contenders without it, e.g. polyfill,raw, leaves it out)
+  npm run bench -- --only chromium --browser-arg=--js-flags=--prof   (extra browser arguments)
+  npm run bench -- --only node --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=prof   (Node's)
+  npm run bench -- --kinds streamFloor          only what the platform's streams cost per message
+  npm run bench -- --environment-bound-minutes 20   a longer bound per environment on a busy machine
+  npm run bench -- --docs | --no-docs  write the committed performance page from any run, or from none
+`;
+
+/** The command line's options; an unknown or malformed one ends the bench with one line (exit 2). */
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        repetitions: { type: 'string' },
+        out: { type: 'string', default: path.join(repositoryRoot, 'reports', 'bench') },
+        log: { type: 'boolean', default: false },
+        candidate: { type: 'string' },
+        contenders: { type: 'string' },
+        kinds: { type: 'string' },
+        sizes: { type: 'string' },
+        types: { type: 'string' },
+        'browser-arg': { type: 'string', multiple: true, default: [] },
+        'node-arg': { type: 'string', multiple: true, default: [] },
+        'environment-bound-minutes': { type: 'string' },
+        docs: { type: 'boolean', default: false },
+        'no-docs': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`[bench] ${error instanceof Error ? error.message : String(error)}; npm run bench -- --help lists the options`);
+    process.exit(2);
+  }
+}
+
+const options = parseCommandLine();
+if (options.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 
 const list = (/** @type {string|undefined} */ text) => (text ? text.split(',').map((item) => item.trim()) : null);
 const settings = planSettings({

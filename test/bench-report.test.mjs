@@ -6,6 +6,7 @@
 // The committed page (docs/performance.md and its chart) must be what the generator makes of the
 // committed summary (docs/performance.json): no number on it is copied by hand.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -368,4 +369,16 @@ test('the streams contender runs in receive, send and echo jobs as often as raw,
     assert.equal(all.filter((job) => job === `${kind} streams`).length, all.filter((job) => job === `${kind} raw`).length, `as many ${kind} runs as raw`);
   }
   assert.ok(!jobsOf(['polyfill', 'raw']).some((job) => job.endsWith(' streams')));
+});
+
+test('the bench lists its options on --help, and stops on an unknown one with one line', () => {
+  const bench = (/** @type {string} */ option) => spawnSync(process.execPath, [path.join(path.dirname(docs), 'bench', 'run.mjs'), option], { encoding: 'utf8', timeout: 30_000 });
+  const help = bench('--help');
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^Usage:\n {2}npm run bench {2,}everything/);
+  assert.match(help.stdout, /--candidate OTHER_DIST/);
+  const unknown = bench('--sise');
+  assert.equal(unknown.status, 2);
+  assert.equal(unknown.stderr.trim().split('\n').length, 1, unknown.stderr);
+  assert.match(unknown.stderr, /^\[bench\] Unknown option '--sise'.*--help lists the options/);
 });
