@@ -56,15 +56,15 @@ export const ECHO_CEILING_BASIS = {
   contender: 'streams',
   label: "the `streams` contender's round trip over raw's (pooled p50s)",
   why:
-    "`streams` is `bench/baselines/bare-streams.js`, the platform's own ReadableStream and WritableStream fed straight from a WebSocket " +
-    "with none of the standard's checks, run beside the other contenders in each browser's jobs (not in Node's). " +
+    "`streams` is the platform's own ReadableStream and WritableStream fed straight from the socket with none of the standard's checks " +
+    '(`bench/baselines/bare-streams.js` in browsers, `bench/baselines/bare-streams-ws.mjs` over `ws` in Node), run beside the other contenders in every job. ' +
     "Echo uses it rather than the stream floor because a round trip pays the streams' cost on paths the floor's tight loop keeps warm: " +
     'each message waits for the one before, so every read, write and promise in between starts cold. ' +
     `A cell above ${ECHO_LIMIT} × raw still misses its target (✗), but is flagged only when it also takes more than 1/${CEILING_FACTOR} × as long as the streams alone`,
 };
 
 /**
- * What receive and send cells in browsers are also measured against: the same contender as echo's
+ * What receive and send cells are also measured against: the same contender as echo's
  * ceiling, by throughput.
  * @type {import('./types.mjs').EchoCeilingBasis}
  */
@@ -131,7 +131,7 @@ export const echoP50 = (figures) => figures?.pooledP50Ms ?? figures?.p50Ms?.medi
 
 /**
  * The echo row's check against ECHO_LIMIT × raw, in the same shape as a flag. Where the row has the
- * `streams` contender (browsers), also its ceiling: `ceiling` = streams ÷ raw, what the platform's
+ * `streams` contender, also its ceiling: `ceiling` = streams ÷ raw, what the platform's
  * streams alone add to a round trip, and `ratioToCeiling` = polyfill ÷ streams; then the row is
  * `flagged` only when it is above the limit and ratioToCeiling > 1 / CEILING_FACTOR (the throughput
  * rule, for a figure where lower is better). Without it, flagged when above the limit, as before.

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { WebSocketStream as UndiciWebSocketStream } from 'undici';
 import { WebSocketStream as PolyfillWebSocketStream, socketImplementation } from '../dist/node.js';
+import { BareStreamsOverWs } from './baselines/bare-streams-ws.mjs';
 import { candidateModuleFolder } from './candidate.mjs';
 import { ClientSocketWatcher, sampleUserSpaceBuffered } from './node-memory.mjs';
 import { eventContender, runJob, sessionApi, streamContender, timerResolutionMs } from './workloads.mjs';
@@ -36,6 +37,7 @@ const contenders = {
   polyfill: streamContender(PolyfillWebSocketStream),
   raw: eventContender(WebSocket, { sendCallbacks: true, binaryType: 'nodebuffer' }),
   undici: streamContender(UndiciWebSocketStream),
+  streams: streamContender(BareStreamsOverWs),
 };
 if (options.candidate) {
   const folder = await candidateModuleFolder(path.resolve(options.candidate));

@@ -144,11 +144,11 @@ function ratioTableIntro({ settings, targets, method }) {
     `${measures} ✓/✗ against the targets: ${list(goals)}. Beside each ratio to raw, the cell's stream ceiling ` +
     `(for receive, from the dearer of the two reads to the cheaper) and the ratio as a fraction of it` +
     (method.streamsCeilingBasis
-      ? `; where the \`${method.streamsCeilingBasis.contender}\` contender ran (browsers), also "${method.streamsCeilingBasis.contender} alone": its throughput ÷ raw's, and the polyfill's ÷ its. ` +
+      ? `; where the \`${method.streamsCeilingBasis.contender}\` contender ran, also "${method.streamsCeilingBasis.contender} alone": its throughput ÷ raw's, and the polyfill's ÷ its. ` +
         `${FLAG} marks a cell below ${method.ceilingFactor} × its ceiling and, where measured, below ${method.ceilingFactor} × the streams alone, `
       : `; ${FLAG} marks a cell below ${method.ceilingFactor} × its ceiling, `) +
     (method.echoCeilingBasis
-      ? `or an echo above ${method.echoLimit} × raw; where the \`${method.echoCeilingBasis.contender}\` contender ran (browsers), an echo's ceiling is ` +
+      ? `or an echo above ${method.echoLimit} × raw; where the \`${method.echoCeilingBasis.contender}\` contender ran, an echo's ceiling is ` +
         `"${method.echoCeilingBasis.contender} alone": its round trip ÷ raw's, and the polyfill's ÷ its beside it, and the echo is ${FLAG} only above ${fixed(1 / method.ceilingFactor)} × it as well.`
       : `or an echo above ${method.echoLimit} × raw.`)
   );
@@ -208,7 +208,10 @@ function ratioTable(summary) {
 function streamsContenderNote(method) {
   const { echoCeilingBasis, streamsCeilingBasis } = method;
   if (streamsCeilingBasis) {
-    return ` The first also runs in every browser's receive, send and echo jobs as the \`${streamsCeilingBasis.contender}\` contender: a second ceiling, measured, for receive and send cells, and echo cells' only one (below).`;
+    return (
+      ` The first, and its twin for Node over \`ws\` (\`bare-streams-ws.mjs\`), also run in every receive, send and echo job as the \`${streamsCeilingBasis.contender}\` contender: ` +
+      "a second ceiling, measured, for receive and send cells, and echo cells' only one (below)."
+    );
   }
   return echoCeilingBasis ? ` The first also runs in every browser's echo jobs as the \`${echoCeilingBasis.contender}\` contender, which gives echo cells their ceiling (below).` : '';
 }
@@ -216,10 +219,10 @@ function streamsContenderNote(method) {
 /** @param {BenchSummary} summary */
 function ceilingSection({ method, flags }) {
   const basis = Object.entries(method.ceilingBasis).map(([kind, { label, why }]) => `- **${kind}** cells use ${label}: ${why}.`);
-  if (method.streamsCeilingBasis) basis.push(`- **receive and send** cells in browsers are also measured against ${method.streamsCeilingBasis.label}: ${method.streamsCeilingBasis.why}.`);
+  if (method.streamsCeilingBasis) basis.push(`- **receive and send** cells are also measured against ${method.streamsCeilingBasis.label}: ${method.streamsCeilingBasis.why}.`);
   // Summaries from before the streams contender: echo had no ceiling.
   const echo = method.echoCeilingBasis
-    ? `- **echo** cells in browsers use ${method.echoCeilingBasis.label}: ${method.echoCeilingBasis.why}. In Node, or where the run left the contender out, they keep their target of ${method.echoLimit} × raw alone.`
+    ? `- **echo** cells use ${method.echoCeilingBasis.label}: ${method.echoCeilingBasis.why}. Where the contender did not run (Node, before it had one; a run that left it out), they keep their target of ${method.echoLimit} × raw alone.`
     : `- **echo** cells have no ceiling (a round trip is mostly latency, which the floor does not bound) and keep their target of ${method.echoLimit} × raw.`;
   return [
     '### Cells below their stream ceiling',

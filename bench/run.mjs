@@ -63,8 +63,8 @@ const USAGE = `Usage:
       measures another build of the polyfill (its dist/ folder) against this one, interleaved
   npm run bench -- --only webkit --candidate bench/baselines/bare-streams.js --contenders polyfill,candidate,raw
       or one classic script: a baseline (bench/baselines/) that says where a cell's loss lies
-      (bare-streams.js also runs in every browser's jobs as the \`streams\` contender, the measured
-      ceiling; --contenders without it, e.g. polyfill,raw, leaves it out)
+      (bare-streams.js, and bare-streams-ws.mjs in Node, run in every job as the \`streams\` contender,
+      the measured ceiling; --contenders without it, e.g. polyfill,raw, leaves it out)
   npm run bench -- --only chromium --browser-arg=--js-flags=--prof   (extra browser arguments)
   npm run bench -- --only node --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=prof   (Node's)
   npm run bench -- --kinds streamFloor          only what the platform's streams cost per message

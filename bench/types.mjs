@@ -216,7 +216,7 @@ export {};
  * @property {(Partial<Ratio> & { cpu: Spread|null })} [candidateVsPolyfill]
  * @property {Ceiling|null} [ceiling]
  * @property {EchoCheck|null} [echo]
- * @property {StreamsAlone} [streamsAlone]  receive and send rows where the `streams` contender ran (browsers)
+ * @property {StreamsAlone} [streamsAlone]  receive and send rows where the `streams` contender ran
  */
 /**
  * The platform's streams fed straight from the socket (bench/baselines/bare-streams.js) in a
