@@ -76,6 +76,9 @@ class ReceiveQueueSizes {
   }
 }
 
+/** The watch that sends join until its first immediate has run (watchPromptness). */
+let openWatch: { prompt: boolean; started: boolean } | undefined;
+
 /**
  * Whether a send's report comes "at once": before the second check phase (setImmediate) of the
  * event loop after send(). Node's TLS sockets report a write that went to the network within
@@ -86,14 +89,26 @@ class ReceiveQueueSizes {
  * `ws` 8.23 alone, a server in another process: 5-7 reports in 20 came after the close frame over
  * wss: on Node 18, 20, 22 and 26; none over ws:, where such a report comes on the next tick.
  * A write that waited for the network is reported from the poll phase that finished it, later.
+ *
+ * One watch serves every send made before its first immediate runs: a burst of small writes, each
+ * settled by the report of the one before within one task, costs three immediates in all instead
+ * of two per message (Node 20, 16 B sends: about 1.2 × the messages per second at 0.85 × the CPU).
+ * A send made inside the check phase that runs that first immediate, but before it, shares the
+ * watch too, and its report may come two poll phases later: so a watch lasts until the third
+ * check phase after its first send, which covers it.
  */
 function watchPromptness(): { readonly prompt: boolean } {
-  const watch = { prompt: true };
+  if (openWatch?.started === false) return openWatch;
+  const watch = { prompt: true, started: false };
+  openWatch = watch;
   // Node's global, not an import of node:timers: this module shares a chunk with the browser
   // entries (RECEIVE_HIGH_WATER_MARK), and a browser cannot load a node: module.
-  setImmediate(() => setImmediate(() => {
-    watch.prompt = false;
-  }));
+  setImmediate(() => {
+    watch.started = true;
+    setImmediate(() => setImmediate(() => {
+      watch.prompt = false;
+    }));
+  });
   return watch;
 }
 
