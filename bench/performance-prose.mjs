@@ -232,8 +232,12 @@ function removedCosts() {
       '- **A copy of every binary chunk before sending**, a large share of the time it takes to send a megabyte. The engines\' own WebSockets take the bytes at `send()`, ' +
         "as the standard says, so they are handed a view; a `WebSocket` written in script (jsdom's sends later) and `ws` when permessage-deflate was negotiated (it compresses on zlib's thread, after `send()` returned) still get a copy; without compression `ws` copies into the masked frame within `send()`.",
       '- **A read of the readable\'s `desiredSize` after every message**, which only a socket that can stop reading (`ws`) weighs: browsers no longer make it.',
+      '- **Two `setImmediate` calls per message sent over `ws`**, the watch that tells a write Node finished within `send()` from one that waited for the network. ' +
+        'Sends made before a watch\'s first check phase now share it: a burst of small writes costs three immediates in all.',
+      '- **Two getter calls per binary write** (a brand check and `resizable`): one getter now answers both, which counted most in WebKit.',
     ].join('\n'),
     'The figures before and after each change are in the commits that made them: "Readable: count messages and track queued bytes in handleMessage, not through a size() callback", ' +
-      '"ws adapter: hand on a message\'s Buffer without copying when its ArrayBuffer is its own" and "Send: hand a browser\'s WebSocket a view of the chunk".',
+      '"ws adapter: hand on a message\'s Buffer without copying when its ArrayBuffer is its own", "Send: hand a browser\'s WebSocket a view of the chunk", ' +
+      '"ws adapter: one promptness watch per burst of sends, not two immediates per message" and "write: one getter call tells an ArrayBuffer from a shared one and whether it is resizable".',
   ];
 }
