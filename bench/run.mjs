@@ -55,7 +55,7 @@ const EXITED_CLIENT_GRACE_MS = 1000;
 
 /** What `npm run bench -- --help` prints. */
 const USAGE = `Usage:
-  npm run bench                       everything (about 22 minutes on a quiet machine)
+  npm run bench                       everything (about 25 minutes on a quiet machine)
   npm run bench -- --only chromium@92,chromium@123   old Chromium builds (any chromium@<major> the harness knows)
   npm run bench -- --quick            fewer sizes, repetitions and bytes, for development
   npm run bench -- --only chromium,node --repetitions 7
