@@ -5,8 +5,8 @@
 // stream floor, measured in the same run). A cell below CEILING_FACTOR × its ceiling loses more
 // than the streams explain: that is the polyfill's own cost, and the report flags it.
 //
-// In browsers the `streams` contender (bench/baselines/bare-streams.js) measures a second ceiling
-// in the same runs: the platform's streams fed straight from the socket. A receive or send cell is
+// The `streams` contender (bench/baselines/bare-streams.js in browsers, bare-streams-ws.mjs in
+// Node) measures a second ceiling in the same runs: the platform's streams fed straight from the socket. A receive or send cell is
 // flagged only below CEILING_FACTOR × both (STREAMS_CEILING_BASIS); echo cells have that one alone
 // (ECHO_CEILING_BASIS): streams ÷ raw round trip, flagged above ECHO_LIMIT × raw only beyond
 // 1 / CEILING_FACTOR × it.

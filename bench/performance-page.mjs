@@ -201,8 +201,8 @@ function ratioTable(summary) {
 }
 
 /**
- * Where the page says what the `streams` contender is for: every browser job since it ran in
- * receive and send too, echo jobs alone before; nothing in summaries from before it ran at all.
+ * Where the page says what the `streams` contender is for: every job since it ran in receive and
+ * send too (and in Node), browsers' echo jobs alone before; nothing in summaries from before it ran at all.
  * @param {BenchSummary['method']} method
  */
 function streamsContenderNote(method) {

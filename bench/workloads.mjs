@@ -426,12 +426,13 @@ async function sendLoop(socket, message, count) {
 }
 
 /**
- * The `ws` package's send loop: above the high-water mark, wait for a send callback that brings it below.
- * @param {EventSocket} socket
- * @param {Message} message
- * @param {number} count
+ * Sending on the `ws` package's terms, for raw's loop and the Node streams baseline alike: → send(message),
+ * which sends and, above the high-water mark, returns a promise that the send callback bringing the
+ * buffer below it settles; undefined otherwise, so nothing waits while there is room.
+ * @param {{ readonly bufferedAmount: number, send(data: Message, callback: () => void): void }} socket
+ * @returns {(message: Message) => Promise<void>|undefined}
  */
-async function sendLoopOnCallbacks(socket, message, count) {
+export function sendOnCallbacks(socket) {
   /** @type {(() => void)|undefined} */
   let wake;
   const onSent = () => {
@@ -441,13 +442,26 @@ async function sendLoopOnCallbacks(socket, message, count) {
       resume();
     }
   };
-  for (let i = 0; i < count; i++) {
+  return (message) => {
     socket.send(message, onSent);
-    if (socket.bufferedAmount > RAW_SEND_HIGH_WATER_MARK) {
-      await new Promise((/** @type {(value?: unknown) => void} */ resolve) => {
-        wake = resolve;
-      });
-    }
+    if (socket.bufferedAmount <= RAW_SEND_HIGH_WATER_MARK) return undefined;
+    return new Promise((resolve) => {
+      wake = resolve;
+    });
+  };
+}
+
+/**
+ * The `ws` package's send loop: above the high-water mark, wait for a send callback that brings it below.
+ * @param {EventSocket} socket
+ * @param {Message} message
+ * @param {number} count
+ */
+async function sendLoopOnCallbacks(socket, message, count) {
+  const send = sendOnCallbacks(socket);
+  for (let i = 0; i < count; i++) {
+    const drained = send(message);
+    if (drained !== undefined) await drained;
   }
 }
 

@@ -7,7 +7,7 @@
 // ceiling, not a rival. For measurement only: it is not a WebSocketStream.
 import { ReadableStream, WritableStream } from 'node:stream/web';
 import WebSocket from 'ws';
-import { RAW_SEND_HIGH_WATER_MARK } from '../workloads.mjs';
+import { sendOnCallbacks } from '../workloads.mjs';
 
 /** @typedef {import('../workloads.mjs').Message} Message */
 
@@ -29,24 +29,7 @@ export class BareStreamsOverWs {
     let controller;
     const readable = new ReadableStream({ start: (started) => void (controller = started) }, { highWaterMark: 0 });
     // Sending waits, as raw's loop on send callbacks does, while more than the high-water mark is buffered.
-    /** @type {(() => void)|undefined} */
-    let wake;
-    const onSent = () => {
-      if (wake !== undefined && socket.bufferedAmount <= RAW_SEND_HIGH_WATER_MARK) {
-        const resume = wake;
-        wake = undefined;
-        resume();
-      }
-    };
-    /** @param {Message} message */
-    const write = (message) => {
-      socket.send(message, onSent);
-      if (socket.bufferedAmount <= RAW_SEND_HIGH_WATER_MARK) return undefined;
-      return new Promise((/** @type {(value?: undefined) => void} */ resolve) => {
-        wake = resolve;
-      });
-    };
-    const writable = new WritableStream({ write }, { highWaterMark: 1 });
+    const writable = new WritableStream({ write: sendOnCallbacks(socket) }, { highWaterMark: 1 });
     socket.onmessage = ({ data }) => controller.enqueue(typeof data === 'string' ? data : ownBytes(/** @type {Buffer} */ (data)));
     this.opened = new Promise((resolve) => {
       socket.onopen = () => resolve({ readable, writable });
