@@ -74,6 +74,12 @@ export class SuiteContext {
     [this.wpt, this.helper] = await Promise.all([startServer(), startHelperServer()]);
   }
 
+  /** The prototype of the WebSocket class that carries this suite's connections. */
+  async webSocketPrototype() {
+    const WebSocketClass = this.adapter === 'ws' ? (await import('ws')).WebSocket : globalThis.WebSocket;
+    return /** @type {object} */ (WebSocketClass.prototype);
+  }
+
   async stop() {
     await Promise.all([this.wpt?.close(), this.helper?.close()]);
   }

@@ -25,6 +25,31 @@ const KIB = 1024;
 const MIB = 1024 * KIB;
 const SOCKET_READ_BYTES = 64 * KIB;
 const HANDSHAKE_AND_HEADERS_BYTES = 1 * KIB;
+const STALL_MS = 500;
+// A look every 16 ms is 62.5 a second; the back-off to it (1, 3, 7, 15 ms) adds four.
+const MOST_LOOKS_PER_SECOND_WHILE_STALLED = 80;
+
+/**
+ * Counts calls of an accessor's getter on `prototype` until restore().
+ * @param {object} prototype
+ * @param {string} name
+ */
+function countGetterCalls(prototype, name) {
+  const descriptor = /** @type {PropertyDescriptor} */ (Object.getOwnPropertyDescriptor(prototype, name));
+  const originalGetter = /** @type {() => unknown} */ (descriptor.get);
+  const counter = {
+    count: 0,
+    restore: () => Object.defineProperty(prototype, name, descriptor),
+  };
+  Object.defineProperty(prototype, name, {
+    ...descriptor,
+    get() {
+      counter.count += 1;
+      return Reflect.apply(originalGetter, this, []);
+    },
+  });
+  return counter;
+}
 
 /**
  * @param {number} highWaterMark
@@ -141,7 +166,18 @@ export function defineBackpressureTests(context) {
       t.diagnostic(`${context.adapter}: ${resolvedWrites} MiB were accepted before a write stayed pending (send high-water mark ${context.polyfill.SEND_HIGH_WATER_MARK} bytes; the rest sat in kernel buffers)`);
       assert.equal(writer.desiredSize, 0, 'desiredSize while a write is pending');
       assert.equal(await stateOf(writer.ready), 'pending', 'writer.ready while a write is pending');
-      assert.ok(await stillPendingAfter(pendingWrite, 300), 'the write stays pending while the server does not read');
+      const looks = countGetterCalls(await context.webSocketPrototype(), 'bufferedAmount');
+      const stalledSince = performance.now();
+      try {
+        assert.ok(await stillPendingAfter(pendingWrite, STALL_MS), 'the write stays pending while the server does not read');
+      } finally {
+        looks.restore();
+      }
+      // Where there is no event for the buffer draining (the WebSocket API), the polyfill looks at
+      // bufferedAmount; with nothing draining it backs off to about 60 looks a second.
+      const lookBound = Math.ceil(((performance.now() - stalledSince) / 1000) * MOST_LOOKS_PER_SECOND_WHILE_STALLED);
+      t.diagnostic(`${context.adapter}: ${looks.count} looks at bufferedAmount in ${STALL_MS} ms of a stalled connection`);
+      assert.ok(looks.count <= lookBound, `${looks.count} looks at bufferedAmount while the connection was stalled; at most ${lookBound} allowed`);
       record.websocket.resume();
       await within(pendingWrite, 'the pending write once the server reads again');
       await within(writer.ready, 'ready after the write resolved');
