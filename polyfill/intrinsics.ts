@@ -27,7 +27,6 @@ export const NumberCtor = Number;
 export const isFiniteNumber = Number.isFinite;
 export const mathTrunc = Math.trunc;
 export const mathMin = Math.min;
-export const dateNow = Date.now;
 export const objectCreate = Object.create;
 export const encodeURIComponentFn = encodeURIComponent;
 const regExpTest = RegExp.prototype.test;

@@ -2,7 +2,7 @@
 // package (which implements the same event API, and adds pause/resume and send callbacks).
 
 import { type Socket, type SocketConnector, type SocketEventSink } from './socket.js';
-import { WebSocketCtor, clearTimeoutFn, dateNow, isNativeFunction, mathMin, mathTrunc, setTimeoutFn } from './intrinsics.js';
+import { WebSocketCtor, clearTimeoutFn, isNativeFunction, mathMin, setTimeoutFn } from './intrinsics.js';
 
 const OPEN = 1;
 const CLOSING = 2;
@@ -124,39 +124,29 @@ export function webSocketConnector<T extends WebSocketLike>(
 }
 
 /**
- * Watches bufferedAmount for an API that has no event when it drops. Each look predicts, from how
- * fast the buffer drained since the previous look, when it will reach the limit, and sleeps that
- * long (0..MAX_DRAIN_POLL_MS). Looks that see nothing drain cannot predict: they sleep 1, 3, 7,
- * 15 ms, then the most, so a buffer that drains in bursts is soon looked at again, and a stalled
- * connection about 60 times a second, not on every timer tick. Only one write is ever in flight,
- * so there is at most one waiter.
+ * Watches bufferedAmount for an API that has no event when it drops. While the buffer drains, it
+ * looks on every timer task (browsers clamp nested timers to about 4 ms), as an application's own
+ * send loop does. Looks that see nothing drain sleep 1, 3, 7, 15 ms, then MAX_DRAIN_POLL_MS: a
+ * buffer that drains in bursts is soon looked at again, and a stalled connection about 60 times a
+ * second. Only one write is ever in flight, so there is at most one waiter.
  */
 function drainWatcher(bufferedAmount: () => number): Pick<Transfer, 'whenSent' | 'stop'> {
   let timer: unknown;
   let limit = 0;
   let callback: (() => void) | undefined;
   let lastAmount = 0;
-  let lastTime = 0;
-  let bytesPerMs = 0;
   let idleDelay = 0;
 
-  const schedule = (excessBytes: number): void => {
-    idleDelay = bytesPerMs > 0 ? 0 : 2 * idleDelay + 1;
-    timer = setTimeoutFn(look, mathMin(MAX_DRAIN_POLL_MS, idleDelay || mathTrunc(excessBytes / bytesPerMs)));
-  };
   const look = (): void => {
-    timer = undefined;
     const amount = bufferedAmount();
-    const now = dateNow();
-    const elapsed = now - lastTime;
-    // A rate of 0 or below (nothing drained) is no prediction: schedule() backs off instead.
-    if (elapsed > 0) bytesPerMs = (lastAmount - amount) / elapsed;
+    if (amount <= limit) {
+      const waiting = callback!;
+      timer = callback = undefined;
+      return waiting();
+    }
+    idleDelay = amount < lastAmount ? 0 : mathMin(MAX_DRAIN_POLL_MS, 2 * idleDelay + 1);
     lastAmount = amount;
-    lastTime = now;
-    if (amount > limit) return schedule(amount - limit);
-    const waiting = callback!;
-    callback = undefined;
-    waiting();
+    timer = setTimeoutFn(look, idleDelay);
   };
 
   return {
@@ -165,8 +155,8 @@ function drainWatcher(bufferedAmount: () => number): Pick<Transfer, 'whenSent' |
       if (lastAmount <= newLimit) return true;
       limit = newLimit;
       callback = newCallback;
-      lastTime = dateNow();
-      schedule(lastAmount - newLimit);
+      idleDelay = 0;
+      timer = setTimeoutFn(look, 0);
       return false;
     },
     stop() {
