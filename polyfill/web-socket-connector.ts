@@ -44,7 +44,7 @@ export interface Transfer {
    */
   whenSent(limit: number, callback: (handedOverBeforeClosing?: boolean) => void): boolean;
   /** As Socket.resume. */
-  resume(): void;
+  resume?(): void;
   /** The connection has closed: drop a waiting callback, and any timer behind it. */
   stop(): void;
 }
@@ -181,9 +181,8 @@ function platformTransfer(sendTakesBytesAtOnce: boolean): CreateTransfer<WebSock
       receive: (data) => {
         events.message(typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer));
       },
+      // The WebSocket API cannot stop reading: there is no resume().
       ...drainWatcher(bufferedAmount),
-      // The WebSocket API cannot stop reading: there is nothing to resume.
-      resume() {},
     };
   };
 }

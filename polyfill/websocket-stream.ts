@@ -276,7 +276,8 @@ function handleConnectionEstablished(state: StreamState, protocol: string, exten
       start: (controller) => {
         state.readableController = controller;
       },
-      pull: () => pull(state),
+      // Only a socket that can stop reading needs to hear that a read waits.
+      pull: state.socket!.resume && (() => pull(state)),
       cancel: (reason) => {
         state.readableOpen = false;
         closeUsingReason(state, reason);
@@ -320,7 +321,7 @@ function queuedMessages(state: StreamState): number {
  * empty queue: the application wants more, so read from the network again.
  */
 function pull(state: StreamState): void {
-  state.socket?.resume();
+  state.socket?.resume?.();
 }
 
 /** The writable's write algorithm: send the chunk as one message, settle once it left the buffer. */
@@ -398,7 +399,7 @@ function closeTheWebSocket(state: StreamState, closeCode: number | null, reason:
   const wasConnecting = state.readyState === CONNECTING;
   state.readyState = CLOSING;
   // A paused socket would never read the peer's answering close frame.
-  state.socket!.resume();
+  state.socket!.resume?.();
   if (wasConnecting) {
     // Code and reason are for an established connection; the handshake is simply abandoned.
     state.socket!.close();
