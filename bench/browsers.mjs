@@ -136,9 +136,9 @@ const SPAWN = {
 };
 
 /**
- * Starts `engine` on `url` with a throwaway profile. → { pid, exited, stop() }; stop() kills the
+ * Starts `engine` on `url` with a throwaway profile. → { pid, userDataDirectory, exited, stop() }; stop() kills the
  * browser's process group (and Xvfb) and removes the profile. `extraArgs` go to the browser as they
- * are (for profiling, say Chromium's --js-flags=--prof).
+ * are (a feature switch, say).
  * @param {string} engine
  * @param {FoundEngine} found
  * @param {string} url
@@ -163,6 +163,7 @@ export async function launchEngine(engine, found, url, { extraArgs = [] } = {}) 
   const { browser, helpers } = started;
   return {
     pid: browser.pid,
+    userDataDirectory: profile,
     exited: whenExited(browser),
     async stop() {
       for (const helper of [browser, ...helpers]) await stopHelper(helper);

@@ -23,8 +23,8 @@ import { eventContender, runJob, sessionApi, streamContender, timerResolutionMs 
 
 // undici warns once that its WebSocketStream is experimental; that is known and not news per run.
 process.removeAllListeners('warning');
-// The bench stops this client with SIGTERM; leaving through exit() lets --cpu-prof (--node-arg)
-// write its profile, which a death by signal would lose.
+// The bench stops this client with SIGTERM; leaving through exit() lets --cpu-prof
+// write its profile (--cpu-profile), which a death by signal would lose.
 process.once('SIGTERM', () => process.exit(0));
 
 const { positionals, values: options } = parseArgs({ allowPositionals: true, options: { candidate: { type: 'string' } } });

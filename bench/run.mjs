@@ -24,6 +24,7 @@ import { writePerformancePage } from './performance-page.mjs';
 import { toText } from './report.mjs';
 import { bundleSizes, summarize } from './summary.mjs';
 import { startBenchServer } from './server.mjs';
+import { startPageProfile } from './cpu-profile.mjs';
 
 /** @typedef {import('./types.mjs').BenchRecord} BenchRecord */
 /** @typedef {import('./types.mjs').BenchSummary} BenchSummary */
@@ -43,7 +44,10 @@ import { startBenchServer } from './server.mjs';
  * @typedef {{ name: string, found: import('./browsers.mjs').FoundEngine|null, build: EngineBuild|null, settings: PlanSettings }} Environment
  */
 /** @typedef {(hello: Hello, record: BenchRecord) => Plan} MakePlan */
-/** A client process: a browser or the Node client. @typedef {{ pid: number|undefined, exited: Promise<unknown>, stop: () => Promise<unknown> }} Client */
+/**
+ * A client process: a browser (with the profile folder it was started with) or the Node client.
+ * @typedef {{ pid: number|undefined, userDataDirectory?: string, exited: Promise<unknown>, stop: () => Promise<unknown> }} Client
+ */
 
 const benchDirectory = path.dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = path.dirname(benchDirectory);
@@ -65,8 +69,11 @@ const USAGE = `Usage:
       or one classic script: a baseline (bench/baselines/) that says where a cell's loss lies
       (bare-streams.js, and bare-streams-ws.mjs in Node, run in every job as the \`streams\` contender,
       the measured ceiling; --contenders without it, e.g. polyfill,raw, leaves it out)
-  npm run bench -- --only chromium --browser-arg=--js-flags=--prof   (extra browser arguments)
-  npm run bench -- --only node --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=prof   (Node's)
+  npm run bench -- --only chromium@92,node --kinds send --sizes 16 --cpu-profile prof
+      a CPU profile of each Chromium page (DevTools) and Node client (--cpu-prof) into prof/;
+      node bench/cpu-profile.mjs prof/FILE.cpuprofile lists its self times. Not for Firefox or WebKit.
+  npm run bench -- --only chromium --browser-arg=--enable-features=X   (extra browser arguments)
+  npm run bench -- --only node --node-arg=--max-semi-space-size=64   (extra arguments of Node's)
   npm run bench -- --kinds streamFloor          only what the platform's streams cost per message
   npm run bench -- --environment-bound-minutes 20   a longer bound per environment on a busy machine
   npm run bench -- --docs | --no-docs  write the committed performance page from any run, or from none
@@ -89,6 +96,7 @@ function parseCommandLine() {
         types: { type: 'string' },
         'browser-arg': { type: 'string', multiple: true, default: [] },
         'node-arg': { type: 'string', multiple: true, default: [] },
+        'cpu-profile': { type: 'string' },
         'environment-bound-minutes': { type: 'string' },
         docs: { type: 'boolean', default: false },
         'no-docs': { type: 'boolean', default: false },
@@ -118,11 +126,15 @@ const settings = planSettings({
   types: /** @type {import('./types.mjs').MessageType[]|null} */ (list(options.types)),
 });
 const candidateDirectory = options.candidate ? path.resolve(options.candidate) : null;
+const profileDirectory = options['cpu-profile'] ? path.resolve(options['cpu-profile']) : null;
 const selected = options.only ? options.only.split(',').map((name) => name.trim()) : [...ENVIRONMENTS, ...OLD_CHROMIUM_ENVIRONMENTS];
 try {
   for (const name of selected) {
     if (isOldChromium(name)) oldChromiumRow(name);
     else if (!ENVIRONMENTS.includes(name)) throw new UsageError(`--only: unknown environment "${name}" (known: ${ENVIRONMENTS.join(', ')}, chromium@<major>)`);
+    if (options['cpu-profile'] && (name === 'firefox' || name === 'webkit')) {
+      throw new UsageError(`--cpu-profile: ${name} has no profiler the bench can reach; name Chromium builds and node with --only`);
+    }
   }
 } catch (error) {
   if (!(error instanceof UsageError)) throw error;
@@ -322,12 +334,15 @@ class SessionJobs {
 async function startClient({ name, found, build }, server, sessionId) {
   if (found !== null) {
     const url = `${server.origin}/bench/page.html?session=${sessionId}${build ? `&build=${build.bundle}` : ''}${candidateDirectory ? '&candidate' : ''}`;
-    return launchEngine(name, found, url, { extraArgs: options['browser-arg'] });
+    // Port 0: the browser picks a free one and names it in its profile folder (cpu-profile.mjs).
+    const profiling = profileDirectory ? ['--remote-debugging-port=0'] : [];
+    return launchEngine(name, found, url, { extraArgs: [...profiling, ...options['browser-arg']] });
   }
   const candidate = candidateDirectory ? ['--candidate', candidateDirectory] : [];
+  const profiling = profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`] : [];
   // NODE_PATH lets a candidate build outside this tree find the `ws` package.
   const env = { ...process.env, NODE_PATH: path.join(repositoryRoot, 'node_modules') };
-  const child = spawnHelper(process.execPath, [...options['node-arg'], path.join(benchDirectory, 'node-client.mjs'), server.origin, sessionId, ...candidate], { stdio: ['ignore', 'inherit', 'inherit'], env });
+  const child = spawnHelper(process.execPath, [...profiling, ...options['node-arg'], path.join(benchDirectory, 'node-client.mjs'), server.origin, sessionId, ...candidate], { stdio: ['ignore', 'inherit', 'inherit'], env });
   return { pid: child.pid, exited: whenExited(child), stop: () => stopHelper(child) };
 }
 
@@ -366,6 +381,21 @@ async function sessionOutcome(jobs, client) {
 }
 
 /**
+ * Writes the profile of a page, or says in one line why there is none; the run goes on either way.
+ * @param {Promise<import('./cpu-profile.mjs').RunningProfile>} starting
+ * @param {string} file
+ */
+async function writePageProfile(starting, file) {
+  try {
+    const profile = await (await starting).stop();
+    await writeFile(file, JSON.stringify(profile));
+    log(`CPU profile: ${path.relative(process.cwd(), file)}`);
+  } catch (error) {
+    log(`CPU profile not written: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
  * Starts a fresh client process of `environment` (a browser, or the Node client) on a new
  * session whose jobs come from `makePlan(hello, record)`, and runs it to the end or to the bound.
  * @param {Environment} environment
@@ -384,8 +414,12 @@ async function runSession(environment, server, what, makePlan) {
   });
   const client = await startClient(environment, server, sessionId);
   jobs.clientPid = client.pid ?? null;
+  const profile = profileDirectory && client.userDataDirectory ? startPageProfile(client.userDataDirectory) : null;
+  // Its failure is reported once the session ends (writePageProfile), not as an unhandled rejection.
+  profile?.catch(() => {});
   const outcome = await sessionOutcome(jobs, client);
   jobs.stopWatching();
+  if (profile) await writePageProfile(profile, path.join(/** @type {string} */ (profileDirectory), `${name}-${what.replace(/\W+/g, '-')}.cpuprofile`));
   await client.stop();
   server.closeSession(sessionId);
   const seconds = (Date.now() - started) / 1000;
@@ -461,6 +495,7 @@ async function main() {
   ensureBuild();
   const engines = await findEngines();
   const server = await startBenchServer({ log: options.log, candidateDirectory });
+  if (profileDirectory) await mkdir(profileDirectory, { recursive: true });
   /** @type {EnvironmentRecord[]} */
   const environments = [];
   try {
