@@ -235,9 +235,14 @@ function removedCosts() {
       '- **Two `setImmediate` calls per message sent over `ws`**, the watch that tells a write Node finished within `send()` from one that waited for the network. ' +
         'Sends made before a watch\'s first check phase now share it: a burst of small writes costs three immediates in all.',
       '- **Two getter calls per binary write** (a brand check and `resizable`): one getter now answers both, which counted most in WebKit.',
+      "- **The readable's pull algorithm over the `WebSocket` API**, a call and a promise on every read that found the queue empty, to resume a socket that cannot pause. " +
+        'Only a socket that can stop reading (`ws`) now gives the readable a pull.',
+      '- **A predicted sleep of up to 16 ms while a large write waited for `bufferedAmount` to drop**: the watcher now looks on every timer task while the buffer drains, ' +
+        'as an application\'s send loop does, and backs off to every 16 ms only while nothing drains.',
     ].join('\n'),
     'The figures before and after each change are in the commits that made them: "Readable: count messages and track queued bytes in handleMessage, not through a size() callback", ' +
       '"ws adapter: hand on a message\'s Buffer without copying when its ArrayBuffer is its own", "Send: hand a browser\'s WebSocket a view of the chunk", ' +
-      '"ws adapter: one promptness watch per burst of sends, not two immediates per message" and "write: one getter call tells an ArrayBuffer from a shared one and whether it is resizable".',
+      '"ws adapter: one promptness watch per burst of sends, not two immediates per message", "write: one getter call tells an ArrayBuffer from a shared one and whether it is resizable", ' +
+      '"Readable without a pull algorithm where the socket cannot stop reading" and "WebSocket adapter: look at bufferedAmount on every timer task while it drains, instead of predicting".',
   ];
 }
