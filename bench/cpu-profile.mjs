@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { pollUntil } from '../conformance/lib/processes.mjs';
 
 /**
  * A DevTools CPU profile (Profiler.Profile), as written to .cpuprofile files.
@@ -22,7 +23,6 @@ import WebSocket from 'ws';
 
 /** Microseconds between samples: fine enough for per-message functions of a few microseconds. */
 const SAMPLING_INTERVAL_US = 100;
-const POLL_MS = 100;
 
 /**
  * Starts profiling the renderer of the bench page of the Chromium whose user data directory is
@@ -33,13 +33,13 @@ const POLL_MS = 100;
  * @returns {Promise<RunningProfile>}
  */
 export async function startPageProfile(userDataDirectory, { boundMs = 30_000 } = {}) {
-  const deadline = Date.now() + boundMs;
-  const pageSocketUrl = await pollUntil(deadline, 'the bench page in the DevTools target list', async () => {
+  const findPage = async () => {
     const port = (await readFile(path.join(userDataDirectory, 'DevToolsActivePort'), 'utf8')).split('\n')[0];
     /** @type {{ type: string, url: string, webSocketDebuggerUrl?: string }[]} */
     const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
     return targets.find((target) => target.type === 'page' && target.url.includes('/bench/page.html'))?.webSocketDebuggerUrl;
-  });
+  };
+  const pageSocketUrl = /** @type {string} */ (await pollUntil(findPage, { timeoutMs: boundMs, what: '--cpu-profile: the bench page in the DevTools target list' }));
   const devtools = await connectDevTools(pageSocketUrl);
   await devtools.call('Profiler.enable');
   await devtools.call('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_US });
@@ -54,23 +54,6 @@ export async function startPageProfile(userDataDirectory, { boundMs = 30_000 } =
       }
     },
   };
-}
-
-/**
- * Calls `attempt` every POLL_MS until it gives a value (a failed attempt counts as none).
- * @template T
- * @param {number} deadline
- * @param {string} what
- * @param {() => Promise<T|undefined>} attempt
- * @returns {Promise<T>}
- */
-async function pollUntil(deadline, what, attempt) {
-  for (;;) {
-    const value = await attempt().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`--cpu-profile: no ${what} in time`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
 }
 
 /**
