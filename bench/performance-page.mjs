@@ -55,7 +55,8 @@ function echoSlicing({ echoSlices = 1, repetitions }) {
 /** @param {BenchSummary} summary */
 function methodSection({ settings, method, seconds, environments }) {
   const names = environments.map((environment) => environment.name);
-  const roundTrips = settings.sizes.map((size) => `${counted(settings.echoRoundTrips[size])} at ${sizeLabel(size)}`);
+  // A size given with --sizes beyond the plan's has no echo count (and no echo run).
+  const roundTrips = settings.sizes.filter((size) => settings.echoRoundTrips[size] !== undefined).map((size) => `${counted(settings.echoRoundTrips[size])} at ${sizeLabel(size)}`);
   const { pausedReader } = settings;
   return [
     '## What is measured, and how',
