@@ -2,13 +2,8 @@
 // implementation reachable even where a native one stays installed.
 
 import { WebSocketError, WebSocketStream, install } from './index.js';
-import { defineProperty } from './intrinsics.js';
+import { defineGlobal } from './install.js';
 
 install();
 
-defineProperty(globalThis, 'WebSocketStreamPolyfill', {
-  value: { WebSocketStream, WebSocketError, install },
-  writable: true,
-  configurable: true,
-  enumerable: false,
-});
+defineGlobal('WebSocketStreamPolyfill', { WebSocketStream, WebSocketError, install });

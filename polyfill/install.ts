@@ -1,6 +1,6 @@
 // Installing is separate from the implementation, so the ponyfill entry never touches a global.
 
-import { defineProperty } from './intrinsics.js';
+import { defineProperty, globalObject } from './intrinsics.js';
 import { WebSocketError } from './websocket-error.js';
 import { WebSocketStream } from './websocket-stream.js';
 
@@ -28,18 +28,23 @@ type Globals = Record<InstalledName, unknown>;
  * names it defined.
  */
 export function install(options: InstallOptions = {}): InstalledName[] {
-  const globalObject = globalThis as unknown as Globals;
+  const globals = globalObject as unknown as Globals;
   const pair: Globals = { WebSocketStream, WebSocketError };
-  const present = typeof globalObject.WebSocketStream === 'function' && typeof globalObject.WebSocketError === 'function';
-  const replace = options.force === true || (options.replaceNonconforming === true && !conformsToStandard(globalObject));
+  const present = typeof globals.WebSocketStream === 'function' && typeof globals.WebSocketError === 'function';
+  const replace = options.force === true || (options.replaceNonconforming === true && !conformsToStandard(globals));
   if (present && !replace) return [];
   const installed: InstalledName[] = [];
   for (const name of NAMES) {
-    if (globalObject[name] === pair[name]) continue;
-    defineProperty(globalThis, name, { value: pair[name], writable: true, configurable: true, enumerable: false });
+    if (globals[name] === pair[name]) continue;
+    defineGlobal(name, pair[name]);
     installed.push(name);
   }
   return installed;
+}
+
+/** Defines a global as interface objects are defined: writable, configurable, not enumerable. */
+export function defineGlobal(name: string, value: unknown): void {
+  defineProperty(globalObject, name, { value, writable: true, configurable: true, enumerable: false });
 }
 
 /**

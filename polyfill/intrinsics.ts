@@ -12,7 +12,7 @@
 
 import { FOR_LEGACY_ENGINES } from './legacy-engines.js';
 
-const globalObject = globalThis;
+export const globalObject = globalThis;
 
 export const PromiseCtor = Promise;
 const promiseThen = Promise.prototype.then;

@@ -7,7 +7,7 @@
 // of the global object, as core-js keeps one shared store per realm for the same reason; every later
 // copy finds it there and hands out that interface instead of its own. No global name is defined.
 
-import { defineProperty, objectCreate } from './intrinsics.js';
+import { defineProperty, globalObject, objectCreate } from './intrinsics.js';
 
 /** The record layout's version is in the key: copies that disagree on it keep apart. */
 const REALM_KEY = Symbol.for('websocketstream-polyfill.realm.v1');
@@ -18,13 +18,13 @@ type Records = Record<string, unknown>;
 let ownRecords: Records | undefined;
 
 function realmRecords(): Records {
-  const holder = globalThis as { [REALM_KEY]?: Records };
+  const holder = globalObject as { [REALM_KEY]?: Records };
   const found = holder[REALM_KEY];
   if (found !== undefined) return found;
   if (ownRecords !== undefined) return ownRecords;
   const records = objectCreate(null) as Records;
   try {
-    defineProperty(globalThis, REALM_KEY, { value: records });
+    defineProperty(globalObject, REALM_KEY, { value: records });
   } catch {
     ownRecords = records;
   }
