@@ -139,12 +139,18 @@ function drainWatcher(bufferedAmount: () => number): Pick<Transfer, 'whenSent' |
 
   const look = (): void => {
     const amount = bufferedAmount();
-    if (amount <= limit) {
+    // Chromium throws away the bytes it still holds when the peer's close frame arrives, yet
+    // reports them as sent just before it reports the close (docs/native-chromium.md, 11). So a
+    // buffer that empties at once from above twice the limit is believed only at the next look,
+    // once such a close has come. Writes within the limit never fill it that far, so sending
+    // them never waits for that look.
+    if (amount <= limit && (amount > 0 || lastAmount <= 2 * limit)) {
       const waiting = callback!;
       timer = callback = undefined;
       return waiting();
     }
-    idleDelay = amount < lastAmount ? 0 : mathMin(MAX_DRAIN_POLL_MS, 2 * idleDelay + 1);
+    // An empty buffer doubted above gives the close a clamped timer's 4 ms to come.
+    idleDelay = amount < lastAmount ? (amount ? 0 : 4) : mathMin(MAX_DRAIN_POLL_MS, 2 * idleDelay + 1);
     lastAmount = amount;
     timer = setTimeoutFn(look, idleDelay);
   };
