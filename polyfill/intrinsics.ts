@@ -35,6 +35,21 @@ export const setTimeoutFn: (callback: () => void, ms: number) => unknown = /*#__
 export const clearTimeoutFn = /*#__PURE__*/ globalObject.clearTimeout.bind(globalObject) as (handle: unknown) => void;
 
 export const reflectApply = Reflect.apply;
+
+type Scheduler = { postTask(callback: () => void): unknown };
+const schedulerObject = (globalObject as { scheduler?: Scheduler }).scheduler;
+const postTaskFn = /*#__PURE__*/ schedulerObject?.postTask?.bind(schedulerObject);
+
+/**
+ * Calls `callback` in a task of its own: scheduler.postTask where there is one, which no engine
+ * clamps, else a 0 ms timer. A timer set from a timer task nests, and after five levels browsers
+ * delay it by 4 ms; a timer set from a posted task starts a new chain. (The task's promise could
+ * reject only if `callback` threw, which a timer would report the same way.)
+ */
+export function queueTask(callback: () => void): void {
+  if (postTaskFn === undefined) setTimeoutFn(callback, 0);
+  else postTaskFn(callback);
+}
 const functionToString = Function.prototype.toString;
 
 /** RegExp.prototype.test as it was at load. */

@@ -2,7 +2,7 @@
 // package (which implements the same event API, and adds pause/resume and send callbacks).
 
 import { type Socket, type SocketConnector, type SocketEventSink } from './socket.js';
-import { WebSocketCtor, clearTimeoutFn, isNativeFunction, mathMin, setTimeoutFn } from './intrinsics.js';
+import { WebSocketCtor, clearTimeoutFn, isNativeFunction, mathMin, queueTask, setTimeoutFn } from './intrinsics.js';
 
 const OPEN = 1;
 const CLOSING = 2;
@@ -124,9 +124,9 @@ export function webSocketConnector<T extends WebSocketLike>(
 }
 
 /**
- * Watches bufferedAmount for an API that has no event when it drops. While the buffer drains, it
- * looks on every timer task (browsers clamp nested timers to about 4 ms), as an application's own
- * send loop does. Looks that see nothing drain sleep 1, 3, 7, 15 ms, then MAX_DRAIN_POLL_MS: a
+ * Watches bufferedAmount for an API that has no event when it drops. A wait's first look is a task
+ * of its own (queueTask); while the buffer drains, it looks on every timer task after that
+ * (browsers clamp nested timers to about 4 ms), as an application's own send loop does. Looks that see nothing drain sleep 1, 3, 7, 15 ms, then MAX_DRAIN_POLL_MS: a
  * buffer that drains in bursts is soon looked at again, and a stalled connection about 60 times a
  * second. Only one write is ever in flight, so there is at most one waiter.
  */
@@ -138,6 +138,8 @@ function drainWatcher(bufferedAmount: () => number): Pick<Transfer, 'whenSent' |
   let idleDelay = 0;
 
   const look = (): void => {
+    // Stopped while the first look was queued (that one has no timer to clear).
+    if (callback === undefined) return;
     const amount = bufferedAmount();
     // Chromium throws away the bytes it still holds when the peer's close frame arrives, yet
     // reports them as sent just before it reports the close (docs/native-chromium.md, 11). So a
@@ -162,7 +164,10 @@ function drainWatcher(bufferedAmount: () => number): Pick<Transfer, 'whenSent' |
       limit = newLimit;
       callback = newCallback;
       idleDelay = 0;
-      timer = setTimeoutFn(look, 0);
+      // The write before was most likely settled by a look, in a timer task: a timer set now
+      // would nest in that chain, and wait 4 ms where the buffer may drain in less.
+      timer = undefined;
+      queueTask(look);
       return false;
     },
     stop() {
