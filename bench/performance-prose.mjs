@@ -239,10 +239,13 @@ function removedCosts() {
         'Only a socket that can stop reading (`ws`) now gives the readable a pull.',
       '- **A predicted sleep of up to 16 ms while a large write waited for `bufferedAmount` to drop**: the watcher now looks on every timer task while the buffer drains, ' +
         'as an application\'s send loop does, and backs off to every 16 ms only while nothing drains.',
+      '- **A 4 ms clamp on every look at `bufferedAmount`**: each wait\'s first look was a timer set from the look that settled the write before, so all of them formed one nested timer chain. ' +
+        'The first look is now a task of its own (`scheduler.postTask`, where the engine has it), and each wait starts a new chain.',
     ].join('\n'),
     'The figures before and after each change are in the commits that made them: "Readable: count messages and track queued bytes in handleMessage, not through a size() callback", ' +
       '"ws adapter: hand on a message\'s Buffer without copying when its ArrayBuffer is its own", "Send: hand a browser\'s WebSocket a view of the chunk", ' +
       '"ws adapter: one promptness watch per burst of sends, not two immediates per message", "write: one getter call tells an ArrayBuffer from a shared one and whether it is resizable", ' +
-      '"Readable without a pull algorithm where the socket cannot stop reading" and "WebSocket adapter: look at bufferedAmount on every timer task while it drains, instead of predicting".',
+      '"Readable without a pull algorithm where the socket cannot stop reading", "WebSocket adapter: look at bufferedAmount on every timer task while it drains, instead of predicting" ' +
+      'and "polyfill: a wait for bufferedAmount starts with a posted task, not a nested timer".',
   ];
 }
