@@ -34,8 +34,6 @@ const regExpTest = RegExp.prototype.test;
 export const setTimeoutFn: (callback: () => void, ms: number) => unknown = /*#__PURE__*/ globalObject.setTimeout.bind(globalObject);
 export const clearTimeoutFn = /*#__PURE__*/ globalObject.clearTimeout.bind(globalObject) as (handle: unknown) => void;
 
-export const reflectApply = Reflect.apply;
-
 type Scheduler = { postTask(callback: () => void): unknown };
 const schedulerObject = (globalObject as { scheduler?: Scheduler }).scheduler;
 const postTaskFn = /*#__PURE__*/ schedulerObject?.postTask?.bind(schedulerObject);
@@ -50,6 +48,8 @@ export function queueTask(callback: () => void): void {
   if (postTaskFn === undefined) setTimeoutFn(callback, 0);
   else postTaskFn(callback);
 }
+
+export const reflectApply = Reflect.apply;
 const functionToString = Function.prototype.toString;
 
 /** RegExp.prototype.test as it was at load. */

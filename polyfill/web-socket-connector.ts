@@ -126,9 +126,10 @@ export function webSocketConnector<T extends WebSocketLike>(
 /**
  * Watches bufferedAmount for an API that has no event when it drops. A wait's first look is a task
  * of its own (queueTask); while the buffer drains, it looks on every timer task after that
- * (browsers clamp nested timers to about 4 ms), as an application's own send loop does. Looks that see nothing drain sleep 1, 3, 7, 15 ms, then MAX_DRAIN_POLL_MS: a
- * buffer that drains in bursts is soon looked at again, and a stalled connection about 60 times a
- * second. Only one write is ever in flight, so there is at most one waiter.
+ * (browsers clamp nested timers to about 4 ms), as an application's own send loop does. Looks
+ * that see nothing drain sleep 1, 3, 7, 15 ms, then MAX_DRAIN_POLL_MS: a buffer that drains in
+ * bursts is soon looked at again, and a stalled connection about 60 times a second. Only one
+ * write is ever in flight, so there is at most one waiter.
  */
 function drainWatcher(bufferedAmount: () => number): Pick<Transfer, 'whenSent' | 'stop'> {
   let timer: unknown;
@@ -147,7 +148,7 @@ function drainWatcher(bufferedAmount: () => number): Pick<Transfer, 'whenSent' |
     // once such a close has come. Writes within the limit never fill it that far, so sending
     // them never waits for that look.
     if (amount <= limit && (amount > 0 || lastAmount <= 2 * limit)) {
-      const waiting = callback!;
+      const waiting = callback;
       timer = callback = undefined;
       return waiting();
     }
