@@ -189,3 +189,54 @@ export function flaggedCells(environments) {
   }
   return { factor: CEILING_FACTOR, echoLimit: ECHO_LIMIT, checked, flagged };
 }
+
+/**
+ * The cells a recheck measures again: every flagged one, by environment.
+ * @param {Flags} flags
+ * @returns {Map<string, import('./types.mjs').Cell[]>}
+ */
+export function flaggedCellsByEnvironment(flags) {
+  /** @type {Map<string, import('./types.mjs').Cell[]>} */
+  const byEnvironment = new Map();
+  for (const { environment, kind, size, type } of flags.flagged) {
+    const cell = /** @type {import('./types.mjs').Cell} */ ({ kind, size, type });
+    byEnvironment.set(environment, [...(byEnvironment.get(environment) ?? []), cell]);
+  }
+  return byEnvironment;
+}
+
+/**
+ * One flagged cell as its recheck measured it: the row of the same configuration, checked by the
+ * same rule as the flag (the echo limit and streams alone for an echo, the ceiling else).
+ * @param {import('./types.mjs').FlaggedCell} cell
+ * @param {EnvironmentSummary[]} rechecked
+ * @param {number} repetitions
+ * @returns {import('./types.mjs').Recheck}
+ */
+function recheckOf(cell, rechecked, repetitions) {
+  const row = rechecked
+    .find((environment) => environment.name === cell.environment)
+    ?.rows.find((candidate) => candidate.kind === cell.kind && candidate.size === cell.size && candidate.type === cell.type);
+  if (cell.limit !== undefined && row?.echo) {
+    const { ratio, ratioToCeiling } = row.echo;
+    return { repetitions, ratio, ...(ratioToCeiling === undefined ? {} : { ratioToCeiling }), confirmed: echoFlagged(row.echo) };
+  }
+  if (cell.limit === undefined && row?.ceiling) {
+    const ratioToStreams = row.streamsAlone?.polyfillVsStreams.median;
+    const figures = { ratio: row.ceiling.ratio, ratioToCeiling: row.ceiling.ratioToCeiling, ...(ratioToStreams === undefined ? {} : { ratioToStreams }) };
+    return { repetitions, ...figures, confirmed: ceilingFlagged(row.ceiling) };
+  }
+  return { repetitions, ratio: null, confirmed: true };
+}
+
+/**
+ * `flags` with each flagged cell's recheck beside it. A flag stands on the run's own figures; the
+ * recheck says whether more repetitions, moments later, find the same, or the run's noise made it.
+ * @param {Flags} flags
+ * @param {EnvironmentSummary[]} rechecked  the recheck sessions, summarized with their run's stream floors
+ * @param {number} repetitions
+ * @returns {Flags}
+ */
+export function withRechecks(flags, rechecked, repetitions) {
+  return { ...flags, flagged: flags.flagged.map((cell) => ({ ...cell, recheck: recheckOf(cell, rechecked, repetitions) })) };
+}

@@ -235,7 +235,12 @@ function ceilingSection({ method, flags }) {
 /** @param {BenchSummary['flags']} flags */
 function flagList(flags) {
   const [first, ...cells] = flagLines(flags);
-  return cells.length === 0 ? first : `${first}\n\n${cells.map((line) => `- ${line.trim()}`).join('\n')}`;
+  const repetitions = flags.flagged.find((cell) => cell.recheck)?.recheck?.repetitions;
+  const recheck = repetitions
+    ? `\n\nAfter the run every flagged cell was measured again, in a session of its own, over ${repetitions} repetitions of it alone, and checked by the same rule: ` +
+      'a flag the recheck does not find again came from the run\'s noise; one it finds again is a cost of the polyfill\'s own, or of what the streams contender leaves out.'
+    : '';
+  return cells.length === 0 ? first : `${first}${recheck}\n\n${cells.map((line) => `- ${line.trim()}`).join('\n')}`;
 }
 
 /** @param {BenchSummary} summary */

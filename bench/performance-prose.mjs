@@ -72,14 +72,17 @@ function targetsParagraph(summary) {
     })
     .filter(Boolean);
   const { flags } = summary;
-  const flagged = flags.flagged.filter((cell) => cell.limit === undefined).length;
+  const throughputFlags = flags.flagged.filter((cell) => cell.limit === undefined);
+  const flagged = throughputFlags.length;
+  const rechecked = throughputFlags.filter((cell) => cell.recheck);
+  const confirmed = rechecked.length ? ` (${rechecked.filter((cell) => cell.recheck?.confirmed).length} of them flagged again by the recheck below)` : '';
   const belowFloorOnly = summary.environments.flatMap((environment) => environment.rows).filter((row) => row.ceiling?.below && row.ceiling.flagged === false).length;
   const streamsExplain = belowFloorOnly
     ? ` ${belowFloorOnly} more are below their stream ceiling but within ${flags.factor} × the platform's streams alone, fed from the same socket in the same run: there the streams cost more beside a socket than the floor's tight loop says, and no stream-based WebSocket does better.`
     : '';
   return (
     `Against the targets in this run: ${parts.join('; ')}. The targets are the same for every environment; the stream ceilings are not: ` +
-    `${flagged} of ${flags.checked.ceiling} receive and send cells are ${FLAG} in the table, below ${flags.factor} × their own ceiling${flags.checked.ceilingStreams ? ' and the streams alone' : ''}, ` +
+    `${flagged} of ${flags.checked.ceiling} receive and send cells are ${FLAG} in the table${confirmed}, below ${flags.factor} × their own ceiling${flags.checked.ceilingStreams ? ' and the streams alone' : ''}, ` +
     `which is where the polyfill itself costs more than the platform's streams.${streamsExplain}`
   );
 }

@@ -121,9 +121,13 @@ const JOB_BOUND_MS = 120_000;
 export function* benchmarkPlan(hello, settings, record) {
   const contenders = contendersOf(hello, settings);
   const attempt = attempter(record);
+  const wanted = (/** @type {import('./types.mjs').Cell} */ cell) =>
+    !settings.cells || settings.cells.some(({ kind, size, type }) => kind === cell.kind && size === cell.size && type === cell.type);
   for (const kind of /** @type {const} */ (['receive', 'send']).filter((name) => settings.kinds.includes(name))) {
     for (const size of settings.sizes) {
-      for (const type of settings.types) yield* throughputJobs(attempt, contenders, settings, record, { kind, size, type });
+      for (const type of settings.types) {
+        if (wanted({ kind, size, type })) yield* throughputJobs(attempt, contenders, settings, record, { kind, size, type });
+      }
     }
   }
   // A round trip is mostly waiting, and a slow moment of the machine moves it more than it moves a
@@ -132,6 +136,7 @@ export function* benchmarkPlan(hello, settings, record) {
   const echoSettings = { ...settings, repetitions: settings.repetitions * slices };
   for (const size of settings.kinds.includes('echo') ? settings.sizes : []) {
     for (const type of settings.types) {
+      if (!wanted({ kind: 'echo', size, type })) continue;
       yield* repeatedJobs(attempt, contenders, echoSettings, record, { kind: 'echo', size, type, roundTrips: Math.ceil(settings.echoRoundTrips[size] / slices) });
     }
   }

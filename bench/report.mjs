@@ -262,19 +262,45 @@ export function flagLines(flags) {
     `${flags.checked.ceiling} receive and send cells checked against ${flags.factor} × their stream ceiling${alsoStreams(flags.checked.ceilingStreams, flags.factor)}, ` +
     `${flags.checked.echo} echo cells against ${flags.echoLimit} × raw${alsoStreams(flags.checked.echoCeiling, 1 / flags.factor)}`;
   if (flags.flagged.length === 0) return [`${checked}: none flagged.`];
+  const rechecked = flags.flagged.filter((cell) => cell.recheck !== undefined);
+  const confirmed = rechecked.filter((cell) => cell.recheck?.confirmed).length;
+  const recheckCount = rechecked.length ? ` (${confirmed} of ${rechecked.length} flagged again by a recheck)` : '';
   return [
-    `${checked}; ${flags.flagged.length} flagged ${FLAG}:`,
+    `${checked}; ${flags.flagged.length} flagged ${FLAG}${recheckCount}:`,
     ...flags.flagged.map((cell) => {
       const where = `${cell.environment} ${cell.kind} ${sizeLabel(cell.size)} ${cell.type}`;
-      if (cell.limit !== undefined && cell.ceiling !== undefined) {
-        return `  ${where}: ${fixed(cell.ratio)} × raw, above ${cell.limit}, ${fixed(cell.ratioToCeiling)} × the streams alone (${fixed(cell.ceiling)} × raw)`;
-      }
-      return cell.limit !== undefined
-        ? `  ${where}: ${fixed(cell.ratio)} × raw, above ${cell.limit}`
-        : `  ${where}: ${fixed(cell.ratio)} × raw, ceiling ${fixed(cell.ceiling)} (${fixed(cell.ratioToCeiling)} of it)` +
-            (cell.streams === undefined ? '' : `, streams alone ${fixed(cell.streams)} (${fixed(cell.ratioToStreams)} of them)`);
+      return `  ${where}: ${flagFigures(cell)}${cell.recheck ? `; ${recheckLine(cell, cell.recheck)}` : ''}`;
     }),
   ];
+}
+
+/**
+ * A flagged cell's figures: ratio to raw, and what it was checked against.
+ * @param {import('./types.mjs').FlaggedCell} cell
+ */
+function flagFigures(cell) {
+  if (cell.limit !== undefined && cell.ceiling !== undefined) {
+    return `${fixed(cell.ratio)} × raw, above ${cell.limit}, ${fixed(cell.ratioToCeiling)} × the streams alone (${fixed(cell.ceiling)} × raw)`;
+  }
+  return cell.limit !== undefined
+    ? `${fixed(cell.ratio)} × raw, above ${cell.limit}`
+    : `${fixed(cell.ratio)} × raw, ceiling ${fixed(cell.ceiling)} (${fixed(cell.ratioToCeiling)} of it)` +
+        (cell.streams === undefined ? '' : `, streams alone ${fixed(cell.streams)} (${fixed(cell.ratioToStreams)} of them)`);
+}
+
+/**
+ * What the recheck of a flagged cell found, in the flag's own terms.
+ * @param {import('./types.mjs').FlaggedCell} cell
+ * @param {import('./types.mjs').Recheck} recheck
+ */
+function recheckLine(cell, recheck) {
+  const verdict = recheck.confirmed ? 'flagged again' : 'not flagged';
+  if (recheck.ratio === null) return `the recheck (${recheck.repetitions} repetitions) measured nothing: still flagged`;
+  const against =
+    cell.limit !== undefined
+      ? recheck.ratioToCeiling === undefined ? '' : `, ${fixed(recheck.ratioToCeiling)} × the streams alone`
+      : `, ${fixed(recheck.ratioToCeiling)} of the ceiling` + (recheck.ratioToStreams === undefined ? '' : `, ${fixed(recheck.ratioToStreams)} of the streams alone`);
+  return `rechecked over ${recheck.repetitions} repetitions: ${fixed(recheck.ratio)} × raw${against}, ${verdict}`;
 }
 
 /** @param {BenchSummary['bundleSizes']} bundleSizes */

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compressedSizes, sizeBudgets } from '../scripts/compressed-sizes.mjs';
-import { CEILING_BASIS, CEILING_FACTOR, ECHO_CEILING_BASIS, ECHO_LIMIT, STREAMS_CEILING_BASIS, echoCheck, echoP50, flaggedCells, ratioValue, rowCeiling } from './ceilings.mjs';
+import { CEILING_BASIS, CEILING_FACTOR, ECHO_CEILING_BASIS, ECHO_LIMIT, STREAMS_CEILING_BASIS, echoCheck, echoP50, flaggedCells, ratioValue, rowCeiling, withRechecks } from './ceilings.mjs';
 import { RAW_SEND_HIGH_WATER_MARK, STREAM_FLOOR_CHUNK_BYTES, latencySummary } from './workloads.mjs';
 
 /** @typedef {import('./types.mjs').BenchSummary} BenchSummary */
@@ -227,7 +227,7 @@ function configurationsOf(runs) {
  * @param {EnvironmentRecord} environment
  * @returns {EnvironmentSummary}
  */
-function summarizeEnvironment(environment) {
+export function summarizeEnvironment(environment) {
   const ran = (/** @type {string} */ name) => environment.runs.some((run) => run.contender === name) || environment.pausedReaders.some((run) => run.contender === name);
   const contenders = (environment.hello?.contenders ?? []).filter(ran);
   const nativeReference = contenders.includes('native') ? 'native' : contenders.includes('undici') ? 'undici' : null;
@@ -397,11 +397,14 @@ function method() {
 }
 
 /**
+ * `rechecks`: the sessions that measured the run's flagged cells again (run.mjs), each with its
+ * environment's stream floor from the run; none where there was no recheck.
  * @param {{ environments: EnvironmentRecord[], settings: import('./types.mjs').PlanSettings,
- *   sizes: Record<string, import('./types.mjs').BundleSize>, seconds: number }} run
+ *   sizes: Record<string, import('./types.mjs').BundleSize>, seconds: number,
+ *   rechecks?: { repetitions: number, environments: EnvironmentRecord[] }|null }} run
  * @returns {BenchSummary}
  */
-export function summarize({ environments, settings, sizes, seconds }) {
+export function summarize({ environments, settings, sizes, seconds, rechecks = null }) {
   const summarized = environments.map(summarizeEnvironment);
   const currentChromium = summarized.find((environment) => environment.name === 'chromium');
   for (const environment of summarized) {
@@ -415,7 +418,9 @@ export function summarize({ environments, settings, sizes, seconds }) {
     method: method(),
     targets: TARGETS,
     environments: summarized,
-    flags: flaggedCells(summarized),
+    flags: rechecks
+      ? withRechecks(flaggedCells(summarized), rechecks.environments.map(summarizeEnvironment), rechecks.repetitions)
+      : flaggedCells(summarized),
     bundleSizes: sizes,
   };
 }

@@ -27,7 +27,11 @@ export {};
  * @property {number} [echoSlices]  each repetition's round trips as this many shorter runs, the
  *   contenders alternating between them (1 where absent: summaries from before it)
  * @property {{ size: number, totalBytes: number, pauseMs: number }} pausedReader
+ * @property {Cell[]|null} [cells]  only these configurations of the kinds, sizes and types (a recheck of flagged
+ *   cells measures no others); null or absent: all of them
  */
+
+/** One configuration of a workload. @typedef {{ kind: Kind, size: number, type: MessageType }} Cell */
 
 /**
  * What a client says about itself before its first job.
@@ -293,7 +297,14 @@ export {};
 
 /**
  * @typedef {{ environment: string, kind: string, size: number, type: string, ratio: number,
- *   ceiling?: number, ratioToCeiling?: number, limit?: number, streams?: number, ratioToStreams?: number }} FlaggedCell
+ *   ceiling?: number, ratioToCeiling?: number, limit?: number, streams?: number, ratioToStreams?: number,
+ *   recheck?: Recheck }} FlaggedCell
+ */
+/**
+ * A flagged cell measured again, in a session of its own after the run, with more repetitions: the
+ * same figures as the flag's, or null where the recheck measured none. `confirmed`: flagged again,
+ * or not measured (a flag never goes for want of a second measurement).
+ * @typedef {{ repetitions: number, ratio: number|null, ratioToCeiling?: number, ratioToStreams?: number, confirmed: boolean }} Recheck
  */
 /**
  * @typedef {object} Flags

@@ -382,3 +382,60 @@ test('the bench lists its options on --help, and stops on an unknown one with on
   assert.equal(unknown.stderr.trim().split('\n').length, 1, unknown.stderr);
   assert.match(unknown.stderr, /^\[bench\] Unknown option '--sise'.*--help lists the options/);
 });
+
+test('a recheck plan measures only the flagged cells it is given', () => {
+  const hello = { userAgent: 'test agent', contenders: ['polyfill', 'raw'], timerResolutionMs: 0.001 };
+  /** @type {import('../bench/types.mjs').Cell[]} */
+  const cells = [{ kind: 'receive', size: 64 * KIB, type: 'binary' }, { kind: 'echo', size: 16, type: 'text' }];
+  const settings = { ...planSettings({ quick: true, repetitions: 2, sizes: [16, 64 * KIB], kinds: ['receive', 'echo'] }), cells };
+  const plan = benchmarkPlan(hello, settings, emptyRecord());
+  /** @type {Set<string>} */
+  const measured = new Set();
+  const outcome = (/** @type {number} */ id) => /** @type {import('../bench/types.mjs').JobOutcome} */ (/** @type {unknown} */ ({ id, result: { ms: 1, messages: 100, bytes: 1600, p50: 1, p99: 1 } }));
+  for (let step = plan.next(); !step.done; step = plan.next(outcome(step.value.id))) measured.add(`${step.value.kind} ${step.value.size} ${step.value.type}`);
+  assert.deepEqual([...measured], ['receive 65536 binary', 'echo 16 text']);
+});
+
+/**
+ * The recheck of the made-up run: receiving 64 KiB now 0.95 × raw (1.05 of its ceiling), echo as before.
+ * @param {{ withEcho: boolean }} options
+ * @returns {import('../bench/types.mjs').EnvironmentRecord}
+ */
+function recheckRecord({ withEcho }) {
+  const record = emptyRecord();
+  for (let repetition = 0; repetition < 9; repetition++) {
+    record.runs.push(run('receive', 64 * KIB, 'polyfill', repetition, { ms: 1, messages: 95, bytes: 95 * 64 * KIB }));
+    record.runs.push(run('receive', 64 * KIB, 'raw', repetition, { ms: 1, messages: 100, bytes: 100 * 64 * KIB }));
+    if (!withEcho) continue;
+    record.runs.push(run('echo', 16, 'polyfill', repetition, { p50: 1.3, p99: 2 }));
+    record.runs.push(run('echo', 16, 'raw', repetition, { p50: 1, p99: 2 }));
+  }
+  const { streamFloors } = environmentRecord();
+  return { name: 'node', hello: { userAgent: 'test agent', contenders: ['polyfill', 'raw'], timerResolutionMs: 0.001 }, complete: true, outcome: 'done', seconds: 1, ...record, streamFloors };
+}
+
+test('each flagged cell carries its recheck, judged by the same rule, in the JSON, the text report and the page', () => {
+  const rechecked = /** @type {BenchSummary} */ (JSON.parse(JSON.stringify(summarize({
+    environments: [environmentRecord()], settings: planSettings({ repetitions: 3 }), sizes: bundleSizes, seconds: 600,
+    rechecks: { repetitions: 9, environments: [recheckRecord({ withEcho: true })] },
+  }))));
+  const [receive, echo] = rechecked.flags.flagged;
+  assert.deepEqual(receive.recheck, { repetitions: 9, ratio: 0.95, ratioToCeiling: 0.95 / (10_000 / 11_000), confirmed: false });
+  assert.deepEqual(echo.recheck, { repetitions: 9, ratio: 1.3, confirmed: true });
+  const text = toText(rechecked);
+  assert.match(text, /2 flagged ⚑ \(1 of 2 flagged again by a recheck\):/);
+  assert.match(text, /node receive 64 KiB binary: 0\.50 × raw, ceiling 0\.91 \(0\.55 of it\); rechecked over 9 repetitions: 0\.95 × raw, 1\.04 of the ceiling, not flagged/);
+  assert.match(text, /node echo 16 B binary: 1\.20 × raw, above 1\.1; rechecked over 9 repetitions: 1\.30 × raw, flagged again/);
+  const page = performancePage(rechecked);
+  assert.match(page, /After the run every flagged cell was measured again, in a session of its own, over 9 repetitions of it alone/);
+  assert.match(page, /1 of 3 receive and send cells are ⚑ in the table \(0 of them flagged again by the recheck below\)/);
+});
+
+test('a flag whose recheck measured nothing stays flagged', () => {
+  const rechecked = summarize({
+    environments: [environmentRecord()], settings: planSettings({ repetitions: 3 }), sizes: bundleSizes, seconds: 600,
+    rechecks: { repetitions: 9, environments: [recheckRecord({ withEcho: false })] },
+  });
+  assert.deepEqual(rechecked.flags.flagged[1].recheck, { repetitions: 9, ratio: null, confirmed: true });
+  assert.match(toText(rechecked), /node echo 16 B binary: 1\.20 × raw, above 1\.1; the recheck \(9 repetitions\) measured nothing: still flagged/);
+});
