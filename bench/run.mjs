@@ -68,7 +68,7 @@ const RECHECK_REPETITIONS = 9;
 
 /** What `npm run bench -- --help` prints. */
 const USAGE = `Usage:
-  npm run bench                       everything (about 25 minutes on a quiet machine)
+  npm run bench                       everything (about 30 minutes on a quiet machine, the recheck of flagged cells included)
   npm run bench -- --only chromium@92,chromium@123   old Chromium builds (any chromium@<major> the harness knows)
   npm run bench -- --quick            fewer sizes, repetitions and bytes, for development
   npm run bench -- --only chromium,node --repetitions 7
