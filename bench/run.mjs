@@ -519,12 +519,11 @@ async function recheckFlagged(environments, engines, server) {
     const environment = await prepareEnvironment(name, engines);
     const ran = environments.find((record) => record.name === name);
     if (environment === null || ran === undefined) continue;
-    const unique = (/** @type {(cell: import('./types.mjs').Cell) => unknown} */ key) => [...new Set(cells.map(key))];
     const recheckSettings = {
       ...environment.settings,
-      kinds: /** @type {import('./types.mjs').Kind[]} */ (unique((cell) => cell.kind)),
-      sizes: /** @type {number[]} */ (unique((cell) => cell.size)),
-      types: /** @type {import('./types.mjs').MessageType[]} */ (unique((cell) => cell.type)),
+      kinds: [...new Set(cells.map((cell) => cell.kind))],
+      sizes: [...new Set(cells.map((cell) => cell.size))],
+      types: [...new Set(cells.map((cell) => cell.type))],
       cells,
       repetitions: RECHECK_REPETITIONS,
     };
